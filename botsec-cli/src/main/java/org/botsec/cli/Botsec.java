@@ -1,0 +1,78 @@
+package org.botsec.cli;
+
+import java.io.PrintWriter;
+import org.botsec.core.BadInputException;
+import org.botsec.core.ThresholdException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code botsec} command: groups and commands per DESIGN.md. */
+@Command(name = "botsec", mixinStandardHelpOptions = true, versionProvider = Botsec.Version.class,
+        description = "BotSec: train privately, explain, attack-test and guard AI bots.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                org.botsec.cli.privacy.PrivacyCommand.class,
+                org.botsec.cli.explain.ExplainCommand.class,
+                org.botsec.cli.guard.GuardCommand.class,
+                org.botsec.cli.guard.AuditLogCommand.class,
+                org.botsec.cli.server.ServeCommand.class,
+        })
+public final class Botsec implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given writers; returns the exit code. Tests call this. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    /** The configured command line, with the exception handlers that map errors to exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Botsec());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            Throwable e = ex;
+            if (e instanceof BadInputException) {
+                err.println("botsec: " + e.getMessage());
+                return ExitCode.BAD_INPUT;
+            }
+            if (e instanceof ThresholdException) {
+                err.println("botsec: " + e.getMessage());
+                return ExitCode.THRESHOLD_FAILED;
+            }
+            err.println("botsec: internal error: " + e);
+            if (System.getenv("BOTSEC_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return ExitCode.INTERNAL_ERROR;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("botsec: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.BAD_INPUT;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports the version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Botsec.class.getPackage().getImplementationVersion();
+            return new String[] {"botsec " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}
