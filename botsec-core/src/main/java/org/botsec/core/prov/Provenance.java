@@ -27,7 +27,7 @@ public record Provenance(String trainer, Map<String, Object> parameters, String 
 
     /** A provenance for a non-private run made now by this JVM. */
     public static Provenance of(String trainer, Map<String, Object> parameters, String dataSha256, Long seed) {
-        return new Provenance(trainer, parameters, dataSha256, seed, botsecVersion(),
+        return new Provenance(trainer, parameters, dataSha256, seed, currentBotsecVersion(),
                 System.getProperty("java.version"), Instant.now(), Map.of());
     }
 
@@ -37,7 +37,7 @@ public record Provenance(String trainer, Map<String, Object> parameters, String 
     }
 
     /** BotSec's version from the jar manifest, or {@code 0.1.0-SNAPSHOT} when run from classes. */
-    public static String botsecVersion() {
+    public static String currentBotsecVersion() {
         String v = Provenance.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0-SNAPSHOT" : v;
     }
