@@ -169,6 +169,14 @@ class LogisticRegressionTest {
     }
 
     @Test
+    void stoppingEarlyIsRecordedAsNotConverged() {
+        LinearModel m = LogisticRegression.builder().maxIterations(3).build()
+                .fit(Builtins.load("breast_cancer", Split.TRAIN));
+        assertEquals(Boolean.FALSE, m.provenance().parameters().get("converged"));
+        assertEquals(3, m.provenance().parameters().get("n_iter"));
+    }
+
+    @Test
     void builderValidatesEachArgument() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LogisticRegression.builder().c(-1.0));
