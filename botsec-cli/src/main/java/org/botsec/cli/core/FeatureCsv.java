@@ -133,7 +133,7 @@ final class FeatureCsv {
         Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreSurroundingSpaces(true).get();
+                .setIgnoreSurroundingSpaces(true).build();
         try {
             CSVParser parser = CSVParser.parse(reader, format);
             if (parser.getHeaderNames().isEmpty()) {
