@@ -23,12 +23,14 @@ import picocli.CommandLine.Command;
                 org.botsec.cli.server.ServeCommand.class,
         })
 public final class Botsec implements Runnable {
+    /** netlib announces its BLAS backend at INFO through java.util.logging; held here so the level sticks. */
+    private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // netlib announces its BLAS backend at INFO through java.util.logging; keep stderr for our own messages
-        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
+        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
