@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Numeric models read the model's feature columns (by name) from --data; text models take --text "
                         + "(repeatable) or the 'text' column of --data."},
         footer = {"", "Examples:", "  botsec predict --model m.safetensors --data rows.csv",
-                "  botsec predict --model sentiment.safetensors --text \"The movie was awesome!\" --json"})
+                "  botsec predict --model sentiment.safetensors --text \"The movie was awesome!\""})
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -24,9 +24,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Built-in sets use their fixed train/test split; a CSV file is split 80/20, stratified, with --seed."},
         footer = {"", "Examples:",
                 "  botsec train --data builtin:breast_cancer --model logreg --out bc.safetensors",
-                "  botsec train --data builtin:digits8x8 --model mlp --hidden 128 --epochs 30 --out digits.safetensors",
-                "  botsec train --data builtin:sentiment_sentences --model text-logreg --out sentiment.safetensors",
-                "  botsec train --data my.csv --label target --model logreg --out my.safetensors --json"})
+                "  botsec train --data builtin:digits8x8 --model mlp --hidden 128,64 \\",
+                "               --epochs 30 --out digits.safetensors",
+                "  botsec train --data builtin:sentiment_sentences --model text-logreg \\",
+                "               --out sentiment.safetensors",
+                "  botsec train --data my.csv --label target --model logreg --out my.safetensors"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
