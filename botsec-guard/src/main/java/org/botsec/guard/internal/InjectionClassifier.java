@@ -54,7 +54,7 @@ public final class InjectionClassifier {
         }
 
         public static Settings defaults() {
-            return new Settings(40, 0.5, 1e-5, 20261126L);
+            return new Settings(20, 0.5, 1e-3, 20261126L);
         }
     }
 

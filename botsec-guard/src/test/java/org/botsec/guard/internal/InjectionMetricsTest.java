@@ -126,6 +126,8 @@ class InjectionMetricsTest {
         List<String> misses2 = new ArrayList<>();
         Metrics c = evaluate(hand, t -> InjectionClassifier.shipped().score(t) >= 0.5, misses2);
         System.out.println("classifier hand-written (n=" + hand.size() + "): " + c);
-        assertTrue(m.precision() >= 0.0, m.toString());
+        assertTrue(m.precision() >= 0.85, m.toString());
+        assertTrue(m.recall() >= 0.80, m.toString());
+        assertTrue(m.f1() >= 0.85, m.toString());
     }
 }
