@@ -16,7 +16,9 @@ import java.util.Map;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditSigningKey;
 import org.botsec.guard.audit.VerifyResult;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +28,26 @@ class GatewayServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "test-key-0123456789abcdef";
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private FakeUpstream upstream;
+    private static FakeUpstream upstream;
     private GatewayServer gateway;
 
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        upstream = new FakeUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
     @BeforeEach
     void start() throws Exception {
-        upstream = new FakeUpstream();
+        upstream.received.clear();
+        upstream.contentType.set("application/json");
         gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).upstream(upstream.baseUri())
                 .apiKeys(ApiKeys.of(Map.of("tester", KEY))).build().start();
     }
@@ -42,7 +55,6 @@ class GatewayServerTest {
     @AfterEach
     void stop() {
         gateway.close();
-        upstream.close();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
