@@ -1,0 +1,247 @@
+package org.botsec.guard.internal;
+
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.botsec.core.BadInputException;
+import org.botsec.guard.Detection;
+import org.botsec.guard.Direction;
+import org.botsec.guard.Scanner;
+
+/**
+ * Personal data with spans and scores. Candidates are found with RE2/J patterns (linear time) and then
+ * validated: payment cards by Luhn and issuer/length, IBANs by country length and ISO 13616 mod-97, US SSNs
+ * by the SSA area/group/serial rules, IP addresses by their grammar, dates of birth only next to a phrase
+ * such as "born on" or "DOB:". Phone numbers come from libphonenumber's {@code findNumbers} at leniency
+ * {@code VALID} for a configurable default region. Person names are found only after "my name is", "name:"
+ * or a title (Mr, Ms, Dr ...) — a context rule, not a statistical NER model.
+ *
+ * <p><b>Security guarantees.</b> Thread-safe; every pattern is RE2/J; libphonenumber's matcher is linear
+ * with a bounded number of tries. Scores are fixed per rule (how often the rule is right on its own).
+ */
+public final class PiiScanner implements Scanner {
+    /** The kinds of personal data this scanner knows. */
+    public enum Type {
+        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON
+    }
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}");
+    private static final Pattern CARD = Pattern.compile("\\b\\d(?:[ \\-]?\\d){11,18}\\b");
+    private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}");
+    private static final Pattern SSN = Pattern.compile("\\b(\\d{3})([\\- ])(\\d{2})([\\- ])(\\d{4})\\b");
+    private static final Pattern SSN_CONTEXT = Pattern.compile("(?i)\\b(?:ssn|social security)");
+    private static final Pattern IPV4 = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final String MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
+    private static final Pattern DOB = Pattern.compile("(?i)\\b(?:born(?: on)?|date of birth|d\\.?o\\.?b\\.?|birth ?date|birthday(?: is)?)"
+            + "\\s*(?:is|was|:|-|=)?\\s*("
+            + "\\d{1,2}[/.\\-]\\d{1,2}[/.\\-]\\d{2,4}"
+            + "|\\d{4}-\\d{2}-\\d{2}"
+            + "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + ",?\\s+\\d{4}"
+            + "|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})");
+    private static final Pattern PERSON = Pattern.compile(
+            "(?:(?i:my name is|my name's|name\\s*:|call me)\\s+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+)"
+                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:\\s+\\p{Lu}[\\p{Ll}'\\-]+){0,2})");
+
+    private final Set<Type> types;
+    private final String defaultRegion;
+    private final PhoneNumberUtil phoneUtil = PhoneNumberUtil.getInstance();
+
+    /**
+     * @param types         which kinds to look for (non-empty)
+     * @param defaultRegion ISO 3166 region for phone numbers written without a country code, e.g. {@code US}
+     */
+    public PiiScanner(Set<Type> types, String defaultRegion) {
+        if (types == null || types.isEmpty()) {
+            throw BadInputException.of("pii types must not be empty, got %s", types);
+        }
+        String region = defaultRegion == null ? "" : defaultRegion.toUpperCase(Locale.ROOT);
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw BadInputException.of("phone_region must be a supported ISO 3166 region code like US or GB, got %s",
+                    defaultRegion);
+        }
+        this.types = EnumSet.copyOf(types);
+        this.defaultRegion = region;
+    }
+
+    /** All types, phone numbers read as {@code US} when they lack a country code. */
+    public static PiiScanner all() {
+        return new PiiScanner(EnumSet.allOf(Type.class), "US");
+    }
+
+    /** Parses a type name from a policy file. */
+    public static Type type(String name) {
+        try {
+            return Type.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of("unknown pii type: %s (known: %s)", name, java.util.Arrays.toString(Type.values()));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "pii";
+    }
+
+    @Override
+    public List<Detection> scan(String text, Direction direction) {
+        List<Detection> out = new ArrayList<>();
+        if (types.contains(Type.EMAIL)) {
+            Matcher m = EMAIL.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.EMAIL, m.start(), m.end(), 0.99));
+            }
+        }
+        if (types.contains(Type.CREDIT_CARD)) {
+            cards(text, out);
+        }
+        if (types.contains(Type.IBAN)) {
+            ibans(text, out);
+        }
+        if (types.contains(Type.US_SSN)) {
+            ssns(text, out);
+        }
+        if (types.contains(Type.IP_ADDRESS)) {
+            ips(text, out);
+        }
+        if (types.contains(Type.DATE_OF_BIRTH)) {
+            Matcher m = DOB.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.DATE_OF_BIRTH, m.start(1), m.end(1), 0.9));
+            }
+        }
+        if (types.contains(Type.PERSON)) {
+            Matcher m = PERSON.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.PERSON, m.start(1), m.end(1), 0.6));
+            }
+        }
+        if (types.contains(Type.PHONE)) {
+            phones(text, out);
+        }
+        out.sort(Comparator.comparingInt(Detection::start).thenComparingInt(Detection::end));
+        return out;
+    }
+
+    private static Detection detection(Type type, int start, int end, double score) {
+        return new Detection(type.name(), start, end, score, "pii");
+    }
+
+    private static void cards(String text, List<Detection> out) {
+        Matcher m = CARD.matcher(text);
+        while (m.find()) {
+            String digits = digitsOnly(text, m.start(), m.end());
+            if (digits.length() >= 12 && digits.length() <= 19 && Checksums.luhn(digits)) {
+                boolean scheme = Checksums.knownCardScheme(digits);
+                if (scheme) {
+                    out.add(detection(Type.CREDIT_CARD, m.start(), m.end(), 0.95));
+                }
+            }
+        }
+    }
+
+    private static void ibans(String text, List<Detection> out) {
+        Matcher m = IBAN.matcher(text);
+        int from = 0;
+        while (from < text.length() && m.find(from)) {
+            from = m.end();
+            String country = text.substring(m.start(), m.start() + 2);
+            Integer length = Checksums.IBAN_LENGTHS.get(country);
+            if (length == null) {
+                continue;
+            }
+            // The candidate may run into following capitalised words; take exactly the country's length.
+            StringBuilder iban = new StringBuilder(length);
+            int end = m.start();
+            while (end < m.end() && iban.length() < length) {
+                char c = text.charAt(end++);
+                if (c != ' ') {
+                    iban.append(c);
+                }
+            }
+            if (iban.length() == length && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))
+                    && Checksums.ibanMod97(iban.toString())) {
+                out.add(detection(Type.IBAN, m.start(), end, 0.97));
+                from = end;
+            }
+        }
+    }
+
+    private static void ssns(String text, List<Detection> out) {
+        Matcher m = SSN.matcher(text);
+        boolean context = SSN_CONTEXT.matcher(text).find();
+        while (m.find()) {
+            if (!m.group(2).equals(m.group(4))) {
+                continue;
+            }
+            int area = Integer.parseInt(m.group(1));
+            int group = Integer.parseInt(m.group(3));
+            int serial = Integer.parseInt(m.group(5));
+            if (Checksums.validSsn(area, group, serial)) {
+                out.add(detection(Type.US_SSN, m.start(), m.end(), context ? 0.95 : 0.75));
+            }
+        }
+    }
+
+    private static void ips(String text, List<Detection> out) {
+        Matcher m = IPV4.matcher(text);
+        while (m.find()) {
+            boolean partOfLonger = (m.start() > 0 && text.charAt(m.start() - 1) == '.'
+                    && m.start() > 1 && Character.isDigit(text.charAt(m.start() - 2)))
+                    || (m.end() + 1 < text.length() && text.charAt(m.end()) == '.' && Character.isDigit(text.charAt(m.end() + 1)));
+            if (!partOfLonger && Checksums.validIpv4(m.group())) {
+                out.add(detection(Type.IP_ADDRESS, m.start(), m.end(), 0.9));
+            }
+        }
+        Matcher v6 = IPV6.matcher(text);
+        while (v6.find()) {
+            int start = v6.start();
+            int end = v6.end();
+            // trailing sentence punctuation is not part of the address
+            while (end > start && (text.charAt(end - 1) == '.' || (text.charAt(end - 1) == ':' && !text.startsWith("::", end - 2)))) {
+                end--;
+            }
+            if (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1))) {
+                continue;
+            }
+            if (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
+                continue;
+            }
+            String candidate = text.substring(start, end);
+            if (candidate.indexOf(':') >= 0 && Checksums.validIpv6(candidate)) {
+                out.add(detection(Type.IP_ADDRESS, start, end, 0.9));
+            }
+        }
+    }
+
+    private void phones(String text, List<Detection> out) {
+        List<Detection> others = List.copyOf(out);
+        for (PhoneNumberMatch match : phoneUtil.findNumbers(text, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+            int start = match.start();
+            int end = match.end();
+            boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end());
+            if (!overlaps) {
+                out.add(detection(Type.PHONE, start, end, 0.85));
+            }
+        }
+    }
+
+    private static String digitsOnly(String text, int start, int end) {
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
