@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Objects;
 import org.botsec.core.BadInputException;
 import org.botsec.guard.Guard;
+import org.botsec.guard.RateLimiter;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.server.internal.GatewayHandler;
 import org.botsec.server.internal.Metrics;
@@ -138,7 +139,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** Settings of a gateway; each setter validates its argument and may be called once. */
+    /** Settings of a gateway; each setter validates its argument. */
     public static final class Builder {
         private Guard guard;
         private String host = "127.0.0.1";
@@ -148,7 +149,7 @@ public final class GatewayServer implements AutoCloseable {
         private Path tlsCert;
         private Path tlsKey;
         private ApiKeys apiKeys;
-        private RequestLimiter limiter = RequestLimiter.unlimited();
+        private RateLimiter limiter;
         private AuditLog auditLog;
         private int maxBodyBytes = 1 << 20;
         private int maxThreads = 64;
@@ -218,8 +219,8 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
-        /** Per-client request limiter; default unlimited. */
-        public Builder rateLimiter(RequestLimiter limiter) {
+        /** Per-client token buckets (per API key, or per remote address without keys); default unlimited. */
+        public Builder rateLimiter(RateLimiter limiter) {
             this.limiter = Objects.requireNonNull(limiter, "limiter");
             return this;
         }

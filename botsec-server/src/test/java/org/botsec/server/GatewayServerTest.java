@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.botsec.guard.RateLimiter;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditSigningKey;
 import org.botsec.guard.audit.VerifyResult;
@@ -190,7 +191,7 @@ class GatewayServerTest {
         gateway.close();
         // A bucket of 3 with a refill so slow it cannot add a token during the test.
         gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).apiKeys(ApiKeys.of(Map.of("tester", KEY)))
-                .rateLimiter(RequestLimiter.tokenBucket(0.001, 3)).build().start();
+                .rateLimiter(new RateLimiter(new RateLimiter.Settings(3, 0.001, 1000))).build().start();
         for (int i = 0; i < 3; i++) {
             assertEquals(200, post("/v1/guard/input", "{\"text\":\"x\"}").statusCode());
         }

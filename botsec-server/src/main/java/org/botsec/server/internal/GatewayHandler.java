@@ -28,10 +28,10 @@ import org.botsec.guard.Action;
 import org.botsec.guard.Detection;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Guard;
+import org.botsec.guard.RateLimiter;
 import org.botsec.guard.Verdict;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.server.ApiKeys;
-import org.botsec.server.RequestLimiter;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -53,7 +53,7 @@ public final class GatewayHandler extends Handler.Abstract {
     private static final int MAX_UPSTREAM_BYTES = 8 << 20;
 
     /** All settings of the handler; validated by {@code GatewayServer.Builder}. */
-    public record Settings(Guard guard, ApiKeys apiKeys, RequestLimiter limiter, AuditLog auditLog, URI upstream,
+    public record Settings(Guard guard, ApiKeys apiKeys, RateLimiter limiter, AuditLog auditLog, URI upstream,
                            String upstreamApiKey, int maxBodyBytes, Duration upstreamTimeout) {
     }
 
@@ -168,8 +168,12 @@ public final class GatewayHandler extends Handler.Abstract {
         } else {
             client = "addr:" + Request.getRemoteAddr(request);
         }
-        if (!s.limiter().tryAcquire(client)) {
-            throw new HttpError(429, "rate_limit_error", "rate limit exceeded, retry later");
+        if (s.limiter() != null) {
+            RateLimiter.Decision d = s.limiter().check(client);
+            if (!d.allowed()) {
+                long seconds = Math.max(1, (d.retryAfter().toMillis() + 999) / 1000);
+                throw new HttpError(429, "rate_limit_error", "rate limit exceeded, retry in " + seconds + " s");
+            }
         }
     }
 
