@@ -1,5 +1,6 @@
 package org.botsec.cli.guard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,9 @@ import org.botsec.guard.Detection;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardPipeline;
 import org.botsec.guard.Verdict;
+import org.botsec.guard.audit.AuditLog;
+import org.botsec.guard.audit.AuditRecord;
+import org.botsec.guard.audit.AuditSigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,14 +49,22 @@ public final class GuardCommand implements Runnable {
         @Option(names = "--direction", defaultValue = "input", description = "input (user to bot) or output (bot to user); default ${DEFAULT-VALUE}.")
         String direction;
 
-        @Option(names = "--audit-log", description = "Append the verdict to this tamper-evident audit log.")
+        @Option(names = "--audit-log", paramLabel = "FILE", description = "Append the verdict (never the text: its SHA-256) to this "
+                + "tamper-evident log; signing key FILE.key.json and public key FILE.pub.json unless --audit-key.")
         Path auditLog;
+
+        @Option(names = "--audit-key", paramLabel = "FILE", description = "Ed25519 signing keyset for the audit log (created if missing).")
+        Path auditKey;
 
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
         /** The JSON shape of DESIGN.md: verdict, text, findings, plus reasons. */
-        record Output(String verdict, String text, List<Finding> findings, List<String> reasons) {
+        record Output(String verdict, String text, List<Finding> findings, List<String> reasons,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Audit audit) {
+        }
+
+        record Audit(String file, long index, String hash) {
         }
 
         record Finding(String type, int start, int end, double score, String scanner) {
@@ -65,15 +77,24 @@ public final class GuardCommand implements Runnable {
                 case "output" -> Direction.OUTPUT;
                 default -> throw BadInputException.of("--direction must be input or output, got %s", direction);
             };
-            if (auditLog != null) {
-                throw BadInputException.of("--audit-log is not yet available: the audit log (org.botsec.guard.audit) has not landed on this build; got %s", auditLog);
+            if (auditKey != null && auditLog == null) {
+                throw BadInputException.of("--audit-key needs --audit-log, got --audit-key %s alone", auditKey);
             }
             GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
             Verdict v = guard.scan(text, dir);
+            Audit audit = null;
+            if (auditLog != null) {
+                AuditSigningKey key = AuditSigningKey.loadOrCreate(auditKey != null ? auditKey : Path.of(auditLog + ".key.json"));
+                key.writePublicKey(Path.of(auditLog + ".pub.json"));
+                try (AuditLog log = AuditLog.open(auditLog, key)) {
+                    AuditRecord rec = log.append(dir, v, text, "scan");
+                    audit = new Audit(auditLog.toString(), rec.index(), rec.hash());
+                }
+            }
             PrintWriter out = spec.commandLine().getOut();
             List<Finding> findings = v.findings().stream()
                     .map(d -> new Finding(d.type(), d.start(), d.end(), round(d.score()), d.scanner())).toList();
-            Output o = new Output(v.action().name().toLowerCase(Locale.ROOT), v.text(), findings, v.reasons());
+            Output o = new Output(v.action().name().toLowerCase(Locale.ROOT), v.text(), findings, v.reasons(), audit);
             if (json) {
                 Json.print(out, o);
             } else {
@@ -84,6 +105,9 @@ public final class GuardCommand implements Runnable {
                     for (Detection d : v.findings()) {
                         out.printf(Locale.ROOT, "  %-20s [%d, %d)  score %.2f  (%s)%n", d.type(), d.start(), d.end(), d.score(), d.scanner());
                     }
+                }
+                if (audit != null) {
+                    out.printf(Locale.ROOT, "audit:   record %d appended to %s%n", audit.index(), audit.file());
                 }
                 if (!v.reasons().isEmpty()) {
                     out.println("reasons:");

@@ -76,6 +76,25 @@ class GuardCommandTest {
     }
 
     @Test
+    void auditLogGetsVerdictButNotText() throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        String secret = "mail me at jane@example.com";
+        Run r1 = run("guard", "scan", "--text", secret, "--audit-log", log.toString(), "--json");
+        assertEquals(0, r1.code(), r1.err());
+        assertEquals(1, r1.json().get("audit").get("index").asInt());
+        Run r2 = run("guard", "scan", "--text", "Where is my parcel?", "--audit-log", log.toString(), "--json");
+        assertEquals(0, r2.code(), r2.err());
+        assertTrue(r2.json().get("audit").get("index").asInt() > 1);
+        String content = Files.readString(log);
+        assertTrue(content.contains("\"verdict\":\"redact\""), content);
+        assertTrue(!content.contains("jane@example.com") && !content.contains("parcel"), "the log must not hold user text");
+        Run verify = run("audit-log", "verify", log.toString(), "--json");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertTrue(verify.json().get("valid").asBoolean());
+        assertEquals(2, run("guard", "scan", "--text", "hi", "--audit-key", dir.resolve("k.json").toString()).code());
+    }
+
+    @Test
     void badInputExitsTwo() throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "scanners: [{scanner: toxicity}]\n");
