@@ -94,37 +94,41 @@ public final class PiiScanner implements Scanner {
     @Override
     public List<Detection> scan(String text, Direction direction) {
         List<Detection> out = new ArrayList<>();
-        if (types.contains(Type.EMAIL)) {
+        int digits = Prefilter.digits(text);
+        String lower = null;
+        if (types.contains(Type.EMAIL) && text.indexOf('@') >= 0) {
             Matcher m = EMAIL.matcher(text);
             while (m.find()) {
                 out.add(detection(Type.EMAIL, m.start(), m.end(), 0.99));
             }
         }
-        if (types.contains(Type.CREDIT_CARD)) {
+        if (types.contains(Type.CREDIT_CARD) && digits >= 12) {
             cards(text, out);
         }
-        if (types.contains(Type.IBAN)) {
+        if (types.contains(Type.IBAN) && Prefilter.ibanStart(text)) {
             ibans(text, out);
         }
-        if (types.contains(Type.US_SSN)) {
+        if (types.contains(Type.US_SSN) && digits >= 9 && (Prefilter.digitSepDigit(text, '-') || Prefilter.digitSepDigit(text, ' '))) {
             ssns(text, out);
         }
         if (types.contains(Type.IP_ADDRESS)) {
             ips(text, out);
         }
-        if (types.contains(Type.DATE_OF_BIRTH)) {
+        if (types.contains(Type.DATE_OF_BIRTH) && digits >= 2
+                && Prefilter.containsAny(lower = Prefilter.lowerSameLength(text), "born", "birth", "dob", "d.o.b", "d.o.b.")) {
             Matcher m = DOB.matcher(text);
             while (m.find()) {
                 out.add(detection(Type.DATE_OF_BIRTH, m.start(1), m.end(1), 0.9));
             }
         }
-        if (types.contains(Type.PERSON)) {
+        if (types.contains(Type.PERSON) && (Prefilter.containsAny(text, "Mr", "Ms", "Miss", "Dr", "Prof")
+                || Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, "name", "call me"))) {
             Matcher m = PERSON.matcher(text);
             while (m.find()) {
                 out.add(detection(Type.PERSON, m.start(1), m.end(1), 0.6));
             }
         }
-        if (types.contains(Type.PHONE)) {
+        if (types.contains(Type.PHONE) && digits >= 3) {
             phones(text, out);
         }
         out.sort(Comparator.comparingInt(Detection::start).thenComparingInt(Detection::end));
@@ -177,7 +181,7 @@ public final class PiiScanner implements Scanner {
 
     private static void ssns(String text, List<Detection> out) {
         Matcher m = SSN.matcher(text);
-        boolean context = SSN_CONTEXT.matcher(text).find();
+        Boolean context = null;
         while (m.find()) {
             if (!m.group(2).equals(m.group(4))) {
                 continue;
@@ -186,6 +190,9 @@ public final class PiiScanner implements Scanner {
             int group = Integer.parseInt(m.group(3));
             int serial = Integer.parseInt(m.group(5));
             if (Checksums.validSsn(area, group, serial)) {
+                if (context == null) {
+                    context = SSN_CONTEXT.matcher(text).find();
+                }
                 out.add(detection(Type.US_SSN, m.start(), m.end(), context ? 0.95 : 0.75));
             }
         }
@@ -193,7 +200,8 @@ public final class PiiScanner implements Scanner {
 
     private static void ips(String text, List<Detection> out) {
         Matcher m = IPV4.matcher(text);
-        while (m.find()) {
+        boolean maybeV4 = Prefilter.digitSepDigit(text, '.');
+        while (maybeV4 && m.find()) {
             boolean partOfLonger = (m.start() > 0 && text.charAt(m.start() - 1) == '.'
                     && m.start() > 1 && Character.isDigit(text.charAt(m.start() - 2)))
                     || (m.end() + 1 < text.length() && text.charAt(m.end()) == '.' && Character.isDigit(text.charAt(m.end() + 1)));
@@ -202,7 +210,8 @@ public final class PiiScanner implements Scanner {
             }
         }
         Matcher v6 = IPV6.matcher(text);
-        while (v6.find()) {
+        boolean maybeV6 = Prefilter.count(text, ':') >= 2;
+        while (maybeV6 && v6.find()) {
             int start = v6.start();
             int end = v6.end();
             // trailing sentence punctuation is not part of the address
