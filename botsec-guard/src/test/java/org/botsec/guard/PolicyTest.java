@@ -101,6 +101,18 @@ class PolicyTest {
     }
 
     @Test
+    void regexScannerEdgeCases() throws Exception {
+        // a pattern that can match the empty string must not loop forever or report empty spans
+        Path p = write("empty.yaml", "scanners: [{scanner: regex, name: maybe, pattern: 'x*'}]");
+        Verdict v = GuardPipeline.fromPolicy(p).scan("abxxcx", Direction.INPUT);
+        assertEquals("ab<MAYBE>c<MAYBE>", v.text());
+        assertTrue(error("long.yaml", "scanners: [{scanner: regex, name: big, pattern: '" + "a".repeat(2001) + "'}]")
+                .startsWith("pattern of 'big' is 2001 characters long"));
+        assertTrue(error("name.yaml", "scanners: [{scanner: regex, name: '1bad name', pattern: 'a'}]").startsWith("regex scanner name"));
+        assertTrue(error("noname.yaml", "scanners: [{scanner: regex, pattern: 'a'}]").contains("needs 'name' and 'pattern'"));
+    }
+
+    @Test
     void pathologicalPatternRunsInLinearTime() throws Exception {
         // (a+)+$ backtracks exponentially in java.util.regex on "aaaa...b"; RE2/J has no backtracking.
         Path p = write("redos.yaml", "max_input_chars: 100000\nscanners: [{scanner: regex, name: evil, pattern: '(a+)+$'}]");
