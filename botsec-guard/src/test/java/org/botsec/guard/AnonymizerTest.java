@@ -30,7 +30,7 @@ class AnonymizerTest {
         Pseudonymizer owner = new Pseudonymizer(Pseudonymizer.newKeyset());
         Pseudonymizer stranger = new Pseudonymizer(Pseudonymizer.newKeyset());
         GuardPipeline p = GuardPipeline.builder().anonymization(Anonymization.PSEUDONYMIZE).pseudonymizer(owner)
-                .add(org.botsec.guard.internal.PiiScanner.all(), Action.REDACT).build();
+                .add(Scanners.pii(), Action.REDACT).build();
         String text = "Reach me at bob@example.org or +44 20 7946 0958.";
         Verdict v = p.scan(text, Direction.INPUT);
         assertEquals(Action.REDACT, v.action());
@@ -48,7 +48,7 @@ class AnonymizerTest {
     @Test
     void hashAnonymizationInPipeline() {
         GuardPipeline p = GuardPipeline.builder().anonymization(Anonymization.HASH)
-                .add(org.botsec.guard.internal.PiiScanner.all(), Action.REDACT).build();
+                .add(Scanners.pii(), Action.REDACT).build();
         Verdict v = p.scan("a@example.org and a@example.org", Direction.INPUT);
         List<String> parts = List.of(v.text().split(" and "));
         assertEquals(parts.get(0), parts.get(1));

@@ -22,6 +22,21 @@ class GuardPipelineTest {
     }
 
     @Test
+    void customPipelineFromPublicFactories() {
+        GuardPipeline p = GuardPipeline.builder()
+                .add(Scanners.pii(java.util.Set.of("EMAIL"), "GB"), Action.REDACT)
+                .add(Scanners.promptInjection(0.9, false), Action.BLOCK, EnumSet.of(Direction.INPUT), 0.5)
+                .add(Scanners.systemPromptLeak(null, List.of("CANARY-000111"), 8), Action.BLOCK, EnumSet.of(Direction.OUTPUT), 0.5)
+                .add(Scanners.regex("ticket", "TCK-[0-9]+", 1.0), Action.REDACT)
+                .build();
+        assertEquals("ticket <TICKET> from <EMAIL>, call +44 20 7946 0958",
+                p.scan("ticket TCK-42 from a@example.org, call +44 20 7946 0958", Direction.INPUT).text());
+        assertEquals(Action.BLOCK, p.scan("leaked CANARY-000111", Direction.OUTPUT).action());
+        assertThrows(BadInputException.class, () -> Scanners.pii(java.util.Set.of("EMAIL"), "Narnia"));
+        assertThrows(BadInputException.class, () -> Scanners.promptInjection(1.5, true));
+    }
+
+    @Test
     void cleanMessageIsAllowedUnchanged() {
         Verdict v = DEFAULTS.scan("Where is my parcel? It was due on Monday.", Direction.INPUT);
         assertEquals(Action.ALLOW, v.action());
