@@ -102,6 +102,7 @@ public final class InjectionScanner implements Scanner {
         List<Detection> out = new ArrayList<>();
         String lower = lowerSameLength(text);
         rules(lower, out);
+        normalized(text, out);
         invisible(text, out);
         encoded(text, out);
         if (classifier != null) {
@@ -176,6 +177,25 @@ public final class InjectionScanner implements Scanner {
             }
         }
         return merged;
+    }
+
+    /**
+     * Full-width and other compatibility forms ("ｉｇｎｏｒｅ ａｌｌ …") hide a rule's keywords; when the
+     * message has non-ASCII characters, its NFKC form is checked too. NFKC changes lengths, so a hit there is
+     * reported for the whole message.
+     */
+    private static void normalized(String text, List<Detection> out) {
+        boolean ascii = true;
+        for (int i = 0; i < text.length() && ascii; i++) {
+            ascii = text.charAt(i) < 0x80;
+        }
+        if (ascii) {
+            return;
+        }
+        String nfkc = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC);
+        if (!nfkc.equals(text) && rulesFire(nfkc) && !rulesFire(text)) {
+            out.add(new Detection("PROMPT_INJECTION", 0, text.length(), 0.9, NAME + "/unicode_obfuscation"));
+        }
     }
 
     private static void invisible(String text, List<Detection> out) {
