@@ -69,7 +69,7 @@ public final class GuardPipeline implements Guard {
     }
 
     /**
-     * PII (e-mail, phone, card, IBAN, SSN, IP, date of birth, names after "my name is") redacted in both
+     * PII (e-mail, phone, card, IBAN, SSN, IP, date of birth, names, street addresses, places by context) redacted in both
      * directions; prompt injection and hidden Unicode blocked on input; secrets redacted on input and blocked
      * on output; messages over {@value #DEFAULT_MAX_INPUT_CHARS} characters blocked.
      */

@@ -25,7 +25,8 @@ public final class Scanners {
     }
 
     /**
-     * @param types        PII type names: EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON
+     * @param types        PII type names: EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON,
+     *                     STREET_ADDRESS, LOCATION
      * @param phoneRegion  ISO 3166 region for phone numbers written without a country code, e.g. {@code GB}
      */
     public static Scanner pii(Set<String> types, String phoneRegion) {

@@ -21,7 +21,9 @@ import org.botsec.guard.Scanner;
  * by the SSA area/group/serial rules, IP addresses by their grammar, dates of birth only next to a phrase
  * such as "born on" or "DOB:". Phone numbers come from libphonenumber's {@code findNumbers} at leniency
  * {@code VALID} for a configurable default region. Person names are found only after "my name is", "name:"
- * or a title (Mr, Ms, Dr ...) — a context rule, not a statistical NER model.
+ * or a title (Mr, Ms, Dr ...), places only after "I live in", "I'm from", "based in" ..., and street
+ * addresses by house number + capitalised words + a street suffix — context rules, not a statistical NER
+ * model (none can be had offline from Maven Central; see docs/guard.md).
  *
  * <p><b>Security guarantees.</b> Thread-safe; every pattern is RE2/J; libphonenumber's matcher is linear
  * with a bounded number of tries. Scores are fixed per rule (how often the rule is right on its own).
@@ -29,7 +31,7 @@ import org.botsec.guard.Scanner;
 public final class PiiScanner implements Scanner {
     /** The kinds of personal data this scanner knows. */
     public enum Type {
-        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON
+        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION
     }
 
     private static final Pattern EMAIL = Pattern.compile(
@@ -49,6 +51,18 @@ public final class PiiScanner implements Scanner {
     private static final Pattern PERSON = Pattern.compile(
             "(?:(?i:my name is|my name's|name\\s*:|call me)\\s+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+)"
                     + "(\\p{Lu}[\\p{Ll}'\\-]+(?:\\s+\\p{Lu}[\\p{Ll}'\\-]+){0,2})");
+
+    private static final String STREET_SUFFIX = "(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Way|Drive|Dr|Boulevard|Blvd|Court|Ct"
+            + "|Place|Pl|Square|Sq|Terrace|Crescent|Highway|Hwy|Parkway|Row|Strasse|Straße|Gardens|Hill|Walk|Mews)";
+    private static final Pattern STREET = Pattern.compile(
+            "\\b\\d{1,5}[A-Za-z]?,?\\s+(?:\\p{Lu}[\\p{L}'\\-]+\\s+){1,3}" + STREET_SUFFIX + "\\b\\.?");
+    private static final Pattern LOCATION = Pattern.compile(
+            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in)\\s+"
+                    + "(\\p{Lu}[\\p{L}'\\-]+(?:\\s+\\p{Lu}[\\p{L}'\\-]+){0,2})");
+
+    private static final String[] STREET_WORDS = {"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Close", "Way",
+        "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
+        "Parkway", "Row", "Strasse", "Straße", "Gardens", "Hill", "Walk", "Mews"};
 
     private final Set<Type> types;
     private final String defaultRegion;
@@ -121,6 +135,19 @@ public final class PiiScanner implements Scanner {
         if (types.contains(Type.PERSON) && (Prefilter.containsAny(text, "Mr", "Ms", "Miss", "Dr", "Prof")
                 || Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, "name", "call me"))) {
             persons(text, lower == null ? Prefilter.lowerSameLength(text) : lower, out);
+        }
+        if (types.contains(Type.STREET_ADDRESS) && digits >= 1 && Prefilter.containsAny(text, STREET_WORDS)) {
+            Matcher m = STREET.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.STREET_ADDRESS, m.start(), m.end(), 0.8));
+            }
+        }
+        if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
+                "live in", "from", "located in", "based in", "moved to", "living in")) {
+            Matcher m = LOCATION.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.LOCATION, m.start(1), m.end(1), 0.6));
+            }
         }
         if (types.contains(Type.PHONE) && digits >= 3) {
             phones(text, out);

@@ -96,6 +96,16 @@ class PiiScannerTest {
     }
 
     @Test
+    void streetAddressAndLocationByContext() {
+        assertEquals(List.of("221B Baker Street"), found("send it to 221B Baker Street, London", "STREET_ADDRESS"));
+        assertEquals(List.of("12 King's Way"), found("ship to 12 King's Way please", "STREET_ADDRESS"));
+        assertEquals(List.of(), found("I bought 3 Street Lamps", "STREET_ADDRESS"));
+        assertEquals(List.of("Leeds"), found("I live in Leeds and the parcel is late", "LOCATION"));
+        assertEquals(List.of("New York"), found("I'm from New York.", "LOCATION"));
+        assertEquals(List.of(), found("I live in hope", "LOCATION"));
+    }
+
+    @Test
     void badConfigurationIsRejected() {
         assertThrows(BadInputException.class, () -> new PiiScanner(EnumSet.noneOf(PiiScanner.Type.class), "US"));
         assertThrows(BadInputException.class, () -> new PiiScanner(EnumSet.allOf(PiiScanner.Type.class), "XX"));
