@@ -1,12 +1,76 @@
 package org.botsec.cli.guard;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.botsec.cli.ExitCode;
+import org.botsec.cli.Json;
+import org.botsec.guard.audit.AuditLog;
+import org.botsec.guard.audit.AuditSigningKey;
+import org.botsec.guard.audit.VerifyResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands: says so instead of pretending. */
-@Command(name = "audit-log", mixinStandardHelpOptions = true, description = "Check a tamper-evident audit log. (not yet available)")
-public final class AuditLogCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code botsec audit-log verify FILE}: checks a tamper-evident audit log. */
+@Command(name = "audit-log", mixinStandardHelpOptions = true, description = "Work with tamper-evident audit logs.",
+        subcommands = {AuditLogCommand.Verify.class})
+public final class AuditLogCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'botsec audit-log' is not yet implemented");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The JSON document of {@code verify}. */
+    record VerifyOutput(boolean valid, long records, Long firstBadIndex, long entries, String reason, boolean tornTail,
+                        Long lastCheckpointIndex, long unsignedRecords) {
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Verify the hash chain and signed checkpoints of an audit log.",
+                    "Exit 0 when valid, 3 when a record was modified, inserted, deleted or reordered, 2 when the file cannot be read."})
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The audit log (JSON lines).")
+        Path file;
+
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "Trusted Tink JSON public keyset (as written next to the log as FILE.pub.json). Without it the key in the log's own header is used, which proves only internal consistency.")
+        Path publicKey;
+
+        @Option(names = "--json", description = "Print one JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            String trusted = publicKey == null ? null : AuditSigningKey.readPublicKeyFile(publicKey);
+            VerifyResult r = AuditLog.verify(file, trusted);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Json.print(out, new VerifyOutput(r.valid(), r.records(), r.valid() ? null : r.firstBadIndex(), r.entries(),
+                        r.reason(), r.tornTail(), r.lastCheckpointIndex() < 0 ? null : r.lastCheckpointIndex(), r.unsignedRecords()));
+            } else if (r.valid()) {
+                out.printf("valid: %s%n", r.reason());
+                if (publicKey == null) {
+                    out.println("note: checked against the key in the log's header; pass --public-key for a trusted key");
+                }
+            } else {
+                out.printf("INVALID: first bad record %d: %s%n", r.firstBadIndex(), r.reason());
+            }
+            out.flush();
+            if (!r.valid()) {
+                spec.commandLine().getErr().printf("botsec: audit log %s is not valid (first bad record %d)%n", file, r.firstBadIndex());
+                spec.commandLine().getErr().flush();
+                return ExitCode.THRESHOLD_FAILED;
+            }
+            return ExitCode.OK;
+        }
     }
 }

@@ -1,0 +1,114 @@
+package org.botsec.guard.audit;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import org.botsec.core.BadInputException;
+import org.botsec.guard.crypto.internal.Files2;
+import org.botsec.guard.crypto.internal.TinkSetup;
+
+/**
+ * The Ed25519 key pair (a Tink keyset) that signs audit-log checkpoints.
+ *
+ * <p><b>Security guarantees.</b> Signatures are Ed25519 through Tink's {@link PublicKeySign}; the private
+ * keyset is written only to an owner-only file by {@link #loadOrCreate(Path)} and never appears in logs or
+ * exception messages. Checkpoints prove integrity only to a verifier that got the public key
+ * ({@link #exportPublicKeyJson()}) from a trusted place: keep a copy of it away from the log. Whoever can read
+ * the private key file can forge checkpoints, so keep it off the machine that stores the log where possible.
+ * Instances are immutable and thread-safe.
+ */
+public final class AuditSigningKey {
+    private static final int MAX_KEY_CHARS = 64 * 1024;
+    private final KeysetHandle privateKeyset;
+    private final PublicKeySign signer;
+    private final String publicKeyJson;
+
+    private AuditSigningKey(KeysetHandle privateKeyset) throws GeneralSecurityException {
+        this.privateKeyset = privateKeyset;
+        this.signer = privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+        this.publicKeyJson = TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(privateKeyset.getPublicKeysetHandle());
+    }
+
+    /** A fresh Ed25519 key pair (kept in memory only). */
+    public static AuditSigningKey generate() {
+        TinkSetup.ensureRegistered();
+        try {
+            return new AuditSigningKey(KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate an Ed25519 key", e);
+        }
+    }
+
+    /**
+     * Loads the private keyset from {@code keyFile}, or generates one and writes it there (owner-only
+     * permissions) if the file does not exist.
+     */
+    public static AuditSigningKey loadOrCreate(Path keyFile) {
+        TinkSetup.ensureRegistered();
+        if (!Files.exists(keyFile)) {
+            AuditSigningKey key = generate();
+            try {
+                Files2.writeAtomically(keyFile, TinkJsonProtoKeysetFormat.serializeKeyset(key.privateKeyset, InsecureSecretKeyAccess.get()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write audit signing key " + keyFile, e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot serialise the audit signing key", e);
+            }
+            return key;
+        }
+        String json = Files2.readSmallUtf8(keyFile, MAX_KEY_CHARS, "audit signing key file");
+        try {
+            return new AuditSigningKey(TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw BadInputException.of("audit signing key file is not a Tink JSON Ed25519 private keyset: %s", keyFile);
+        }
+    }
+
+    /** The public keyset as Tink JSON (no secret material): give it to whoever verifies the log. */
+    public String exportPublicKeyJson() {
+        return publicKeyJson;
+    }
+
+    /** Writes the public keyset as Tink JSON to {@code file}. */
+    public void writePublicKey(Path file) {
+        try {
+            Files2.writeAtomically(file, publicKeyJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write public key " + file, e);
+        }
+    }
+
+    byte[] sign(byte[] data) {
+        try {
+            return signer.sign(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+    }
+
+    /** Parses a public keyset (Tink JSON, no secret) into a verifier; {@code source} names it in errors. */
+    static PublicKeyVerify verifierFromJson(String json, String source) {
+        TinkSetup.ensureRegistered();
+        try {
+            return TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(json).getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw BadInputException.of("%s is not a Tink JSON Ed25519 public keyset", source);
+        }
+    }
+
+    /** Reads a public key file written by {@link #writePublicKey(Path)}; returns its JSON. */
+    public static String readPublicKeyFile(Path file) {
+        String json = Files2.readSmallUtf8(file, MAX_KEY_CHARS, "public key file");
+        verifierFromJson(json, "public key file " + file);
+        return json;
+    }
+}

@@ -1,0 +1,68 @@
+package org.botsec.guard.crypto.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import org.botsec.core.BadInputException;
+
+/** Bounded reads and atomic, fsynced replacement of small files (key files). */
+public final class Files2 {
+    private Files2() {
+    }
+
+    /** Reads a small UTF-8 file, refusing anything larger than {@code maxBytes}. */
+    public static String readSmallUtf8(Path file, int maxBytes, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw BadInputException.of("%s not found or not a regular file: %s", what, file);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw BadInputException.of("%s is larger than %d bytes: %s", what, maxBytes, file);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw BadInputException.of("cannot read %s %s: %s", what, file, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes {@code content} to a temporary file next to {@code target}, fsyncs it and moves it over the
+     * target atomically, so a crash leaves either the old or the new file, never a half-written one. The
+     * file is readable by its owner only where the file system supports POSIX permissions.
+     */
+    public static void writeAtomically(Path target, String content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; keep the platform default
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

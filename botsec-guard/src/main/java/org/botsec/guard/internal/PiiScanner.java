@@ -1,0 +1,380 @@
+package org.botsec.guard.internal;
+
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.botsec.core.BadInputException;
+import org.botsec.guard.Detection;
+import org.botsec.guard.Direction;
+import org.botsec.guard.Scanner;
+
+/**
+ * Personal data with spans and scores. Candidates are found with RE2/J patterns (linear time) and then
+ * validated: payment cards by Luhn and issuer/length, IBANs by country length and ISO 13616 mod-97, US SSNs
+ * by the SSA area/group/serial rules, IP addresses by their grammar, dates of birth only next to a phrase
+ * such as "born on" or "DOB:". Phone numbers come from libphonenumber's {@code findNumbers} at leniency
+ * {@code VALID} for a configurable default region. Person names are found only after "my name is", "name:"
+ * or a title (Mr, Ms, Dr ...), places only after "I live in", "I'm from", "based in" ..., and street
+ * addresses by house number + capitalised words + a street suffix — context rules, not a statistical NER
+ * model (none can be had offline from Maven Central; see docs/guard.md).
+ *
+ * <p><b>Security guarantees.</b> Thread-safe; every pattern is RE2/J; libphonenumber's matcher is linear
+ * with a bounded number of tries. Scores are fixed per rule (how often the rule is right on its own).
+ */
+public final class PiiScanner implements Scanner {
+    /** The kinds of personal data this scanner knows. */
+    public enum Type {
+        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION
+    }
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}");
+    private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}");
+    private static final Pattern SSN = Pattern.compile("(\\d{3})([\\- ])(\\d{2})([\\- ])(\\d{4})");
+    private static final Pattern SSN_CONTEXT = Pattern.compile("(?i)\\b(?:ssn|social security)");
+    private static final Pattern IPV4 = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final String MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
+    private static final Pattern DOB = Pattern.compile("(?i)\\b(?:born(?: on)?|date of birth|d\\.?o\\.?b\\.?|birth ?date|birthday(?: is)?)"
+            + "\\s*(?:is|was|:|-|=)?\\s*("
+            + "\\d{1,2}[/.\\-]\\d{1,2}[/.\\-]\\d{2,4}"
+            + "|\\d{4}-\\d{2}-\\d{2}"
+            + "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + ",?\\s+\\d{4}"
+            + "|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})");
+    private static final Pattern PERSON = Pattern.compile(
+            "(?:(?i:my name is|my name's|name\\s*:|call me)\\s+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+)"
+                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:\\s+\\p{Lu}[\\p{Ll}'\\-]+){0,2})");
+
+    private static final String STREET_SUFFIX = "(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Way|Drive|Dr|Boulevard|Blvd|Court|Ct"
+            + "|Place|Pl|Square|Sq|Terrace|Crescent|Highway|Hwy|Parkway|Row|Strasse|Straße|Gardens|Hill|Walk|Mews)";
+    private static final Pattern STREET = Pattern.compile(
+            "\\b\\d{1,5}[A-Za-z]?,?\\s+(?:\\p{Lu}[\\p{L}'\\-]+\\s+){1,3}" + STREET_SUFFIX + "\\b\\.?");
+    private static final Pattern LOCATION = Pattern.compile(
+            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in)\\s+"
+                    + "(\\p{Lu}[\\p{L}'\\-]+(?:\\s+\\p{Lu}[\\p{L}'\\-]+){0,2})");
+
+    private static final String[] STREET_WORDS = {"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Close", "Way",
+        "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
+        "Parkway", "Row", "Strasse", "Straße", "Gardens", "Hill", "Walk", "Mews"};
+
+    private final Set<Type> types;
+    private final String defaultRegion;
+    private final PhoneNumberUtil phoneUtil = PhoneNumberUtil.getInstance();
+
+    /**
+     * @param types         which kinds to look for (non-empty)
+     * @param defaultRegion ISO 3166 region for phone numbers written without a country code, e.g. {@code US}
+     */
+    public PiiScanner(Set<Type> types, String defaultRegion) {
+        if (types == null || types.isEmpty()) {
+            throw BadInputException.of("pii types must not be empty, got %s", types);
+        }
+        String region = defaultRegion == null ? "" : defaultRegion.toUpperCase(Locale.ROOT);
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw BadInputException.of("phone_region must be a supported ISO 3166 region code like US or GB, got %s",
+                    defaultRegion);
+        }
+        this.types = EnumSet.copyOf(types);
+        this.defaultRegion = region;
+    }
+
+    /** All types, phone numbers read as {@code US} when they lack a country code. */
+    public static PiiScanner all() {
+        return new PiiScanner(EnumSet.allOf(Type.class), "US");
+    }
+
+    /** Parses a type name from a policy file. */
+    public static Type type(String name) {
+        try {
+            return Type.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of("unknown pii type: %s (known: %s)", name, java.util.Arrays.toString(Type.values()));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "pii";
+    }
+
+    @Override
+    public List<Detection> scan(String text, Direction direction) {
+        List<Detection> out = new ArrayList<>();
+        int digits = Prefilter.digits(text);
+        String lower = null;
+        if (types.contains(Type.EMAIL) && text.indexOf('@') >= 0) {
+            emails(text, out);
+        }
+        List<int[]> groups = digits >= 9 ? digitGroups(text) : List.of();
+        if (types.contains(Type.CREDIT_CARD) && digits >= 12) {
+            cards(text, groups, out);
+        }
+        if (types.contains(Type.IBAN) && Prefilter.ibanStart(text)) {
+            ibans(text, out);
+        }
+        if (types.contains(Type.US_SSN) && digits >= 9) {
+            ssns(text, groups, out);
+        }
+        if (types.contains(Type.IP_ADDRESS)) {
+            ips(text, out);
+        }
+        if (types.contains(Type.DATE_OF_BIRTH) && digits >= 2
+                && Prefilter.containsAny(lower = Prefilter.lowerSameLength(text), "born", "birth", "dob", "d.o.b", "d.o.b.")) {
+            Matcher m = DOB.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.DATE_OF_BIRTH, m.start(1), m.end(1), 0.9));
+            }
+        }
+        if (types.contains(Type.PERSON) && (Prefilter.containsAny(text, "Mr", "Ms", "Miss", "Dr", "Prof")
+                || Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, "name", "call me"))) {
+            persons(text, lower == null ? Prefilter.lowerSameLength(text) : lower, out);
+        }
+        if (types.contains(Type.STREET_ADDRESS) && digits >= 1 && Prefilter.containsAny(text, STREET_WORDS)) {
+            Matcher m = STREET.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.STREET_ADDRESS, m.start(), m.end(), 0.8));
+            }
+        }
+        if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
+                "live in", "from", "located in", "based in", "moved to", "living in")) {
+            Matcher m = LOCATION.matcher(text);
+            while (m.find()) {
+                out.add(detection(Type.LOCATION, m.start(1), m.end(1), 0.6));
+            }
+        }
+        if (types.contains(Type.PHONE) && digits >= 3) {
+            phones(text, out);
+        }
+        out.sort(Comparator.comparingInt(Detection::start).thenComparingInt(Detection::end));
+        return out;
+    }
+
+    private static Detection detection(Type type, int start, int end, double score) {
+        return new Detection(type.name(), start, end, score, "pii");
+    }
+
+    /**
+     * Maximal runs of digits in which single spaces or dashes may separate digit groups, not touching a
+     * letter or digit on either side: {@code [start, end)} pairs. Hand-written because it replaces two
+     * regular expressions on the hot path (cards, SSNs).
+     */
+    static List<int[]> digitGroups(String text) {
+        List<int[]> out = new ArrayList<>();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            int end = i;
+            while (i < n) {
+                char d = text.charAt(i);
+                if (d >= '0' && d <= '9') {
+                    i++;
+                    end = i;
+                } else if ((d == ' ' || d == '-') && i + 1 < n && text.charAt(i + 1) >= '0' && text.charAt(i + 1) <= '9') {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            if (end >= n || !Character.isLetter(text.charAt(end))) {
+                out.add(new int[] {start, end});
+            }
+            i = Math.max(i, end + 1);
+        }
+        return out;
+    }
+
+    private static void cards(String text, List<int[]> groups, List<Detection> out) {
+        for (int[] g : groups) {
+            String digits = digitsOnly(text, g[0], g[1]);
+            if (digits.length() >= 12 && digits.length() <= 19 && Checksums.luhn(digits) && Checksums.knownCardScheme(digits)) {
+                out.add(detection(Type.CREDIT_CARD, g[0], g[1], 0.95));
+            }
+        }
+    }
+
+    private static void ssns(String text, List<int[]> groups, List<Detection> out) {
+        Boolean context = null;
+        for (int[] g : groups) {
+            if (g[1] - g[0] != 11) {
+                continue;
+            }
+            Matcher m = SSN.matcher(text.substring(g[0], g[1]));
+            if (!m.matches() || !m.group(2).equals(m.group(4))) {
+                continue;
+            }
+            int area = Integer.parseInt(m.group(1));
+            int group = Integer.parseInt(m.group(3));
+            int serial = Integer.parseInt(m.group(5));
+            if (Checksums.validSsn(area, group, serial)) {
+                if (context == null) {
+                    context = SSN_CONTEXT.matcher(text).find();
+                }
+                out.add(detection(Type.US_SSN, g[0], g[1], context ? 0.95 : 0.75));
+            }
+        }
+    }
+
+    /** E-mail addresses, searched only in a window around each '@' (local part ≤ 64, domain ≤ 255 chars). */
+    private static void emails(String text, List<Detection> out) {
+        int at = text.indexOf('@');
+        int searchedTo = 0;
+        while (at >= 0) {
+            int from = Math.max(searchedTo, at - 64);
+            int to = Math.min(text.length(), at + 256);
+            Matcher m = EMAIL.matcher(text.substring(from, to));
+            while (m.find()) {
+                int s = from + m.start();
+                int e = from + m.end();
+                if (s <= at && at < e) {
+                    out.add(detection(Type.EMAIL, s, e, 0.99));
+                    searchedTo = e;
+                }
+            }
+            at = text.indexOf('@', Math.max(at + 1, searchedTo));
+        }
+    }
+
+    /** Names after a context phrase, searched only in a short window after each phrase. */
+    private static void persons(String text, String lower, List<Detection> out) {
+        java.util.TreeSet<Integer> starts = new java.util.TreeSet<>();
+        for (String w : new String[] {"my name", "name", "call me"}) {
+            for (int k = lower.indexOf(w); k >= 0; k = lower.indexOf(w, k + 1)) {
+                starts.add(k);
+            }
+        }
+        for (String w : new String[] {"Mr", "Ms", "Miss", "Dr", "Prof"}) {
+            for (int k = text.indexOf(w); k >= 0; k = text.indexOf(w, k + 1)) {
+                starts.add(k);
+            }
+        }
+        int covered = -1;
+        for (int k : starts) {
+            if (k < covered) {
+                continue;
+            }
+            int to = Math.min(text.length(), k + 80);
+            Matcher m = PERSON.matcher(text.substring(k, to));
+            if (m.lookingAt()) {
+                int s = k + m.start(1);
+                int e = k + m.end(1);
+                out.add(detection(Type.PERSON, s, e, 0.6));
+                covered = e;
+            }
+        }
+    }
+
+    private static void ibans(String text, List<Detection> out) {
+        Matcher m = IBAN.matcher(text);
+        int from = 0;
+        while (from < text.length() && m.find(from)) {
+            from = m.end();
+            String country = text.substring(m.start(), m.start() + 2);
+            Integer length = Checksums.IBAN_LENGTHS.get(country);
+            if (length == null) {
+                continue;
+            }
+            // The candidate may run into following capitalised words; take exactly the country's length.
+            StringBuilder iban = new StringBuilder(length);
+            int end = m.start();
+            while (end < m.end() && iban.length() < length) {
+                char c = text.charAt(end++);
+                if (c != ' ') {
+                    iban.append(c);
+                }
+            }
+            if (iban.length() == length && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))
+                    && Checksums.ibanMod97(iban.toString())) {
+                out.add(detection(Type.IBAN, m.start(), end, 0.97));
+                from = end;
+            }
+        }
+    }
+
+    private static void ssns(String text, List<Detection> out) {
+        Matcher m = SSN.matcher(text);
+        Boolean context = null;
+        while (m.find()) {
+            if (!m.group(2).equals(m.group(4))) {
+                continue;
+            }
+            int area = Integer.parseInt(m.group(1));
+            int group = Integer.parseInt(m.group(3));
+            int serial = Integer.parseInt(m.group(5));
+            if (Checksums.validSsn(area, group, serial)) {
+                if (context == null) {
+                    context = SSN_CONTEXT.matcher(text).find();
+                }
+                out.add(detection(Type.US_SSN, m.start(), m.end(), context ? 0.95 : 0.75));
+            }
+        }
+    }
+
+    private static void ips(String text, List<Detection> out) {
+        Matcher m = IPV4.matcher(text);
+        boolean maybeV4 = Prefilter.digitSepDigit(text, '.');
+        while (maybeV4 && m.find()) {
+            boolean partOfLonger = (m.start() > 0 && text.charAt(m.start() - 1) == '.'
+                    && m.start() > 1 && Character.isDigit(text.charAt(m.start() - 2)))
+                    || (m.end() + 1 < text.length() && text.charAt(m.end()) == '.' && Character.isDigit(text.charAt(m.end() + 1)));
+            if (!partOfLonger && Checksums.validIpv4(m.group())) {
+                out.add(detection(Type.IP_ADDRESS, m.start(), m.end(), 0.9));
+            }
+        }
+        Matcher v6 = IPV6.matcher(text);
+        boolean maybeV6 = Prefilter.count(text, ':') >= 2;
+        while (maybeV6 && v6.find()) {
+            int start = v6.start();
+            int end = v6.end();
+            // trailing sentence punctuation is not part of the address
+            while (end > start && (text.charAt(end - 1) == '.' || (text.charAt(end - 1) == ':' && !text.startsWith("::", end - 2)))) {
+                end--;
+            }
+            if (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1))) {
+                continue;
+            }
+            if (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
+                continue;
+            }
+            String candidate = text.substring(start, end);
+            if (candidate.indexOf(':') >= 0 && Checksums.validIpv6(candidate)) {
+                out.add(detection(Type.IP_ADDRESS, start, end, 0.9));
+            }
+        }
+    }
+
+    private void phones(String text, List<Detection> out) {
+        List<Detection> others = List.copyOf(out);
+        for (PhoneNumberMatch match : phoneUtil.findNumbers(text, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+            int start = match.start();
+            int end = match.end();
+            boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end());
+            if (!overlaps) {
+                out.add(detection(Type.PHONE, start, end, 0.85));
+            }
+        }
+    }
+
+    private static String digitsOnly(String text, int start, int end) {
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,14 @@
+package org.botsec.server.internal;
+
+/** A request the gateway answers with a 4xx/5xx status and a one-line JSON error. */
+final class HttpError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String type;
+
+    HttpError(int status, String type, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+    }
+}
