@@ -112,6 +112,7 @@ public final class ConversationStore implements AutoCloseable {
         this.mac = macKeyset.getPrimitive(RegistryConfiguration.get(), Mac.class);
         this.nextIndex = recoverRecordsFile();
         this.channel = FileChannel.open(recordsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Files2.fsyncDirectory(dir);
     }
 
     /** Opens the store in {@code dir}, creating it (with fresh data keys) if it does not exist yet. */
