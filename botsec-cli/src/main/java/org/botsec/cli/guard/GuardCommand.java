@@ -1,12 +1,125 @@
 package org.botsec.cli.guard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.botsec.cli.ExitCode;
+import org.botsec.cli.Json;
+import org.botsec.core.BadInputException;
+import org.botsec.guard.Detection;
+import org.botsec.guard.Direction;
+import org.botsec.guard.GuardPipeline;
+import org.botsec.guard.Verdict;
+import org.botsec.guard.audit.AuditLog;
+import org.botsec.guard.audit.AuditRecord;
+import org.botsec.guard.audit.AuditSigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands: says so instead of pretending. */
-@Command(name = "guard", mixinStandardHelpOptions = true, description = "Scan messages with the guardrails. (not yet available)")
-public final class GuardCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code botsec guard ...}: run the guardrails on messages. */
+@Command(name = "guard", mixinStandardHelpOptions = true,
+        description = "Scan messages with the guardrails (PII, prompt injection, secrets, leaks).",
+        subcommands = {GuardCommand.Scan.class})
+public final class GuardCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'botsec guard' is not yet implemented");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** One message in, one verdict out. Exit 0 for any verdict; 2 for bad flags or a bad policy. */
+    @Command(name = "scan", mixinStandardHelpOptions = true,
+            description = "Scan one message and print the verdict (allow, redact or block) with findings.")
+    public static final class Scan implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--text", required = true, description = "The message to scan.")
+        String text;
+
+        @Option(names = "--policy", description = "Policy file (YAML or JSON); without it the default policy applies.")
+        Path policy;
+
+        @Option(names = "--direction", defaultValue = "input", description = "input (user to bot) or output (bot to user); default ${DEFAULT-VALUE}.")
+        String direction;
+
+        @Option(names = "--audit-log", paramLabel = "FILE", description = "Append the verdict (never the text: its SHA-256) to this "
+                + "tamper-evident log; signing key FILE.key.json and public key FILE.pub.json unless --audit-key.")
+        Path auditLog;
+
+        @Option(names = "--audit-key", paramLabel = "FILE", description = "Ed25519 signing keyset for the audit log (created if missing).")
+        Path auditKey;
+
+        @Option(names = "--json", description = "Print one JSON document.")
+        boolean json;
+
+        /** The JSON shape of DESIGN.md: verdict, text, findings, plus reasons. */
+        record Output(String verdict, String text, List<Finding> findings, List<String> reasons,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Audit audit) {
+        }
+
+        record Audit(String file, long index, String hash) {
+        }
+
+        record Finding(String type, int start, int end, double score, String scanner) {
+        }
+
+        @Override
+        public Integer call() {
+            Direction dir = switch (direction.toLowerCase(Locale.ROOT)) {
+                case "input" -> Direction.INPUT;
+                case "output" -> Direction.OUTPUT;
+                default -> throw BadInputException.of("--direction must be input or output, got %s", direction);
+            };
+            if (auditKey != null && auditLog == null) {
+                throw BadInputException.of("--audit-key needs --audit-log, got --audit-key %s alone", auditKey);
+            }
+            GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
+            Verdict v = guard.scan(text, dir);
+            Audit audit = null;
+            if (auditLog != null) {
+                AuditSigningKey key = AuditSigningKey.loadOrCreate(auditKey != null ? auditKey : Path.of(auditLog + ".key.json"));
+                key.writePublicKey(Path.of(auditLog + ".pub.json"));
+                try (AuditLog log = AuditLog.open(auditLog, key)) {
+                    AuditRecord rec = log.append(dir, v, text, "scan");
+                    audit = new Audit(auditLog.toString(), rec.index(), rec.hash());
+                }
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            List<Finding> findings = v.findings().stream()
+                    .map(d -> new Finding(d.type(), d.start(), d.end(), round(d.score()), d.scanner())).toList();
+            Output o = new Output(v.action().name().toLowerCase(Locale.ROOT), v.text(), findings, v.reasons(), audit);
+            if (json) {
+                Json.print(out, o);
+            } else {
+                out.println("verdict: " + o.verdict());
+                out.println("text:    " + o.text());
+                if (!findings.isEmpty()) {
+                    out.println("findings:");
+                    for (Detection d : v.findings()) {
+                        out.printf(Locale.ROOT, "  %-20s [%d, %d)  score %.2f  (%s)%n", d.type(), d.start(), d.end(), d.score(), d.scanner());
+                    }
+                }
+                if (audit != null) {
+                    out.printf(Locale.ROOT, "audit:   record %d appended to %s%n", audit.index(), audit.file());
+                }
+                if (!v.reasons().isEmpty()) {
+                    out.println("reasons:");
+                    v.reasons().forEach(r -> out.println("  " + r));
+                }
+                out.flush();
+            }
+            return ExitCode.OK;
+        }
+
+        private static double round(double x) {
+            return Math.round(x * 1e4) / 1e4;
+        }
     }
 }

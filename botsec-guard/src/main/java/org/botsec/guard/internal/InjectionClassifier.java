@@ -54,7 +54,7 @@ public final class InjectionClassifier {
         }
 
         public static Settings defaults() {
-            return new Settings(40, 0.5, 1e-5, 20261126L);
+            return new Settings(20, 0.5, 1e-3, 20261126L);
         }
     }
 
@@ -195,18 +195,33 @@ public final class InjectionClassifier {
                 havePrev = true;
             }
         }
-        Arrays.sort(idx, 0, count);
+        // count duplicates with a small open-addressing table (cheaper than sorting on the hot path)
+        int cap = Integer.highestOneBit(Math.max(16, count * 2)) << 1;
+        int[] keys = new int[cap];
+        float[] counts = new float[cap];
+        Arrays.fill(keys, -1);
         int[] outIdx = new int[count];
-        float[] outVal = new float[count];
         int size = 0;
         for (int k = 0; k < count; k++) {
-            if (size > 0 && outIdx[size - 1] == idx[k]) {
-                outVal[size - 1] += 1;
-            } else {
-                outIdx[size] = idx[k];
-                outVal[size] = 1;
-                size++;
+            int key = idx[k];
+            int slot = (key * 0x9E3779B1) >>> 1 & (cap - 1);
+            while (keys[slot] != -1 && keys[slot] != key) {
+                slot = (slot + 1) & (cap - 1);
             }
+            if (keys[slot] == -1) {
+                keys[slot] = key;
+                outIdx[size++] = key;
+            }
+            counts[slot] += 1;
+        }
+        float[] outVal = new float[size];
+        for (int k = 0; k < size; k++) {
+            int key = outIdx[k];
+            int slot = (key * 0x9E3779B1) >>> 1 & (cap - 1);
+            while (keys[slot] != key) {
+                slot = (slot + 1) & (cap - 1);
+            }
+            outVal[k] = counts[slot];
         }
         double norm = 0;
         for (int k = 0; k < size; k++) {

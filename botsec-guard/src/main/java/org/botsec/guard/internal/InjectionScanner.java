@@ -35,7 +35,8 @@ public final class InjectionScanner implements Scanner {
     static final int MAX_DECODED = 8;
     private static final String NAME = "prompt_injection";
 
-    private record Rule(String family, Pattern pattern, double score) {
+    /** A family's pattern plus lower-case words one of which any match contains (a cheap first check). */
+    private record Rule(String family, Pattern pattern, double score, int before, int after, String... keywords) {
     }
 
     private static final String TARGET = "(?:instructions?|rules?|directions?|directives?|guidelines?|guidance|prompts?|programming"
@@ -44,28 +45,32 @@ public final class InjectionScanner implements Scanner {
             new Rule("instruction_override", Pattern.compile(
                     "\\b(?:ignore|disregard|forget|override|bypass|skip|discard|set aside|throw away|pay no attention to|stop following|do not follow|don't follow|do not obey)\\b"
                             + "[^.!?\\n]{0,40}?\\b(?:previous|prior|above|earlier|preceding|original|all|any|every|your|the|those|these|its|my)\\b[^.!?\\n]{0,30}?\\b"
-                            + TARGET), 0.9),
+                            + TARGET), 0.9, 2, 140,
+                    "ignor", "disregard", "forget", "overrid", "bypass", "skip", "discard", "aside", "throw away", "attention", "follow", "obey"),
             new Rule("instruction_override", Pattern.compile(
                     "\\b(?:instructions|rules|guidelines|constraints|restrictions)\\b[^.!?\\n]{0,30}\\b(?:no longer apply|are (?:now )?(?:void|revoked|cancelled|outdated|lifted|disabled)|(?:have been|were) (?:revoked|lifted|removed|disabled))"
-                            + "|\\b(?:your )?new instructions (?:are|:)|\\bsystem (?:update|override)\\s*:"), 0.85),
+                            + "|\\b(?:your )?new instructions (?:are|:)|\\bsystem (?:update|override)\\s*:"), 0.85, 16, 90,
+                    "instruction", "rules", "guideline", "constraint", "restriction", "system update", "system override"),
             new Rule("role_hijack", Pattern.compile(
                     "\\byou are now (?:an?|the|in|dan|free|unrestricted|jailbroken|no longer)\\b|\\byou(?:'re| are) no longer (?:an?|the|bound|restricted|limited)\\b"
                             + "|\\bpretend (?:to be|you are|you're|that you are) (?:an?|the)?\\s*(?:unrestricted|unfiltered|uncensored|evil|jailbroken|dan|root|admin|hacker|ai (?:with|without))"
                             + "|\\b(?:act|respond|reply|answer) as (?:an?|the|my)?\\s*(?:unrestricted|unfiltered|uncensored|evil|jailbroken|dan\\b|aim\\b|root\\b|hacker|ai (?:with no|without))"
                             + "|\\b(?:enter|enable|activate|switch to|turn on|in|into|unlock)\\s+(?:the\\s+)?(?:developer|debug|god|maintenance|admin|sudo|unrestricted) mode\\b|\\b(?:jailbreak|dan|god|sudo) mode\\b|\\broleplay as\\b|\\bstay in character\\b"
                             + "|\\b(?:with|have|has) no (?:content )?(?:restrictions|rules|filters|limits|ethics|content policy|guardrails)\\b"
-                            + "|\\bwithout (?:any )?(?:restrictions|rules|filters|safety|guardrails|content policy)\\b|\\bfree of all restrictions\\b"), 0.85),
+                            + "|\\bwithout (?:any )?(?:restrictions|rules|filters|safety|guardrails|content policy)\\b|\\bfree of all restrictions\\b"), 0.85, 45, 90,
+                    "you are", "you're", "pretend", "act as", "respond as", "reply as", "answer as", " mode", "roleplay", "in character", "no ", "without", "free of all"),
             new Rule("system_prompt_extraction", Pattern.compile(
                     "\\b(?:print|show|reveal|repeat|output|display|dump|tell me|quote|paste|spell out|translate|summari[sz]e|echo|leak|what (?:is|are|was|were)|what's)\\b[^.!?\\n]{0,40}?"
                             + "\\b(?:system prompt|(?:initial|original|hidden|secret|first|pre-?) ?(?:prompt|instructions)|pre-?prompt|developer message|your (?:instructions|prompt|rules|configuration|config|context)"
-                            + "|the (?:text|words|instructions|message) above|everything (?:above|before)|context window)"), 0.9),
+                            + "|the (?:text|words|instructions|message) above|everything (?:above|before)|context window)"), 0.9, 75, 45,
+                    "prompt", "instruction", "developer message", "rules", "config", "context", "above", "everything before"),
             new Rule("delimiter_injection", Pattern.compile(
                     "<\\|im_(?:start|end)\\|>|<\\|endoftext\\|>|<\\|(?:system|user|assistant)\\|>|\\[/?inst\\]|</?(?:system|user|assistant|instructions?)>|<message role="
-                            + "|(?:^|\\n)\\s*(?:system|assistant)\\s*:|#{3,}\\s*(?:system|instructions?|new instructions|admin)"
-                            + "|\\b(?:end|begin)[_ ](?:of[_ ])?(?:user[_ ]input|context|system|prompt)\\b|\\{\\{\\s*system|\\[system\\]|={3,}\\s*end\\s*={3,}"), 0.8));
+                            + "|\\n\\s*(?:system|assistant)\\s*:|#{3,}\\s*(?:system|instructions?|new instructions|admin)"
+                            + "|\\b(?:end|begin)[_ ](?:of[_ ])?(?:user[_ ]input|context|system|prompt)\\b|\\{\\{\\s*system|\\[system\\]|={3,}\\s*end\\s*={3,}"), 0.8, 20, 45,
+                    "<", "[inst]", "[/inst]", "system", "assistant", "###", "user input", "user_input", "context", "prompt", "{{", "==="));
 
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_\\-]{16,}={0,2}");
-    private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}){12,}\\b");
+    private static final int MIN_ENCODED = 16;
 
     private final InjectionClassifier classifier;
     private final double threshold;
@@ -96,7 +101,7 @@ public final class InjectionScanner implements Scanner {
     public List<Detection> scan(String text, Direction direction) {
         List<Detection> out = new ArrayList<>();
         String lower = lowerSameLength(text);
-        rules(lower, 0, 0, out, null);
+        rules(lower, out);
         invisible(text, out);
         encoded(text, out);
         if (classifier != null) {
@@ -112,23 +117,65 @@ public final class InjectionScanner implements Scanner {
     /** Whether the rules alone fire on {@code text}; used for decoded payloads. */
     static boolean rulesFire(String text) {
         List<Detection> tmp = new ArrayList<>();
-        rules(lowerSameLength(text), 0, 0, tmp, null);
+        rules(lowerSameLength(text), tmp);
         return !tmp.isEmpty();
     }
 
-    private static void rules(String lower, int start, int end, List<Detection> out, String familyOverride) {
+    /**
+     * Runs each rule only on windows around its keywords: RE2/J's NFA costs about (program size × text
+     * length), so matching a few hundred characters instead of the whole message keeps attacks cheap too.
+     * Each rule's window reaches as far before and after a keyword as its pattern can; windows are merged
+     * (each character is scanned at most once per rule) and widened to whitespace so that word boundaries
+     * keep their meaning.
+     */
+    private static void rules(String lower, List<Detection> out) {
+        String trimmed = lower.stripLeading();
+        if (trimmed.startsWith("system:") || trimmed.startsWith("assistant:") || trimmed.startsWith("system :")) {
+            int at = lower.length() - trimmed.length();
+            out.add(new Detection("PROMPT_INJECTION", at, at + trimmed.indexOf(':') + 1, 0.8, NAME + "/delimiter_injection"));
+        }
         for (Rule rule : RULES) {
-            Matcher m = rule.pattern().matcher(lower);
-            while (m.find()) {
-                int s = familyOverride == null ? m.start() : start;
-                int e = familyOverride == null ? m.end() : end;
-                String family = familyOverride == null ? rule.family() : familyOverride;
-                out.add(new Detection("PROMPT_INJECTION", s, e, rule.score(), NAME + "/" + family));
-                if (familyOverride != null) {
-                    return;
+            for (int[] w : windows(lower, rule)) {
+                Matcher m = rule.pattern().matcher(lower.substring(w[0], w[1]));
+                while (m.find()) {
+                    out.add(new Detection("PROMPT_INJECTION", w[0] + m.start(), w[0] + m.end(), rule.score(), NAME + "/" + rule.family()));
                 }
             }
         }
+    }
+
+    private static List<int[]> windows(String lower, Rule rule) {
+        List<int[]> raw = new ArrayList<>();
+        int n = lower.length();
+        for (String k : rule.keywords()) {
+            for (int at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) {
+                raw.add(new int[] {Math.max(0, at - rule.before()), Math.min(n, at + k.length() + rule.after())});
+            }
+        }
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        raw.sort(Comparator.comparingInt(w -> w[0]));
+        List<int[]> merged = new ArrayList<>();
+        for (int[] w : raw) {
+            int start = w[0];
+            // widen to whitespace (keeping one character before, so that \\b and \\n see their context)
+            while (start > 0 && !Character.isWhitespace(lower.charAt(start - 1))) {
+                start--;
+            }
+            start = Math.max(0, start - 1);
+            int end = w[1];
+            while (end < n && !Character.isWhitespace(lower.charAt(end))) {
+                end++;
+            }
+            int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && start <= last[1]) {
+                last[1] = Math.max(last[1], end);
+            } else {
+                merged.add(new int[] {start, end});
+            }
+        }
+        return merged;
     }
 
     private static void invisible(String text, List<Detection> out) {
@@ -202,33 +249,49 @@ public final class InjectionScanner implements Scanner {
 
     private void encoded(String text, List<Detection> out) {
         int tried = 0;
-        Matcher m = BASE64.matcher(text);
-        while (m.find() && tried < MAX_DECODED) {
-            String candidate = m.group();
-            String decoded = decodeBase64(candidate);
+        int n = text.length();
+        int i = 0;
+        while (i < n && tried < MAX_DECODED) {
+            if (!isBase64Char(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean allHex = true;
+            while (i < n && isBase64Char(text.charAt(i))) {
+                allHex &= Character.digit(text.charAt(i), 16) >= 0;
+                i++;
+            }
+            int end = i;
+            while (end < n && end - i < 2 && text.charAt(end) == '=') {
+                end++;
+            }
+            if (end - start < MIN_ENCODED) {
+                continue;
+            }
+            String candidate = text.substring(start, end);
+            String decoded = allHex && (i - start) % 2 == 0 && i - start >= 24 ? decodeHex(text.substring(start, i)) : null;
+            if (decoded == null) {
+                decoded = decodeBase64(candidate);
+            }
             if (decoded != null) {
                 tried++;
                 if (isInjection(decoded)) {
-                    out.add(new Detection("PROMPT_INJECTION", m.start(), m.end(), 0.95, NAME + "/encoded_payload"));
+                    out.add(new Detection("PROMPT_INJECTION", start, end, 0.95, NAME + "/encoded_payload"));
                 }
             }
+            i = end;
         }
-        Matcher h = HEX.matcher(text);
-        while (h.find() && tried < MAX_DECODED) {
-            String decoded = decodeHex(h.group());
-            if (decoded != null) {
-                tried++;
-                if (isInjection(decoded)) {
-                    out.add(new Detection("PROMPT_INJECTION", h.start(), h.end(), 0.95, NAME + "/encoded_payload"));
-                }
-            }
-        }
-        String rot = rot13(text);
+        String rot = rot13(lowerSameLength(text));
         List<Detection> rotHits = new ArrayList<>();
-        rules(lowerSameLength(rot), 0, 0, rotHits, null);
+        rules(rot, rotHits);
         for (Detection d : rotHits) {
             out.add(new Detection("PROMPT_INJECTION", d.start(), d.end(), 0.9, NAME + "/encoded_payload"));
         }
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '_' || c == '-';
     }
 
     private boolean isInjection(String decoded) {
@@ -295,10 +358,6 @@ public final class InjectionScanner implements Scanner {
 
     /** Lower-cases char by char so that offsets in the result are offsets in the original. */
     static String lowerSameLength(String s) {
-        char[] c = s.toCharArray();
-        for (int i = 0; i < c.length; i++) {
-            c[i] = Character.toLowerCase(c[i]);
-        }
-        return new String(c);
+        return Prefilter.lowerSameLength(s);
     }
 }

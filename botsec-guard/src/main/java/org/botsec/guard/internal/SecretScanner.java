@@ -20,21 +20,25 @@ import org.botsec.guard.Scanner;
  * and types only, never the secret itself.
  */
 public final class SecretScanner implements Scanner {
-    private record Rule(String type, Pattern pattern, double score) {
+    /** A pattern with the literals one of which any match must contain (checked first, cheaply). */
+    private record Rule(String type, Pattern pattern, double score, String... literals) {
     }
 
     private static final List<Rule> RULES = List.of(
-            new Rule("AWS_ACCESS_KEY_ID", Pattern.compile("\\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\\b"), 0.95),
-            new Rule("GITHUB_TOKEN", Pattern.compile("\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}\\b|\\bgithub_pat_[A-Za-z0-9_]{60,255}\\b"), 0.97),
-            new Rule("SLACK_TOKEN", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9\\-]{10,250}|https://hooks\\.slack\\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"), 0.95),
-            new Rule("STRIPE_KEY", Pattern.compile("\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,247}\\b"), 0.95),
-            new Rule("GOOGLE_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"), 0.9),
-            new Rule("JWT", Pattern.compile("\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{16,}"), 0.9),
-            new Rule("PRIVATE_KEY", Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"), 0.99));
+            new Rule("AWS_ACCESS_KEY_ID", Pattern.compile("\\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\\b"), 0.95, "AKIA", "ASIA", "ABIA", "ACCA"),
+            new Rule("GITHUB_TOKEN", Pattern.compile("\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}\\b|\\bgithub_pat_[A-Za-z0-9_]{60,255}\\b"), 0.97,
+                    "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+            new Rule("SLACK_TOKEN", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9\\-]{10,250}|https://hooks\\.slack\\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"), 0.95, "xox", "hooks.slack.com"),
+            new Rule("STRIPE_KEY", Pattern.compile("\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,247}\\b"), 0.95, "_live_", "_test_"),
+            new Rule("GOOGLE_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"), 0.9, "AIza"),
+            new Rule("JWT", Pattern.compile("\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{16,}"), 0.9, "eyJ"),
+            new Rule("PRIVATE_KEY", Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"), 0.99, "-----BEGIN "));
 
     private static final Pattern GENERIC = Pattern.compile(
             "(?i)\\b(?:api[_\\-]?key|apikey|secret(?:[_\\-]?key)?|access[_\\-]?key|client[_\\-]?secret|auth[_\\-]?token|token|password|passwd|pwd|bearer)"
                     + "\\s*(?:[=:]|\\s)\\s*[\"']?([A-Za-z0-9_\\-+/=.~]{12,512})");
+
+    private static final String[] GENERIC_WORDS = {"key", "secret", "token", "password", "passwd", "pwd", "bearer"};
 
     private final double entropyThreshold;
 
@@ -60,10 +64,18 @@ public final class SecretScanner implements Scanner {
     public List<Detection> scan(String text, Direction direction) {
         List<Detection> out = new ArrayList<>();
         for (Rule rule : RULES) {
+            if (!Prefilter.containsAny(text, rule.literals())) {
+                continue;
+            }
             Matcher m = rule.pattern().matcher(text);
             while (m.find()) {
                 out.add(new Detection(rule.type(), m.start(), m.end(), rule.score(), name()));
             }
+        }
+        String lower = Prefilter.lowerSameLength(text);
+        if (!Prefilter.containsAny(lower, GENERIC_WORDS)) {
+            out.sort(Comparator.comparingInt(Detection::start));
+            return out;
         }
         Matcher m = GENERIC.matcher(text);
         while (m.find()) {

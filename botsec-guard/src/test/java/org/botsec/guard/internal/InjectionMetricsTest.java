@@ -93,6 +93,18 @@ class InjectionMetricsTest {
     }
 
     @Test
+    void corpusRowsAreUniqueAndParse() throws Exception {
+        List<InjectionClassifier.Example> all = InjectionClassifier.loadCorpus("injection_corpus.csv");
+        assertTrue(all.size() == all.stream().map(InjectionClassifier.Example::text).distinct().count(), "duplicate texts");
+        // the reader handles quotes, doubled quotes, commas and newlines inside fields
+        var parsed = InjectionClassifier.parseCsv(new java.io.BufferedReader(new java.io.StringReader(
+                "text,label,family\n\"a, \"\"b\"\"\nc\",attack,x\r\nplain,benign,y")));
+        assertTrue(parsed.size() == 2, parsed.toString());
+        assertTrue(parsed.get(0).text().equals("a, \"b\"\nc") && parsed.get(0).attack(), parsed.toString());
+        assertTrue(parsed.get(1).text().equals("plain") && !parsed.get(1).attack() && parsed.get(1).family().equals("y"), parsed.toString());
+    }
+
+    @Test
     void classifierAloneOnHeldOut() {
         List<String> misses = new ArrayList<>();
         Metrics m = evaluate(test, t -> model.score(t) >= 0.5, misses);
@@ -126,6 +138,8 @@ class InjectionMetricsTest {
         List<String> misses2 = new ArrayList<>();
         Metrics c = evaluate(hand, t -> InjectionClassifier.shipped().score(t) >= 0.5, misses2);
         System.out.println("classifier hand-written (n=" + hand.size() + "): " + c);
-        assertTrue(m.precision() >= 0.0, m.toString());
+        assertTrue(m.precision() >= 0.85, m.toString());
+        assertTrue(m.recall() >= 0.80, m.toString());
+        assertTrue(m.f1() >= 0.85, m.toString());
     }
 }

@@ -1,0 +1,104 @@
+package org.botsec.guard.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import org.botsec.core.BadInputException;
+import org.botsec.guard.Detection;
+import org.botsec.guard.Direction;
+import org.junit.jupiter.api.Test;
+
+/** Positives and negatives per PII type; spans are checked by cutting them out of the text. */
+class PiiScannerTest {
+    private static final PiiScanner PII = PiiScanner.all();
+
+    private static List<String> found(String text, String type) {
+        return PII.scan(text, Direction.INPUT).stream().filter(d -> d.type().equals(type))
+                .map(d -> text.substring(d.start(), d.end())).toList();
+    }
+
+    @Test
+    void email() {
+        assertEquals(List.of("jane.doe+shop@example.co.uk"), found("Mail me at jane.doe+shop@example.co.uk.", "EMAIL"));
+        assertEquals(List.of(), found("my handle is @jane and the site is example.com", "EMAIL"));
+    }
+
+    @Test
+    void creditCardNeedsLuhnAndScheme() {
+        assertEquals(List.of("4111 1111 1111 1111"), found("card 4111 1111 1111 1111 exp 12/29", "CREDIT_CARD"));
+        assertEquals(List.of("5555-5555-5555-4444"), found("use 5555-5555-5555-4444", "CREDIT_CARD"));
+        assertEquals(List.of(), found("card 4111 1111 1111 1112", "CREDIT_CARD"));
+        assertEquals(List.of(), found("order 1234567812345678", "CREDIT_CARD"));
+    }
+
+    @Test
+    void iban() {
+        assertEquals(List.of("GB82 WEST 1234 5698 7654 32"), found("pay to GB82 WEST 1234 5698 7654 32 THANKS", "IBAN"));
+        assertEquals(List.of("DE89370400440532013000"), found("IBAN: DE89370400440532013000", "IBAN"));
+        assertEquals(List.of(), found("pay to GB82 WEST 1234 5698 7654 33", "IBAN"));
+        assertEquals(List.of(), found("code XX82 WEST 1234 5698 7654 32", "IBAN"));
+    }
+
+    @Test
+    void ssnAreaGroupSerialRules() {
+        assertEquals(List.of("123-45-6789"), found("my SSN is 123-45-6789", "US_SSN"));
+        assertEquals(List.of(), found("ssn 000-45-6789", "US_SSN"));
+        assertEquals(List.of(), found("ssn 666-45-6789", "US_SSN"));
+        assertEquals(List.of(), found("ssn 912-45-6789", "US_SSN"));
+        assertEquals(List.of(), found("ssn 123-00-6789", "US_SSN"));
+        assertEquals(List.of(), found("ssn 123-45-0000", "US_SSN"));
+        assertEquals(List.of(), found("ssn 123-45 6789", "US_SSN")); // mixed separators
+        double withContext = PII.scan("SSN 123-45-6789", Direction.INPUT).get(0).score();
+        double without = PII.scan("ref 123-45-6789", Direction.INPUT).stream().filter(d -> d.type().equals("US_SSN")).findFirst().orElseThrow().score();
+        assertTrue(withContext > without);
+    }
+
+    @Test
+    void ipAddresses() {
+        assertEquals(List.of("192.168.10.7"), found("server at 192.168.10.7.", "IP_ADDRESS"));
+        assertEquals(List.of("2001:db8::1"), found("v6 is 2001:db8::1, ok", "IP_ADDRESS"));
+        assertEquals(List.of(), found("version 1.2.3.4.5 and 999.1.1.1 and at 10:30:45", "IP_ADDRESS"));
+    }
+
+    @Test
+    void phoneViaLibphonenumber() {
+        assertEquals(List.of("+44 20 7946 0958"), found("call +44 20 7946 0958 today", "PHONE"));
+        assertEquals(List.of("(650) 253-0000"), found("call (650) 253-0000 today", "PHONE"));
+        assertEquals(List.of(), found("order number 12345", "PHONE"));
+        // default region matters for numbers without a country code
+        PiiScanner gb = new PiiScanner(EnumSet.of(PiiScanner.Type.PHONE), "GB");
+        String text = "ring 020 7946 0958";
+        assertEquals(1, gb.scan(text, Direction.INPUT).size());
+    }
+
+    @Test
+    void phoneDoesNotDuplicateCard() {
+        List<Detection> ds = PII.scan("card 4111111111111111", Direction.INPUT);
+        assertEquals(List.of("CREDIT_CARD"), ds.stream().map(Detection::type).toList());
+    }
+
+    @Test
+    void dateOfBirthOnlyInContext() {
+        assertEquals(List.of("12/03/1985"), found("I was born on 12/03/1985.", "DATE_OF_BIRTH"));
+        assertEquals(List.of("1990-07-04"), found("DOB: 1990-07-04", "DATE_OF_BIRTH"));
+        assertEquals(List.of("4th of July 1990"), found("my date of birth is 4th of July 1990", "DATE_OF_BIRTH"));
+        assertEquals(List.of(), found("the parcel arrives on 12/03/2025", "DATE_OF_BIRTH"));
+    }
+
+    @Test
+    void personNameAfterContextPhrase() {
+        assertEquals(List.of("Jane Smith"), found("Hi, my name is Jane Smith and I need help", "PERSON"));
+        assertEquals(List.of("Okafor"), found("Please ask Dr. Okafor", "PERSON"));
+        assertEquals(List.of(), found("Is the Smith kettle in stock?", "PERSON"));
+    }
+
+    @Test
+    void badConfigurationIsRejected() {
+        assertThrows(BadInputException.class, () -> new PiiScanner(EnumSet.noneOf(PiiScanner.Type.class), "US"));
+        assertThrows(BadInputException.class, () -> new PiiScanner(EnumSet.allOf(PiiScanner.Type.class), "XX"));
+        assertThrows(BadInputException.class, () -> PiiScanner.type("SHOE_SIZE"));
+    }
+}
