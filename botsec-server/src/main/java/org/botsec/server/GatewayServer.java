@@ -87,7 +87,7 @@ public final class GatewayServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         server.setHandler(new GatewayHandler(new GatewayHandler.Settings(b.guard, b.apiKeys, b.limiter, b.auditLog,
                 b.upstream, b.upstreamApiKey, b.maxBodyBytes, b.upstreamTimeout), metrics));
-        server.setStopTimeout(2_000);
+        server.setStopTimeout(b.shutdownGrace.toMillis());
         this.host = b.host;
     }
 
@@ -154,6 +154,7 @@ public final class GatewayServer implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private int maxThreads = 64;
         private Duration upstreamTimeout = Duration.ofSeconds(60);
+        private Duration shutdownGrace = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -255,6 +256,18 @@ public final class GatewayServer implements AutoCloseable {
                 throw BadInputException.of("upstreamTimeout must be positive, got %s", timeout);
             }
             this.upstreamTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long {@link #close()} lets requests in flight finish; default 2 s. Jetty's graceful stop takes
+         * about a second even when idle, so tests use zero.
+         */
+        public Builder shutdownGrace(Duration grace) {
+            if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw BadInputException.of("shutdownGrace must be in 0..5 min, got %s", grace);
+            }
+            this.shutdownGrace = grace;
             return this;
         }
 

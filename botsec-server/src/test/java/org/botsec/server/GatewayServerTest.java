@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,7 +50,7 @@ class GatewayServerTest {
     void start() throws Exception {
         upstream.received.clear();
         upstream.contentType.set("application/json");
-        gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).upstream(upstream.baseUri())
+        gateway = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).upstream(upstream.baseUri())
                 .apiKeys(ApiKeys.of(Map.of("tester", KEY))).build().start();
     }
 
@@ -190,7 +191,7 @@ class GatewayServerTest {
 
         gateway.close();
         // A bucket of 3 with a refill so slow it cannot add a token during the test.
-        gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).apiKeys(ApiKeys.of(Map.of("tester", KEY)))
+        gateway = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).apiKeys(ApiKeys.of(Map.of("tester", KEY)))
                 .rateLimiter(new RateLimiter(new RateLimiter.Settings(3, 0.001, 1000))).build().start();
         for (int i = 0; i < 3; i++) {
             assertEquals(200, post("/v1/guard/input", "{\"text\":\"x\"}").statusCode());
@@ -198,6 +199,9 @@ class GatewayServerTest {
         HttpResponse<String> limited = post("/v1/guard/input", "{\"text\":\"x\"}");
         assertEquals(429, limited.statusCode());
         assertEquals("rate_limit_error", JSON.readTree(limited.body()).get("error").get("type").asText());
+        // One token per 1000 s: the client is told to come back in (at most) 1000 s.
+        long retry = Long.parseLong(limited.headers().firstValue("Retry-After").orElse("-1"));
+        assertTrue(retry > 990 && retry <= 1000, "Retry-After " + retry);
         assertEquals(200, get("/health").statusCode());
     }
 
@@ -207,7 +211,7 @@ class GatewayServerTest {
         Path logFile = tmp.resolve("audit.jsonl");
         AuditSigningKey key = AuditSigningKey.generate();
         try (AuditLog log = AuditLog.open(logFile, key)) {
-            gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).auditLog(log).build().start();
+            gateway = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).auditLog(log).build().start();
             post("/v1/guard/input", "{\"text\":\"bob@example.com\"}");
             post("/v1/guard/output", "{\"text\":\"fine\"}");
             gateway.close();
@@ -223,7 +227,7 @@ class GatewayServerTest {
     @Test
     void noUpstreamGives503AndUnknownPathsGive404() throws Exception {
         gateway.close();
-        gateway = GatewayServer.builder().guard(new FakeGuard()).port(0).build().start();
+        gateway = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).build().start();
         assertEquals(503, post("/v1/chat/completions", chat("hello", false)).statusCode());
         assertEquals(404, get("/nope").statusCode());
         assertEquals(405, get("/v1/guard/input").statusCode());

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class GatewayTlsTest {
         ctx.init(null, tmf.getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
 
-        try (GatewayServer gw = GatewayServer.builder().guard(new FakeGuard()).port(0).tls(certPem, keyPem).build().start()) {
+        try (GatewayServer gw = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).tls(certPem, keyPem).build().start()) {
             assertEquals("https", gw.baseUri().getScheme());
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(gw.baseUri().resolve("/v1/guard/input"))
                     .header("Content-Type", "application/json")
@@ -73,9 +74,9 @@ class GatewayTlsTest {
         // Bad PEM input gives one clear line.
         Files.writeString(tmp.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         BadInputException e = assertThrows(BadInputException.class,
-                () -> GatewayServer.builder().guard(new FakeGuard()).port(0).tls(certPem, tmp.resolve("rsa.pem")).build());
+                () -> GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).tls(certPem, tmp.resolve("rsa.pem")).build());
         assertTrue(e.getMessage().contains("PKCS#8"), e.getMessage());
         assertThrows(BadInputException.class,
-                () -> GatewayServer.builder().guard(new FakeGuard()).port(0).tls(keyPem, keyPem).build());
+                () -> GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).tls(keyPem, keyPem).build());
     }
 }

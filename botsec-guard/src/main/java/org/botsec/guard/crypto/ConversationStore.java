@@ -44,7 +44,8 @@ import org.botsec.guard.crypto.internal.TinkSetup;
  * HMAC-SHA256 (Tink MAC, a separate keyset also wrapped by the master key) of the same pair, so that reading one
  * conversation decrypts only its own records and the file does not show which records belong together.
  * {@link #rotateKey()} adds a new primary data key; records written under older keys stay readable because
- * Tink ciphertexts name the key that made them.
+ * Tink ciphertexts name the key that made them. {@link #rewrapKeys(MasterKey)} rotates the master key by
+ * re-encrypting the data keysets only.
  *
  * <p><b>Security guarantees.</b> Confidentiality and integrity of every message, its timestamp and its
  * binding to a user and conversation (AES-256-GCM, 96-bit random nonces; Tink's limits apply, about 2^32
@@ -72,7 +73,7 @@ public final class ConversationStore implements AutoCloseable {
     private final Path dir;
     private final Path keysFile;
     private final Path recordsFile;
-    private final MasterKey masterKey;
+    private MasterKey masterKey;
     private final Clock clock;
     private final KeysetHandle macKeyset;
     private final Mac mac;
@@ -111,6 +112,7 @@ public final class ConversationStore implements AutoCloseable {
         this.mac = macKeyset.getPrimitive(RegistryConfiguration.get(), Mac.class);
         this.nextIndex = recoverRecordsFile();
         this.channel = FileChannel.open(recordsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Files2.fsyncDirectory(dir);
     }
 
     /** Opens the store in {@code dir}, creating it (with fresh data keys) if it does not exist yet. */
@@ -335,6 +337,26 @@ public final class ConversationStore implements AutoCloseable {
             throw new IllegalStateException("key rotation failed", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + keysFile, e);
+        }
+    }
+
+    /**
+     * Re-encrypts the data keysets under {@code newMasterKey} (master-key rotation): records are not touched,
+     * {@code keys.json} is replaced atomically, and from then on only the new master key opens the store.
+     */
+    public synchronized void rewrapKeys(MasterKey newMasterKey) {
+        Objects.requireNonNull(newMasterKey, "newMasterKey");
+        ensureOpen();
+        MasterKey old = masterKey;
+        masterKey = newMasterKey;
+        try {
+            writeKeys();
+        } catch (IOException e) {
+            masterKey = old;
+            throw new UncheckedIOException("cannot write " + keysFile, e);
+        } catch (GeneralSecurityException e) {
+            masterKey = old;
+            throw new IllegalStateException("re-wrapping the keysets failed", e);
         }
     }
 

@@ -136,6 +136,23 @@ class ConversationStoreTest {
     }
 
     @Test
+    void masterKeyRotationRewrapsKeysets() {
+        Path dir = tmp.resolve("s");
+        MasterKey oldMaster = MasterKey.generate();
+        MasterKey newMaster = MasterKey.generate();
+        try (ConversationStore store = ConversationStore.open(dir, oldMaster)) {
+            store.append("alice", "c1", "written under the old master key");
+            store.rewrapKeys(newMaster);
+            store.append("alice", "c1", "after re-wrap");
+        }
+        assertThrows(BadInputException.class, () -> ConversationStore.open(dir, oldMaster));
+        try (ConversationStore store = ConversationStore.open(dir, newMaster)) {
+            assertEquals(List.of("written under the old master key", "after re-wrap"),
+                    store.read("alice", "c1").stream().map(StoredMessage::message).toList());
+        }
+    }
+
+    @Test
     void wrongMasterKeyGivesOneClearError() {
         Path dir = tmp.resolve("s");
         try (ConversationStore store = ConversationStore.open(dir, MasterKey.generate())) {

@@ -42,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's one Jetty handler. Checks run in a fixed order (method, API key, rate limit, content type,
- * body size, UTF-8, JSON shape) and each failure is a 4xx with a one-line JSON error in OpenAI's error shape;
+ * The gateway's one Jetty handler. Checks run in a fixed order (method, body size, API key, rate limit,
+ * content type, UTF-8, JSON shape) and each failure is a 4xx with a one-line JSON error in OpenAI's error shape;
  * nothing a client sends can make the handler throw past this class.
  */
 public final class GatewayHandler extends Handler.Abstract {
@@ -94,7 +94,8 @@ public final class GatewayHandler extends Handler.Abstract {
         try {
             answer = route(endpoint, request);
         } catch (HttpError e) {
-            answer = error(e.status, e.type, e.getMessage());
+            Answer err = error(e.status, e.type, e.getMessage());
+            answer = e.headers.isEmpty() ? err : new Answer(err.status(), err.contentType(), err.body(), e.headers);
         } catch (RuntimeException e) {
             // Never echo the exception text to the client: it may carry user text.
             LOG.warn("internal error on {}: {}", endpoint, e.getClass().getName());
@@ -103,6 +104,7 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         metrics.request(endpoint, answer.status(), System.nanoTime() - t0);
@@ -123,8 +125,9 @@ public final class GatewayHandler extends Handler.Abstract {
             case "/v1/guard/input":
             case "/v1/guard/output": {
                 requireMethod(method, "POST");
+                byte[] raw = readBody(request);
                 admit(request);
-                JsonNode body = readJson(request);
+                JsonNode body = parseJson(request, raw);
                 JsonNode text = body.get("text");
                 if (text == null || !text.isTextual()) {
                     throw new HttpError(400, "invalid_request_error", "body must be a JSON object with a string field \"text\"");
@@ -135,8 +138,9 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             case "/v1/chat/completions":
                 requireMethod(method, "POST");
+                byte[] raw = readBody(request);
                 admit(request);
-                return chat(readJson(request));
+                return chat(parseJson(request, raw));
             default:
                 throw new HttpError(404, "not_found", "no such endpoint");
         }
@@ -172,29 +176,41 @@ public final class GatewayHandler extends Handler.Abstract {
             RateLimiter.Decision d = s.limiter().check(client);
             if (!d.allowed()) {
                 long seconds = Math.max(1, (d.retryAfter().toMillis() + 999) / 1000);
-                throw new HttpError(429, "rate_limit_error", "rate limit exceeded, retry in " + seconds + " s");
+                throw new HttpError(429, "rate_limit_error", "rate limit exceeded, retry in " + seconds + " s",
+                        Map.of("Retry-After", Long.toString(seconds)));
             }
         }
     }
 
-    private JsonNode readJson(Request request) {
-        String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (ct == null || !isJsonContentType(ct)) {
-            throw new HttpError(415, "invalid_request_error", "Content-Type must be application/json, got "
-                    + (ct == null ? "none" : ct.length() > 40 ? ct.substring(0, 40) + "..." : ct));
-        }
+    /**
+     * Reads the whole body (at most the limit) before anything else, so that every answer, even a 401,
+     * leaves the connection clean for the next keep-alive request. An oversized body is refused with
+     * {@code Connection: close} instead of being read.
+     */
+    private byte[] readBody(Request request) {
         long declared = request.getLength();
         if (declared > s.maxBodyBytes()) {
-            throw new HttpError(413, "invalid_request_error", "body is " + declared + " bytes, the limit is " + s.maxBodyBytes());
+            throw new HttpError(413, "invalid_request_error", "body is " + declared + " bytes, the limit is " + s.maxBodyBytes(),
+                    Map.of("Connection", "close"));
         }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = in.readNBytes(s.maxBodyBytes() + 1);
         } catch (IOException e) {
-            throw new HttpError(400, "invalid_request_error", "cannot read the request body");
+            throw new HttpError(400, "invalid_request_error", "cannot read the request body", Map.of("Connection", "close"));
         }
         if (bytes.length > s.maxBodyBytes()) {
-            throw new HttpError(413, "invalid_request_error", "body is larger than the limit of " + s.maxBodyBytes() + " bytes");
+            throw new HttpError(413, "invalid_request_error", "body is larger than the limit of " + s.maxBodyBytes() + " bytes",
+                    Map.of("Connection", "close"));
+        }
+        return bytes;
+    }
+
+    private JsonNode parseJson(Request request, byte[] bytes) {
+        String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (ct == null || !isJsonContentType(ct)) {
+            throw new HttpError(415, "invalid_request_error", "Content-Type must be application/json, got "
+                    + (ct == null ? "none" : ct.length() > 40 ? ct.substring(0, 40) + "..." : ct));
         }
         String text;
         try {

@@ -64,5 +64,18 @@ public final class Files2 {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        fsyncDirectory(dir);
+    }
+
+    /**
+     * Makes a directory's entries (a file just created or renamed into it) durable. Best effort: where the
+     * platform cannot open a directory for syncing, this does nothing.
+     */
+    public static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // e.g. Windows cannot open directories as channels; the file's own fsync still holds
+        }
     }
 }
