@@ -19,6 +19,8 @@ public final class PrivacyLossDistribution {
     public static final double DEFAULT_DISCRETIZATION = 1e-4;
     /** log of the noise mass that may be cut off at each tail (dp_accounting's default). */
     private static final double LOG_MASS_TRUNCATION_BOUND = -50;
+    /** Largest grid of one step's PLD (memory bound: the FFT of the composition is a few times larger). */
+    static final long MAX_GRID_POINTS = 2_000_000;
 
     private final PrivacyLossPmf remove;
     private final PrivacyLossPmf add;
@@ -207,7 +209,12 @@ public final class PrivacyLossDistribution {
             double epsilonLower = privacyLoss(upperX);
             long lo = (long) Math.floor(epsilonLower / discretization);
             long hi = (long) Math.ceil(epsilonUpper / discretization);
-            int n = Math.toIntExact(hi - lo + 1);
+            if (hi - lo + 1 > MAX_GRID_POINTS) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "noise multiplier %s is too small for PLD accounting (a grid of %d loss values is needed, "
+                        + "at most %d are allowed); use the RDP accountant", sigma, hi - lo + 1, MAX_GRID_POINTS));
+            }
+            int n = (int) (hi - lo + 1);
             double[] deltas = new double[n];
             for (int i = 0; i < n; i++) {
                 deltas[i] = deltaForEpsilon((lo + i) * discretization);

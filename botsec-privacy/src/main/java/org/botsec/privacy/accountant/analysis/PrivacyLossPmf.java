@@ -109,14 +109,19 @@ public final class PrivacyLossPmf {
         System.arraycopy(probs, 0, re, 0, len);
         Fft.transform(re, im, false);
         for (int k = 0; k < fftLen; k++) {
-            double r = Math.hypot(re[k], im[k]);
-            if (r == 0) {
+            double r2 = re[k] * re[k] + im[k] * im[k]; // |z| <= 1: no overflow, so no need for hypot
+            if (r2 == 0) {
+                re[k] = 0;
+                im[k] = 0;
+                continue;
+            }
+            double mag = Math.exp(0.5 * times * Math.log(r2));
+            if (mag == 0) {
                 re[k] = 0;
                 im[k] = 0;
                 continue;
             }
             double theta = Math.atan2(im[k], re[k]);
-            double mag = Math.exp(times * Math.log(r));
             double angle = times * theta;
             re[k] = mag * Math.cos(angle);
             im[k] = mag * Math.sin(angle);
