@@ -4,9 +4,10 @@ import java.util.Arrays;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.rand.Randomness;
+import org.botsec.core.train.Adam;
 import org.botsec.core.train.Optimizer;
+import org.botsec.core.train.Sgd;
 import org.botsec.privacy.internal.GaussianNoise;
-import org.botsec.privacy.internal.Optimizers;
 
 /**
  * One DP-SGD step on a batch (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016, Algorithm 1),
@@ -46,9 +47,10 @@ public final class DpSgd {
         this.config = config;
         this.model = model;
         this.optimizer = switch (config.optimizer()) {
-            case SGD -> Optimizers.sgd(config.learningRate());
-            case MOMENTUM -> Optimizers.momentum(config.learningRate(), config.momentum());
-            case ADAM -> Optimizers.adam(config.learningRate(), config.beta1(), config.beta2(), config.adamEpsilon());
+            case SGD -> Sgd.builder().learningRate(config.learningRate()).build();
+            case MOMENTUM -> Sgd.builder().learningRate(config.learningRate()).momentum(config.momentum()).build();
+            case ADAM -> Adam.builder().learningRate(config.learningRate()).beta1(config.beta1())
+                    .beta2(config.beta2()).epsilon(config.adamEpsilon()).build();
         };
         this.noise = new GaussianNoise(randomness.generator());
         this.params = new double[model.numParameters()];
