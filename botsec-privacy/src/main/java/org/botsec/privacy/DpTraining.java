@@ -1,6 +1,5 @@
 package org.botsec.privacy;
 
-import java.security.SecureRandom;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -23,7 +22,7 @@ import org.botsec.privacy.internal.ShuffleSampler;
  * {@link Sampling#POISSON} does (a shuffle mode exists but its ε is labelled as not covered). <b>Budget:</b> with a
  * target ε the number of steps is cut, before training, to the largest T with ε(T) ≤ target, so the model returned
  * is the one after the last step within budget and {@link DpResult#stoppedByBudget()} says so. <b>Randomness:</b>
- * noise and sampling come from {@link SecureRandom} unless {@link DpSgdConfig.Builder#insecureSeed} was set.
+ * noise and sampling come from {@link java.security.SecureRandom} (DRBG) unless {@link DpSgdConfig.Builder#insecureSeed} was set.
  * <b>Thread-safety:</b> {@code train} is re-entrant, but mutates {@code model}; do not train one model from two
  * threads.
  */
@@ -78,8 +77,8 @@ public final class DpTraining {
             samplingRandom = new SplittableRandom(seed.getAsLong());
             noiseRandomness = Randomness.replayable(seed.getAsLong() ^ 0x9E3779B97F4A7C15L);
         } else {
-            samplingRandom = new SecureRandom();
-            noiseRandomness = Randomness.secure();
+            noiseRandomness = DpSgd.secureRandomness();
+            samplingRandom = DpSgd.secureRandomness().generator();
         }
         BatchSource batches = config.sampling() == Sampling.POISSON
                 ? new PoissonSampler(n, q, samplingRandom)::next
