@@ -13,6 +13,7 @@ import org.botsec.privacy.accountant.analysis.RdpAnalysis;
  */
 final class RdpAccountant extends PrivacyAccountant {
     private final Map<List<Double>, double[]> cache = new HashMap<>();
+    private final double[] orders = RdpAnalysis.defaultOrders();
 
     @Override
     public AccountantType type() {
@@ -26,12 +27,11 @@ final class RdpAccountant extends PrivacyAccountant {
 
     private double[] oneStep(double noiseMultiplier, double sampleRate) {
         return cache.computeIfAbsent(List.of(noiseMultiplier, sampleRate),
-                k -> RdpAnalysis.rdpPoissonSubsampledGaussian(sampleRate, noiseMultiplier, RdpAnalysis.DEFAULT_ORDERS));
+                k -> RdpAnalysis.rdpPoissonSubsampledGaussian(sampleRate, noiseMultiplier, orders));
     }
 
     @Override
     PrivacySpent spent(List<AccountingStep> steps, double delta) {
-        double[] orders = RdpAnalysis.DEFAULT_ORDERS;
         double[] total = new double[orders.length];
         long n = 0;
         for (AccountingStep s : steps) {

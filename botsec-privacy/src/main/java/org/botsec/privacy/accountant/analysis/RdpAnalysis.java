@@ -21,11 +21,7 @@ import org.botsec.privacy.internal.SpecialFunctions;
  * minimised over the orders; orders ≤ 1.01 are not used (numerically unstable, never optimal).
  */
 public final class RdpAnalysis {
-    /**
-     * The default orders of {@code dp_accounting}'s RdpAccountant: 1.1, 1.2, ..., 10.9, then 11, ..., 63, then
-     * 128, 256, 512, 1024.
-     */
-    public static final double[] DEFAULT_ORDERS = defaultOrders();
+    private static final double[] DEFAULT_ORDERS = buildDefaultOrders();
 
     private static final int MAX_FRACTIONAL_TERMS = 1000;
     private static final double LOG_HALF = Math.log(0.5);
@@ -34,7 +30,7 @@ public final class RdpAnalysis {
     private RdpAnalysis() {
     }
 
-    private static double[] defaultOrders() {
+    private static double[] buildDefaultOrders() {
         double[] orders = new double[99 + 53 + 4];
         int k = 0;
         for (int x = 1; x < 100; x++) {
@@ -49,8 +45,11 @@ public final class RdpAnalysis {
         return orders;
     }
 
-    /** The orders array (a copy of {@link #DEFAULT_ORDERS}). */
-    public static double[] defaultOrdersCopy() {
+    /**
+     * The default orders of {@code dp_accounting}'s RdpAccountant: 1.1, 1.2, ..., 10.9, then 11, ..., 63, then
+     * 128, 256, 512, 1024 (a fresh copy).
+     */
+    public static double[] defaultOrders() {
         return DEFAULT_ORDERS.clone();
     }
 

@@ -15,6 +15,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 0.6.0 (commit b5b0286e313b), RdpAccountant with default orders and the improved RDP→(ε, δ) conversion.
  */
 class RdpAnalysisTest {
+    static final double[] ORDERS = RdpAnalysis.defaultOrders();
+
+    @Test
+    void defaultOrdersAreDpAccountingsList() {
+        assertEquals(99 + 53 + 4, ORDERS.length);
+        assertEquals(1.1, ORDERS[0]);
+        assertEquals(10.9, ORDERS[98]);
+        assertEquals(11.0, ORDERS[99]);
+        assertEquals(63.0, ORDERS[151]);
+        assertEquals(1024.0, ORDERS[155]);
+    }
     static Stream<Map<String, String>> goldenRows() {
         return Golden.rows("dp_epsilon.csv").stream();
     }
@@ -26,8 +37,8 @@ class RdpAnalysisTest {
         double sigma = Golden.d(row, "noise_multiplier");
         long steps = Long.parseLong(row.get("steps"));
         double delta = Golden.d(row, "delta");
-        double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(q, sigma, RdpAnalysis.DEFAULT_ORDERS);
-        RdpAnalysis.EpsilonAtOrder e = RdpAnalysis.epsilon(RdpAnalysis.DEFAULT_ORDERS, rdp, steps, delta);
+        double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(q, sigma, ORDERS);
+        RdpAnalysis.EpsilonAtOrder e = RdpAnalysis.epsilon(ORDERS, rdp, steps, delta);
         double expected = Golden.d(row, "eps_rdp");
         assertEquals(expected, e.epsilon(), 1e-3 * expected, row.get("label"));
         assertEquals(Golden.d(row, "rdp_opt_order"), e.order(), 1e-9, row.get("label") + " optimal order");
@@ -61,8 +72,8 @@ class RdpAnalysisTest {
 
     @Test
     void noNoiseMeansNoPrivacy() {
-        double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(0.01, 0.0, RdpAnalysis.DEFAULT_ORDERS);
+        double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(0.01, 0.0, ORDERS);
         assertEquals(Double.POSITIVE_INFINITY,
-                RdpAnalysis.epsilon(RdpAnalysis.DEFAULT_ORDERS, rdp, 1e-5).epsilon());
+                RdpAnalysis.epsilon(ORDERS, rdp, 1e-5).epsilon());
     }
 }
