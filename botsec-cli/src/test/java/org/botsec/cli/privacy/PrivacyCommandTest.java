@@ -115,6 +115,16 @@ class PrivacyCommandTest {
     }
 
     @Test
+    void helpListsTheCommands() {
+        Run r = run("privacy", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("epsilon") && r.out().contains("noise"), r.out());
+        Run e = run("privacy", "epsilon", "--help");
+        assertEquals(0, e.code());
+        assertTrue(e.out().contains("--noise-multiplier") && e.out().contains("--accountant"), e.out());
+    }
+
+    @Test
     void epochsAndStepsAreExclusive() {
         Run r = run("privacy", "epsilon", "--sample-size", "1000", "--batch-size", "100", "--noise-multiplier", "1",
                 "--steps", "10", "--epochs", "1", "--delta", "1e-5");
