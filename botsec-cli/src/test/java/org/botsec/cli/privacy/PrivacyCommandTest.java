@@ -115,6 +115,14 @@ class PrivacyCommandTest {
     }
 
     @Test
+    void hugePldCompositionIsRefusedNotAttempted() {
+        Run r = run("privacy", "epsilon", "--sample-size", "1000000", "--batch-size", "1000", "--noise-multiplier",
+                "0.5", "--steps", "100000000", "--delta", "1e-7", "--accountant", "pld");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("use the RDP accountant"), r.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("privacy", "--help");
         assertEquals(0, r.code());

@@ -44,7 +44,11 @@ final class PldAccountant extends PrivacyAccountant {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage(), e);
             }
-            pld = pld == null ? one : pld.compose(one);
+            try {
+                pld = pld == null ? one : pld.compose(one);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
         }
         double eps = nonPrivate ? Double.POSITIVE_INFINITY : pld == null ? 0.0 : pld.epsilon(delta);
         return new PrivacySpent(eps, delta, AccountantType.PLD, n, OptionalDouble.empty());

@@ -16,6 +16,8 @@ import org.botsec.privacy.internal.Fft;
 public final class PrivacyLossPmf {
     /** Default truncation of tail mass in compositions, as in dp_accounting. */
     public static final double DEFAULT_TAIL_MASS_TRUNCATION = 1e-15;
+    /** Largest FFT used in a composition (2²³ points: 128 MB for the complex arrays). */
+    public static final int MAX_FFT_LENGTH = 1 << 23;
 
     private final double discretization;
     private final long lowerIndex;
@@ -103,7 +105,13 @@ public final class PrivacyLossPmf {
         long[] bounds = selfConvolveBounds(times, tailMassTruncation);
         long lower = bounds[0];
         long outputLen = bounds[1] - lower + 1;
-        int fftLen = Fft.nextPowerOfTwo(Math.max(outputLen, len));
+        long needed = Math.max(outputLen, len);
+        if (needed > MAX_FFT_LENGTH) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "composing this PLD %d times needs an FFT of %d points, more than the %d allowed; "
+                    + "use the RDP accountant", times, needed, MAX_FFT_LENGTH));
+        }
+        int fftLen = Fft.nextPowerOfTwo(needed);
         double[] re = new double[fftLen];
         double[] im = new double[fftLen];
         System.arraycopy(probs, 0, re, 0, len);
@@ -192,6 +200,10 @@ public final class PrivacyLossPmf {
                     + " and " + other.discretization);
         }
         int n = probs.length + other.probs.length - 1;
+        if (n > MAX_FFT_LENGTH) {
+            throw new IllegalArgumentException("composing these PLDs needs " + n + " points, more than the "
+                    + MAX_FFT_LENGTH + " allowed; use the RDP accountant");
+        }
         double[] conv;
         if ((long) probs.length * other.probs.length <= 1_000_000L) {
             conv = new double[n];
