@@ -31,6 +31,18 @@ public final class DpTraining {
     }
 
     /**
+     * {@code model} as a {@link PerExampleGradients}, or a one-line {@link BadInputException} naming what was found
+     * (for callers that hold a model of unknown capabilities, e.g. the CLI).
+     */
+    public static PerExampleGradients requirePerExampleGradients(Object model) {
+        if (model instanceof PerExampleGradients p) {
+            return p;
+        }
+        throw BadInputException.of("DP-SGD needs a model with per-example gradients for clipping; %s has none",
+                model == null ? "null" : model.getClass().getSimpleName());
+    }
+
+    /**
      * Trains {@code model} in place with DP-SGD.
      *
      * @param model    a model that provides per-example (or per-group) gradients

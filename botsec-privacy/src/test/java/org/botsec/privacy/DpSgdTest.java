@@ -247,6 +247,9 @@ class DpSgdTest {
                 () -> DpTraining.train(new SoftmaxRegressionModel(2, 2), (Matrix) d2[0], (int[]) d2[1],
                         DpSgdConfig.builder().l2NormClip(1).noiseMultiplier(1).learningRate(0.1).batchSize(10)
                                 .steps(1).delta(0.1).build(), DpProgressListener.none())).getMessage());
+        assertEquals("DP-SGD needs a model with per-example gradients for clipping; String has none",
+                assertThrows(BadInputException.class, () -> DpTraining.requirePerExampleGradients("a model"))
+                        .getMessage());
         assertEquals("DP-SGD needs a model with per-example gradients, got null", assertThrows(
                 BadInputException.class, () -> DpTraining.train(null, (Matrix) d2[0], (int[]) d2[1],
                         base().build(), DpProgressListener.none())).getMessage());
