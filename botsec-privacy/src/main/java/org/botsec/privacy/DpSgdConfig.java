@@ -155,7 +155,8 @@ public final class DpSgdConfig {
      * The noise multiplier the accountant must use. With per-example clipping it is σ. With microbatches of more
      * than one example, adding or removing one example changes one microbatch's clipped mean gradient from one
      * vector of norm ≤ C to another, so the L2 sensitivity of the sum is 2C, not C, and the effective noise
-     * multiplier is σ/2. (TF Privacy reports ε with σ in that case, i.e. treats a microbatch as the privacy unit.)
+     * multiplier is σ/2 (Ponomareva et al., "How to DP-fy ML", 2023, Sec. 5.6; TF Privacy's
+     * {@code compute_dp_sgd_privacy_statement(used_microbatching=True)} does the same).
      */
     public double accountingNoiseMultiplier() {
         return perExampleClipping() ? noiseMultiplier : noiseMultiplier / 2;
