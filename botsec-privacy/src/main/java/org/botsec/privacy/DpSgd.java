@@ -7,7 +7,7 @@ import org.botsec.core.rand.Randomness;
 import org.botsec.core.train.Adam;
 import org.botsec.core.train.Optimizer;
 import org.botsec.core.train.Sgd;
-import org.botsec.privacy.internal.ParallelGaussianNoise;
+import org.botsec.privacy.internal.GaussianNoise;
 
 /**
  * One DP-SGD step on a batch (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016, Algorithm 1),
@@ -35,7 +35,7 @@ public final class DpSgd {
     private final DpSgdConfig config;
     private final PerExampleGradients model;
     private final Optimizer optimizer;
-    private final ParallelGaussianNoise noise;
+    private final GaussianNoise noise;
     private final double[] params;
     private final double[] gradient;
 
@@ -67,7 +67,7 @@ public final class DpSgd {
             case ADAM -> Adam.builder().learningRate(config.learningRate()).beta1(config.beta1())
                     .beta2(config.beta2()).epsilon(config.adamEpsilon()).build();
         };
-        this.noise = ParallelGaussianNoise.from(randomness);
+        this.noise = new GaussianNoise(randomness.generator());
         this.params = new double[model.numParameters()];
         this.gradient = new double[model.numParameters()];
     }

@@ -29,13 +29,8 @@ public final class GaussianNoise {
      * v·√(-2 ln s / s) (exact; no trigonometric functions, about 21% of pairs rejected).
      */
     public void add(double[] out, double scale) {
-        add(out, 0, out.length, scale);
-    }
-
-    /** Adds scale·N(0, 1) to {@code out[from..to)}. */
-    public void add(double[] out, int from, int to, double scale) {
-        int n = to;
-        int i = from;
+        int n = out.length;
+        int i = 0;
         while (i < n) {
             int pairsNeeded = (n - i + 1) / 2;
             // 4/π pairs per accepted pair on average, plus a margin; refill when exhausted
