@@ -80,7 +80,7 @@ public final class PrivacyBenchmark {
         System.out.printf(Locale.ROOT, "mnist10k train: %d x %d, BLAS %s, %d cores%n", train.size(),
                 train.numFeatures(), Matrix.blasImplementation(), Runtime.getRuntime().availableProcessors());
         int[] layers = {784, 512, 10};
-        int reps = 3;
+        int reps = Integer.getInteger("reps", 3);
         double[] plain = new double[reps + 1];
         double[] plainCpu = new double[reps + 1];
         for (int i = 0; i <= reps; i++) {
