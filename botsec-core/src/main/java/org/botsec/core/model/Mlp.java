@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.linear.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
 import org.botsec.core.model.internal.mlp.GroupIndex;
-import org.botsec.core.model.internal.mlp.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.Workspace;
 import org.botsec.core.model.internal.mlp.WorkspaceCache;
 import org.botsec.core.prov.Provenance;
@@ -550,8 +550,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
             w[l] = new Matrix(sizes[l + 1], sizes[l], wt.values().clone());
             b[l] = bt.values().clone();
         }
-        JsonNode p = d.get("provenance");
-        Provenance prov = p == null || p.isNull() ? null : ProvenanceJson.fromJson(p);
+        Provenance prov = ProvenanceJson.fromJson(d.get("provenance"));
         return new Mlp(sizes, features, classes, w, b, prov);
     }
 

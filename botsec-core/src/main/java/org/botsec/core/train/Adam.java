@@ -8,6 +8,10 @@ import java.util.Arrays;
  * {@code v̂ = v/(1−β2^t)}, and the step {@code θ ← θ − lr·m̂/(√v̂ + ε)}. Defaults are the paper's: lr 0.001,
  * β1 0.9, β2 0.999, ε 1e-8.
  *
+ * <p>Optional decoupled weight decay λ (AdamW: Loshchilov and Hutter 2019, "Decoupled weight decay
+ * regularization", ICLR, Algorithm 2) adds {@code lr·λ·θ} to the step, as PyTorch's {@code AdamW} does; the
+ * default λ = 0 is plain Adam.
+ *
  * <p>Holds its moments and step count between steps (sized on the first step); not thread-safe.
  */
 public final class Adam implements Optimizer {
@@ -15,17 +19,20 @@ public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    private final double weightDecay;
     private double[] m;
     private double[] v;
     private long t;
     private double beta1Power = 1.0;
     private double beta2Power = 1.0;
+    private double learningRateFactor = 1.0;
 
     private Adam(Builder b) {
         this.learningRate = b.learningRate;
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
+        this.weightDecay = b.weightDecay;
     }
 
     public static Builder builder() {
@@ -46,6 +53,10 @@ public final class Adam implements Optimizer {
 
     public double epsilon() {
         return epsilon;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
     }
 
     /** Number of steps taken since creation or the last reset. */
@@ -71,13 +82,15 @@ public final class Adam implements Optimizer {
         beta2Power *= beta2;
         double c1 = 1.0 / (1.0 - beta1Power);
         double c2 = 1.0 / (1.0 - beta2Power);
+        double lr = learningRate * learningRateFactor;
         double[] mm = m;
         double[] vv = v;
         for (int k = 0; k < parameters.length; k++) {
             double g = gradient[k];
             mm[k] = beta1 * mm[k] + (1.0 - beta1) * g;
             vv[k] = beta2 * vv[k] + (1.0 - beta2) * g * g;
-            parameters[k] -= learningRate * (mm[k] * c1) / (Math.sqrt(vv[k] * c2) + epsilon);
+            parameters[k] -= lr * ((mm[k] * c1) / (Math.sqrt(vv[k] * c2) + epsilon)
+                    + weightDecay * parameters[k]);
         }
     }
 
@@ -90,12 +103,18 @@ public final class Adam implements Optimizer {
         t = 0;
         beta1Power = 1.0;
         beta2Power = 1.0;
+        learningRateFactor = 1.0;
+    }
+
+    /** Multiplier of the learning rate (and so of the decoupled decay) for the following steps. */
+    void learningRateFactor(double factor) {
+        learningRateFactor = factor;
     }
 
     @Override
     public String toString() {
         return "Adam[learningRate=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon="
-                + epsilon + "]";
+                + epsilon + ", weightDecay=" + weightDecay + "]";
     }
 
     /** Builder for {@link Adam}; each setting may be made once. */
@@ -104,6 +123,7 @@ public final class Adam implements Optimizer {
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
+        private double weightDecay;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
@@ -152,6 +172,16 @@ public final class Adam implements Optimizer {
                 throw new IllegalArgumentException("epsilon must be > 0 and finite, got " + epsilon);
             }
             this.epsilon = epsilon;
+            return this;
+        }
+
+        /** Decoupled weight decay λ (AdamW): &gt;= 0 and finite; default 0 (plain Adam). */
+        public Builder weightDecay(double weightDecay) {
+            once("weightDecay");
+            if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+                throw new IllegalArgumentException("weightDecay must be >= 0 and finite, got " + weightDecay);
+            }
+            this.weightDecay = weightDecay;
             return this;
         }
 

@@ -15,6 +15,7 @@ public final class Sgd implements Optimizer {
     private final double momentum;
     private final boolean nesterov;
     private double[] velocity;
+    private double learningRateFactor = 1.0;
 
     private Sgd(Builder b) {
         this.learningRate = b.learningRate;
@@ -44,9 +45,10 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("parameters (" + parameters.length + ") and gradient ("
                     + gradient.length + ") differ in length");
         }
+        double lr = learningRate * learningRateFactor;
         if (momentum == 0.0) {
             for (int k = 0; k < parameters.length; k++) {
-                parameters[k] -= learningRate * gradient[k];
+                parameters[k] -= lr * gradient[k];
             }
             return;
         }
@@ -58,7 +60,7 @@ public final class Sgd implements Optimizer {
         for (int k = 0; k < parameters.length; k++) {
             double g = gradient[k];
             v[k] = momentum * v[k] + g;
-            parameters[k] -= learningRate * (nesterov ? g + momentum * v[k] : v[k]);
+            parameters[k] -= lr * (nesterov ? g + momentum * v[k] : v[k]);
         }
     }
 
@@ -67,6 +69,12 @@ public final class Sgd implements Optimizer {
         if (velocity != null) {
             Arrays.fill(velocity, 0.0);
         }
+        learningRateFactor = 1.0;
+    }
+
+    /** Multiplier of the learning rate for the following steps, set by the trainer's schedule. */
+    void learningRateFactor(double factor) {
+        learningRateFactor = factor;
     }
 
     @Override

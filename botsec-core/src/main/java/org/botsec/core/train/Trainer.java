@@ -31,6 +31,7 @@ public final class Trainer {
     private final int batchSize;
     private final Randomness randomness;
     private final TrainingListener listener;
+    private final LearningRateSchedule schedule;
 
     private Trainer(Builder b) {
         this.optimizer = b.optimizer;
@@ -38,6 +39,7 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.randomness = b.randomness;
         this.listener = b.listener;
+        this.schedule = b.schedule;
     }
 
     public static Builder builder() {
@@ -119,6 +121,7 @@ public final class Trainer {
                     throw BadInputException.of("training diverged at epoch %d, step %d (loss %s); "
                             + "try a smaller learning rate than the optimiser's (%s)", epoch, step + 1, loss, optimizer);
                 }
+                setLearningRateFactor(schedule.factor(step, totalSteps));
                 optimizer.step(params, grad);
                 model.setParameters(params);
                 epochLoss += loss * size;
@@ -129,6 +132,14 @@ public final class Trainer {
         }
         return model.withProvenance(Provenance.of(trainerName(), parameters(model), data.sha256(),
                 randomness.seed().isPresent() ? randomness.seed().getAsLong() : null));
+    }
+
+    private void setLearningRateFactor(double factor) {
+        if (optimizer instanceof Sgd sgd) {
+            sgd.learningRateFactor(factor);
+        } else if (optimizer instanceof Adam adam) {
+            adam.learningRateFactor(factor);
+        }
     }
 
     private static void shuffle(int[] a, RandomGenerator rng) {
@@ -172,11 +183,13 @@ public final class Trainer {
             p.put("beta1", adam.beta1());
             p.put("beta2", adam.beta2());
             p.put("epsilon", adam.epsilon());
+            p.put("weight_decay", adam.weightDecay());
         } else {
             p.put("optimizer_description", optimizer.toString());
         }
         p.put("epochs", epochs);
         p.put("batch_size", batchSize);
+        p.put("learning_rate_schedule", schedule.name().toLowerCase(java.util.Locale.ROOT));
         p.put("loss", "cross_entropy");
         return p;
     }
@@ -188,6 +201,7 @@ public final class Trainer {
         private int batchSize = 32;
         private Randomness randomness;
         private TrainingListener listener = TrainingListener.NONE;
+        private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
@@ -252,9 +266,26 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * How the learning rate changes over the run; default {@link LearningRateSchedule#CONSTANT}. Schedules
+         * other than CONSTANT need an {@link Sgd} or {@link Adam} optimiser.
+         */
+        public Builder learningRateSchedule(LearningRateSchedule schedule) {
+            once("learningRateSchedule");
+            if (schedule == null) {
+                throw new IllegalArgumentException("learningRateSchedule must not be null");
+            }
+            this.schedule = schedule;
+            return this;
+        }
+
         public Trainer build() {
             if (optimizer == null) {
                 throw new IllegalStateException("optimizer must be set");
+            }
+            if (schedule != LearningRateSchedule.CONSTANT && !(optimizer instanceof Sgd || optimizer instanceof Adam)) {
+                throw new IllegalStateException("learningRateSchedule " + schedule + " needs an Sgd or Adam optimizer, got "
+                        + optimizer.getClass().getName());
             }
             if (randomness == null) {
                 randomness = Randomness.secure();

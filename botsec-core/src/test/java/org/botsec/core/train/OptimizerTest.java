@@ -67,6 +67,27 @@ class OptimizerTest {
     }
 
     @Test
+    void adamWeightDecayIsDecoupled() {
+        Adam adam = Adam.builder().learningRate(0.1).weightDecay(0.5).build();
+        double[] p = {1.0, -2.0};
+        adam.step(p, new double[] {0.0, 0.5});
+        // g = 0: moments stay 0, the step is only lr·λ·θ = 0.1*0.5*1 = 0.05 -> 0.95.
+        // g = 0.5: Adam part 0.1*0.5/(0.5 + 1e-8) = 0.099999998, decay 0.1*0.5*(-2) = -0.1 -> -2 - 0.099999998 + 0.1.
+        assertEquals(0.95, p[0], 1e-15);
+        assertEquals(-2.0 - 0.1 * 0.5 / (0.5 + 1e-8) + 0.1, p[1], 1e-15);
+    }
+
+    @Test
+    void cosineScheduleFactors() {
+        // ½(1 + cos(π t / T)) for T = 4: t = 0, 1, 2, 3 -> 1, (1 + √2/2)/2, 1/2, (1 - √2/2)/2.
+        assertEquals(1.0, LearningRateSchedule.COSINE.factor(0, 4), 1e-15);
+        assertEquals((1 + Math.sqrt(0.5)) / 2, LearningRateSchedule.COSINE.factor(1, 4), 1e-15);
+        assertEquals(0.5, LearningRateSchedule.COSINE.factor(2, 4), 1e-15);
+        assertEquals((1 - Math.sqrt(0.5)) / 2, LearningRateSchedule.COSINE.factor(3, 4), 1e-15);
+        assertEquals(1.0, LearningRateSchedule.CONSTANT.factor(3, 4), 0.0);
+    }
+
+    @Test
     void resetForgetsState() {
         Adam adam = Adam.builder().learningRate(0.1).build();
         double[] p = {1.0};

@@ -119,6 +119,31 @@ class TrainerTest {
     }
 
     @Test
+    void cosineScheduleMatchesManualFullBatchDescent() {
+        // Full batch (batchSize = n), so shuffling only reorders the sum: θ_{t+1} = θ_t − lr·½(1+cos(πt/T))·∇L(θ_t).
+        Dataset d = rings(40, 6);
+        int epochs = 5;
+        double lr = 0.5;
+        Mlp init = fresh();
+        Mlp trained = Trainer.builder().optimizer(Sgd.builder().learningRate(lr).build()).epochs(epochs)
+                .batchSize(40).learningRateSchedule(LearningRateSchedule.COSINE)
+                .randomness(Randomness.replayable(1)).build().fit(init, d);
+        Mlp manual = init.withProvenance(null);
+        double[] theta = params(manual);
+        double[] g = new double[theta.length];
+        for (int t = 0; t < epochs; t++) {
+            manual.meanLossGradient(d.x(), d.y(), g);
+            double f = 0.5 * (1 + Math.cos(Math.PI * t / epochs));
+            for (int k = 0; k < theta.length; k++) {
+                theta[k] -= lr * f * g[k];
+            }
+            manual.setParameters(theta);
+        }
+        assertArrayEquals(theta, params(trained), 1e-12);
+        assertEquals("cosine", trained.provenance().orElseThrow().parameters().get("learning_rate_schedule"));
+    }
+
+    @Test
     void partialLastBatchIsUsed() {
         // 10 rows, batch 4: batches of 4, 4, 2 -> 3 steps per epoch.
         Dataset d = rings(10, 4);
@@ -163,6 +188,11 @@ class TrainerTest {
                 assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batchSize(-3)).getMessage());
         assertEquals("optimizer must be set",
                 assertThrows(IllegalStateException.class, () -> Trainer.builder().build()).getMessage());
+        assertEquals("learningRateSchedule COSINE needs an Sgd or Adam optimizer, got "
+                        + "org.botsec.core.train.TrainerTest$$Lambda",
+                assertThrows(IllegalStateException.class, () -> Trainer.builder().optimizer((p, g) -> { })
+                        .learningRateSchedule(LearningRateSchedule.COSINE).build()).getMessage()
+                        .replaceAll("Lambda.*", "Lambda"));
         assertEquals("epochs was already set",
                 assertThrows(IllegalStateException.class, () -> Trainer.builder().epochs(1).epochs(2)).getMessage());
     }
