@@ -1,12 +1,18 @@
 package org.botsec.cli.privacy;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Placeholder until its issue lands: says so instead of pretending. */
-@Command(name = "privacy", mixinStandardHelpOptions = true, description = "Differential privacy: epsilon and noise calibration. (not yet available)")
-public final class PrivacyCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code botsec privacy}: how much (ε, δ) DP-SGD spends, and how much noise a target ε needs. */
+@Command(name = "privacy", mixinStandardHelpOptions = true,
+        description = "Differential privacy: epsilon of DP-SGD and noise calibration.",
+        subcommands = {EpsilonCommand.class, NoiseCommand.class})
+public final class PrivacyCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'botsec privacy' is not yet implemented");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,0 +1,48 @@
+package org.botsec.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.botsec.core.BadInputException;
+import org.botsec.core.rand.Randomness;
+import org.botsec.privacy.internal.SpecialFunctions;
+import org.junit.jupiter.api.Test;
+
+/** The DP vocabulary: calibration against the exact Gaussian-mechanism δ (Balle and Wang 2018) and behaviour. */
+class DpVocabularyTest {
+    @Test
+    void noiseAndThresholdAreCalibrated() {
+        DpVocabulary.Result r = DpVocabulary.select(List.of(List.of("a")), 1.0, 1e-6, 4, Randomness.replayable(1));
+        // the Gaussian part spends exactly δ/2 at ε with sensitivity √k ...
+        assertEquals(0.5e-6, DpVocabulary.gaussianDelta(1.0, r.noiseStddev(), 2.0), 1e-12);
+        // ... and a token held by one document only passes the threshold with probability ≤ δ/(2k) each
+        double pass = 1 - SpecialFunctions.normalCdf((r.threshold() - 1) / r.noiseStddev());
+        assertEquals(1e-6 / 8, pass, 1e-12);
+    }
+
+    @Test
+    void frequentTokensAreKeptAndAUniqueTokenIsNot() {
+        List<List<String>> docs = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            docs.add(List.of("the", "bot", i % 2 == 0 ? "good" : "bad"));
+        }
+        docs.add(List.of("the", "secret-password-123"));
+        DpVocabulary.Result r = DpVocabulary.select(docs, 1.0, 1e-6, 3, Randomness.replayable(7));
+        assertTrue(r.tokens().containsAll(List.of("the", "bot", "good", "bad")), r.tokens().toString());
+        assertFalse(r.tokens().contains("secret-password-123"));
+        assertEquals("the", r.tokens().get(0), "ordered by noisy count");
+        assertEquals("differentially_private", r.provenance().get("preprocessing"));
+    }
+
+    @Test
+    void validation() {
+        assertEquals("vocabulary epsilon must be > 0 and finite, got 0.0", assertThrows(BadInputException.class,
+                () -> DpVocabulary.select(List.of(), 0, 1e-6, 1, Randomness.secure())).getMessage());
+        assertEquals("maxTokensPerDocument must be >= 1, got 0", assertThrows(BadInputException.class,
+                () -> DpVocabulary.select(List.of(), 1, 1e-6, 0, Randomness.secure())).getMessage());
+    }
+}
