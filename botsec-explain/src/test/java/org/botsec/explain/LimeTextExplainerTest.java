@@ -145,7 +145,7 @@ class LimeTextExplainerTest {
             Explanation e = LimeTextExplainer.builder().seed(1).featureSelection(fs).build()
                     .explainInstance(text, TestModels::sentiment, 3, 3000, 1);
             if (fs == FeatureSelection.NONE) {
-                assertEquals(11, e.weights().size(), fs.name()); // distinct case-sensitive words
+                assertEquals(12, e.weights().size(), fs.name()); // distinct case-sensitive words
             } else {
                 assertEquals(3, e.weights().size(), fs.name());
                 // the three strongest words of the model are found by every selection method
