@@ -1,0 +1,548 @@
+package org.botsec.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.botsec.core.BadInputException;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.Classifier;
+import org.botsec.explain.internal.CoalitionValues;
+import org.botsec.explain.internal.KernelShapSampler;
+import org.botsec.explain.internal.LinearSolve;
+import org.botsec.explain.internal.Seeds;
+
+/**
+ * SHAP values (Lundberg &amp; Lee 2017, "A Unified Approach to Interpreting Model Predictions", NeurIPS) of one
+ * class's output with the interventional value function v(S) = link(Σ_b w_b f(x_S, b_rest)) over a
+ * {@link Background}. The values satisfy additivity: base + Σφ = link(f(x)), base = link(Σ_b w_b f(b)).
+ * <ul>
+ *   <li>{@link ShapMethod#KERNEL}: the coalitions of {@code KernelShapSampler} (complete subset sizes
+ *       enumerated, the rest sampled in complementary pairs) and a weighted least-squares fit with the
+ *       efficiency constraint substituted out (one feature's value is Δ − Σ others). With a budget of at least
+ *       2^M − 2 every coalition is enumerated and the result equals the exact Shapley values. As shap, features
+ *       whose value equals every background row's get 0 and are left out of the regression. No L1 feature
+ *       selection is done (shap's {@code l1_reg=False}).</li>
+ *   <li>{@link ShapMethod#EXACT}: Shapley's formula over all 2^M coalitions, M ≤ {@link #MAX_EXACT_FEATURES}.</li>
+ *   <li>{@link ShapMethod#LINEAR}: for a linear model with margin β·x + b, φ_i = β_i (x_i − E_b[x_i]) on the
+ *       margin (interventional, features independent); base = β·E_b[x] + b.</li>
+ * </ul>
+ * Immutable and thread-safe when the prediction function is; {@link #explainRows} runs rows in parallel with
+ * per-row seeds derived from the explainer's seed, so results do not depend on scheduling.
+ */
+public final class ShapExplainer {
+    /** Largest number of features for exact enumeration (2^20 coalitions × background rows model calls). */
+    public static final int MAX_EXACT_FEATURES = 20;
+
+    private final ShapMethod method;
+    private final Function<Matrix, Matrix> predictProba;
+    private final Background background;
+    private final int label;
+    private final Link link;
+    private final int nsamples;
+    private final long seed;
+    private final List<String> featureNames;
+    private final List<String> classNames;
+    private final double[][] coef;
+    private final double[] intercept;
+
+    private ShapExplainer(Builder b) {
+        this.method = b.method;
+        this.predictProba = b.predictProba;
+        this.background = b.background;
+        this.label = b.label;
+        this.link = b.link;
+        this.nsamples = b.nsamples;
+        this.seed = b.seed == null ? Seeds.fresh() : b.seed;
+        this.featureNames = b.featureNames;
+        this.classNames = b.classNames;
+        this.coef = b.coef;
+        this.intercept = b.intercept;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ShapMethod method() {
+        return method;
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** Base value: link(Σ_b w_b f(b)) (margin at the background mean for the linear method). */
+    public double baseValue() {
+        if (method == ShapMethod.LINEAR) {
+            return margin(background.mean());
+        }
+        double[] fb = classProba(background.data());
+        double s = 0;
+        for (int i = 0; i < fb.length; i++) {
+            s += background.weights()[i] * fb[i];
+        }
+        return link.apply(s);
+    }
+
+    /** Explains one row; the seed used is the explainer's own (rows of a batch use derived seeds). */
+    public Explanation explain(double[] x) {
+        return explain(x, seed);
+    }
+
+    /** Explains every row of {@code x} in parallel; row i uses seed {@code Seeds.forRow(seed, i)}. */
+    public List<Explanation> explainRows(Matrix x) {
+        checkWidth(x.cols());
+        Explanation[] out = new Explanation[x.rows()];
+        IntStream.range(0, x.rows()).parallel()
+                .forEach(i -> out[i] = explain(x.row(i), Seeds.forRow(seed, i)));
+        return List.of(out);
+    }
+
+    private Explanation explain(double[] x, long rowSeed) {
+        checkWidth(x.length);
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                throw BadInputException.of("row to explain has a non-finite value: %s", v);
+            }
+        }
+        return switch (method) {
+            case LINEAR -> linear(x);
+            case EXACT -> exact(x);
+            case KERNEL -> kernel(x, rowSeed);
+        };
+    }
+
+    private void checkWidth(int cols) {
+        if (cols != background.numFeatures()) {
+            throw BadInputException.of("data has %d columns but the background has %d", cols,
+                    background.numFeatures());
+        }
+    }
+
+    private Explanation linear(double[] x) {
+        double[] mu = background.mean();
+        double[] beta = labelCoef();
+        double[] phi = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            phi[i] = beta[i] * (x[i] - mu[i]);
+        }
+        double base = margin(mu);
+        double fx = margin(x);
+        List<Double> probs = new ArrayList<>();
+        for (double p : linearProba(x)) {
+            probs.add(p);
+        }
+        return result(ExplanationMethod.LINEAR_SHAP, x, phi, base, fx, probs, OptionalLong.empty(), 0);
+    }
+
+    private double[] labelCoef() {
+        if (coef.length == 1 && classNames.size() == 2) {
+            double[] b = coef[0].clone();
+            if (label == 0) {
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = -b[i];
+                }
+            }
+            return b;
+        }
+        return coef[label];
+    }
+
+    private double margin(double[] x) {
+        double[] beta = labelCoef();
+        double b0 = coef.length == 1 && classNames.size() == 2 ? (label == 0 ? -intercept[0] : intercept[0])
+                : intercept[label];
+        double s = b0;
+        for (int i = 0; i < x.length; i++) {
+            s += beta[i] * x[i];
+        }
+        return s;
+    }
+
+    private double[] linearProba(double[] x) {
+        if (coef.length == 1) {
+            double z = intercept[0];
+            for (int i = 0; i < x.length; i++) {
+                z += coef[0][i] * x[i];
+            }
+            double p = 1 / (1 + Math.exp(-z));
+            return new double[] {1 - p, p};
+        }
+        double[] z = new double[coef.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < coef.length; k++) {
+            z[k] = intercept[k];
+            for (int i = 0; i < x.length; i++) {
+                z[k] += coef[k][i] * x[i];
+            }
+            max = Math.max(max, z[k]);
+        }
+        double s = 0;
+        for (int k = 0; k < z.length; k++) {
+            z[k] = Math.exp(z[k] - max);
+            s += z[k];
+        }
+        for (int k = 0; k < z.length; k++) {
+            z[k] /= s;
+        }
+        return z;
+    }
+
+    /** Features whose value differs from some background row (shap's varying features, np.isclose). */
+    private int[] varying(double[] x) {
+        Matrix bg = background.data();
+        List<Integer> v = new ArrayList<>();
+        for (int j = 0; j < x.length; j++) {
+            for (int r = 0; r < bg.rows(); r++) {
+                double b = bg.get(r, j);
+                if (Math.abs(x[j] - b) > 1e-8 + 1e-5 * Math.abs(b)) {
+                    v.add(j);
+                    break;
+                }
+            }
+        }
+        return v.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private double[] fullProba(double[] x) {
+        Matrix p = predictProba.apply(new Matrix(1, x.length, x.clone()));
+        return p.row(0);
+    }
+
+    private double[] classProba(Matrix rows) {
+        Matrix p = predictProba.apply(rows);
+        double[] out = new double[rows.rows()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p.get(i, label);
+        }
+        return out;
+    }
+
+    private Explanation exact(double[] x) {
+        int[] cols = varying(x);
+        int m = cols.length;
+        if (m > MAX_EXACT_FEATURES) {
+            throw BadInputException.of("exact Shapley values enumerate 2^M coalitions; %d varying features is "
+                    + "above the limit of %d, use --method kernel", m, MAX_EXACT_FEATURES);
+        }
+        double[] probs = fullProba(x);
+        double fxLinked = link.apply(probs[label]);
+        double base = baseValue();
+        int count = 1 << m;
+        byte[] masks = new byte[count * m];
+        for (int s = 0; s < count; s++) {
+            for (int f = 0; f < m; f++) {
+                masks[s * m + f] = (byte) ((s >> f) & 1);
+            }
+        }
+        double[] v = new CoalitionValues(predictProba, label, background.data(), background.weights())
+                .expectedOutputs(x, cols, masks, count);
+        for (int s = 0; s < count; s++) {
+            v[s] = link.apply(v[s]);
+        }
+        v[0] = base;
+        v[count - 1] = fxLinked;
+        // Shapley weights |S|!(M−|S|−1)!/M!, by size.
+        double[] w = new double[Math.max(m, 1)];
+        for (int s = 0; s < m; s++) {
+            w[s] = 1.0 / (m * binomial(m - 1, s));
+        }
+        double[] phiVarying = new double[m];
+        for (int f = 0; f < m; f++) {
+            int bit = 1 << f;
+            double acc = 0;
+            for (int s = 0; s < count; s++) {
+                if ((s & bit) == 0) {
+                    acc += w[Integer.bitCount(s)] * (v[s | bit] - v[s]);
+                }
+            }
+            phiVarying[f] = acc;
+        }
+        double[] phi = new double[x.length];
+        for (int f = 0; f < m; f++) {
+            phi[cols[f]] = phiVarying[f];
+        }
+        return result(ExplanationMethod.EXACT_SHAP, x, phi, base, fxLinked, boxed(probs), OptionalLong.empty(),
+                count);
+    }
+
+    private Explanation kernel(double[] x, long rowSeed) {
+        int[] cols = varying(x);
+        int m = cols.length;
+        double[] probs = fullProba(x);
+        double fxLinked = link.apply(probs[label]);
+        double base = baseValue();
+        double delta = fxLinked - base;
+        double[] phi = new double[x.length];
+        if (m == 0) {
+            return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
+                    OptionalLong.of(rowSeed), 0);
+        }
+        if (m == 1) {
+            phi[cols[0]] = delta;
+            return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
+                    OptionalLong.of(rowSeed), 0);
+        }
+        KernelShapSampler.Coalitions co = KernelShapSampler.build(m, nsamples, new SplittableRandom(rowSeed));
+        double[] ey = new CoalitionValues(predictProba, label, background.data(), background.weights())
+                .expectedOutputs(x, cols, co.masks(), co.count());
+        int n = co.count();
+        int p = m - 1;
+        // Substitute φ_last = Δ − Σ φ_others: regress eyAdj − z_last·Δ on (z_j − z_last), no intercept.
+        double[] a = new double[p * p];
+        double[] b = new double[p];
+        double[] e = new double[p];
+        byte[] z = co.masks();
+        for (int i = 0; i < n; i++) {
+            int o = i * m;
+            int last = z[o + m - 1];
+            double y = link.apply(ey[i]) - base - last * delta;
+            double w = co.weights()[i];
+            for (int j = 0; j < p; j++) {
+                e[j] = z[o + j] - last;
+            }
+            for (int j = 0; j < p; j++) {
+                if (e[j] == 0) {
+                    continue;
+                }
+                double we = w * e[j];
+                b[j] += we * y;
+                for (int k = 0; k < p; k++) {
+                    a[j * p + k] += we * e[k];
+                }
+            }
+        }
+        double[] sol = LinearSolve.symmetric(a, b, p);
+        double sum = 0;
+        for (int j = 0; j < p; j++) {
+            phi[cols[j]] = sol[j];
+            sum += sol[j];
+        }
+        phi[cols[m - 1]] = delta - sum;
+        return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
+                OptionalLong.of(rowSeed), n);
+    }
+
+    private Explanation result(ExplanationMethod m, double[] x, double[] phi, double base, double fx,
+            List<Double> probs, OptionalLong usedSeed, int samples) {
+        List<FeatureWeight> ws = new ArrayList<>(phi.length);
+        double sum = base;
+        for (int i = 0; i < phi.length; i++) {
+            ws.add(new FeatureWeight(i, featureNames.get(i), phi[i]));
+            sum += phi[i];
+        }
+        return new Explanation(m, classNames, label, probs, ws, base, Double.NaN, sum, fx, usedSeed, samples,
+                new Instance.Tabular(featureNames, x));
+    }
+
+    private static List<Double> boxed(double[] v) {
+        List<Double> l = new ArrayList<>(v.length);
+        for (double d : v) {
+            l.add(d);
+        }
+        return l;
+    }
+
+    private static double binomial(int n, int k) {
+        double r = 1;
+        for (int i = 1; i <= k; i++) {
+            r = r * (n - k + i) / i;
+        }
+        return r;
+    }
+
+    /** Builder: method, model (or linear coefficients), background, label, link, budget, seed. */
+    public static final class Builder {
+        private ShapMethod method = ShapMethod.KERNEL;
+        private Function<Matrix, Matrix> predictProba;
+        private Background background;
+        private Integer label;
+        private Link link = Link.IDENTITY;
+        private Integer nsamples;
+        private Long seed;
+        private List<String> featureNames;
+        private List<String> classNames;
+        private double[][] coef;
+        private double[] intercept;
+
+        private Builder() {
+        }
+
+        public Builder method(ShapMethod method) {
+            if (method == null) {
+                throw new IllegalArgumentException("method must not be null");
+            }
+            this.method = method;
+            return this;
+        }
+
+        /** A black-box classifier: its probabilities, class and feature names. */
+        public Builder model(Classifier classifier) {
+            this.predictProba = classifier::predictProba;
+            if (classNames == null) {
+                this.classNames = classifier.classNames();
+            }
+            if (featureNames == null) {
+                this.featureNames = classifier.featureNames();
+            }
+            return this;
+        }
+
+        /** A prediction function returning n×k probabilities. */
+        public Builder predictProba(Function<Matrix, Matrix> fn) {
+            if (fn == null) {
+                throw new IllegalArgumentException("predictProba must not be null");
+            }
+            this.predictProba = fn;
+            return this;
+        }
+
+        /**
+         * Linear model coefficients (k×d, or 1×d for a binary model as in scikit-learn) and intercepts, for
+         * {@link ShapMethod#LINEAR}; also serves as the prediction function for the other methods.
+         */
+        public Builder linearModel(double[][] coefficients, double[] intercepts) {
+            if (coefficients.length == 0 || coefficients.length != intercepts.length) {
+                throw new IllegalArgumentException("linear model needs as many intercepts (" + intercepts.length
+                        + ") as coefficient rows (" + coefficients.length + ")");
+            }
+            this.coef = new double[coefficients.length][];
+            for (int i = 0; i < coefficients.length; i++) {
+                this.coef[i] = coefficients[i].clone();
+            }
+            this.intercept = intercepts.clone();
+            return this;
+        }
+
+        public Builder background(Background background) {
+            this.background = background;
+            return this;
+        }
+
+        /** The explained class (default: 1 for binary models, else 0). */
+        public Builder label(int label) {
+            this.label = label;
+            return this;
+        }
+
+        public Builder link(Link link) {
+            if (link == null) {
+                throw new IllegalArgumentException("link must not be null");
+            }
+            this.link = link;
+            return this;
+        }
+
+        /** Kernel SHAP coalition budget (default 2M + 2048, as shap's "auto"). */
+        public Builder nsamples(int nsamples) {
+            if (nsamples < 1) {
+                throw BadInputException.of("nsamples must be > 0, got %d", nsamples);
+            }
+            this.nsamples = nsamples;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder featureNames(List<String> names) {
+            this.featureNames = List.copyOf(names);
+            return this;
+        }
+
+        public Builder classNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        public ShapExplainer build() {
+            if (background == null) {
+                throw new IllegalArgumentException("background must be set");
+            }
+            int d = background.numFeatures();
+            if (coef != null) {
+                for (double[] row : coef) {
+                    if (row.length != d) {
+                        throw BadInputException.of("linear model has %d features but the background has %d",
+                                row.length, d);
+                    }
+                }
+                if (classNames == null) {
+                    classNames = LimeTextExplainer.defaultNames(coef.length == 1 ? 2 : coef.length);
+                }
+                if (predictProba == null) {
+                    double[][] c = coef;
+                    double[] b0 = intercept;
+                    predictProba = xs -> linearPredict(c, b0, xs);
+                }
+            }
+            if (method == ShapMethod.LINEAR && coef == null) {
+                throw BadInputException.of("linear SHAP needs a linear model (coefficients and intercept); "
+                        + "use the kernel or exact method for other models");
+            }
+            if (predictProba == null) {
+                throw new IllegalArgumentException("a model or prediction function must be set");
+            }
+            if (featureNames == null) {
+                List<String> n = new ArrayList<>();
+                for (int i = 0; i < d; i++) {
+                    n.add("x" + i);
+                }
+                featureNames = n;
+            }
+            if (featureNames.size() != d) {
+                throw BadInputException.of("%d feature names for %d background columns", featureNames.size(), d);
+            }
+            if (classNames == null) {
+                int k = predictProba.apply(new Matrix(1, d, background.data().row(0))).cols();
+                classNames = LimeTextExplainer.defaultNames(k);
+            }
+            int k = classNames.size();
+            if (label == null) {
+                label = k == 2 ? 1 : 0;
+            }
+            if (label < 0 || label >= k) {
+                throw BadInputException.of("label must be in [0, %d), got %d", k, label);
+            }
+            if (nsamples == null) {
+                nsamples = KernelShapSampler.defaultSamples(d);
+            }
+            return new ShapExplainer(this);
+        }
+
+        private static Matrix linearPredict(double[][] c, double[] b0, Matrix xs) {
+            int k = c.length == 1 ? 2 : c.length;
+            Matrix out = new Matrix(xs.rows(), k);
+            Matrix w = Matrix.of(c);
+            Matrix z = new Matrix(xs.rows(), c.length);
+            Matrix.gemm(false, true, 1.0, xs, w, 0.0, z);
+            for (int i = 0; i < xs.rows(); i++) {
+                if (c.length == 1) {
+                    double p = 1 / (1 + Math.exp(-(z.get(i, 0) + b0[0])));
+                    out.set(i, 0, 1 - p);
+                    out.set(i, 1, p);
+                } else {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        max = Math.max(max, z.get(i, j) + b0[j]);
+                    }
+                    double s = 0;
+                    for (int j = 0; j < k; j++) {
+                        double e = Math.exp(z.get(i, j) + b0[j] - max);
+                        out.set(i, j, e);
+                        s += e;
+                    }
+                    for (int j = 0; j < k; j++) {
+                        out.set(i, j, out.get(i, j) / s);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}
