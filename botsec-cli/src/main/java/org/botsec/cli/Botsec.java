@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         description = "BotSec: train privately, explain, attack-test and guard AI bots.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                org.botsec.cli.core.PredictCommand.class,
+                org.botsec.cli.core.EvalCommand.class,
+                org.botsec.cli.core.ModelsCommand.class,
                 org.botsec.cli.privacy.PrivacyCommand.class,
                 org.botsec.cli.explain.ExplainCommand.class,
                 org.botsec.cli.guard.GuardCommand.class,

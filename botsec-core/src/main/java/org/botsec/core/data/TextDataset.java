@@ -22,4 +22,19 @@ public record TextDataset(List<String> texts, int[] y, List<String> classNames, 
     public int size() {
         return y.length;
     }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** The examples at {@code indices}, in that order (provenance hash kept). */
+    public TextDataset subset(int[] indices) {
+        String[] t = new String[indices.length];
+        int[] ys = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            t[i] = texts.get(indices[i]);
+            ys[i] = y[indices[i]];
+        }
+        return new TextDataset(java.util.Arrays.asList(t), ys, classNames, sha256);
+    }
 }

@@ -1,0 +1,21 @@
+package org.botsec.cli.core;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code botsec models}: inspect model files and import linear models trained elsewhere. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "Inspect model files and import linear models (e.g. from scikit-learn).",
+        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class})
+public final class ModelsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: use 'botsec models info MODEL' or 'botsec models import-linear'");
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Model files. {@link org.botsec.core.io.ModelFiles} writes a model's weights as a safetensors file (readable
+ * by Python's {@code safetensors}) with BotSec's description — type, shapes, class and feature names, text
+ * vocabulary, provenance — in the header's {@code __metadata__}, and reads such files back, validating every
+ * length, shape and offset before allocating. {@link org.botsec.core.io.ModelRegistry} rebuilds the model for
+ * the file's type. No Java serialisation is used anywhere.
+ */
+package org.botsec.core.io;
