@@ -1,0 +1,556 @@
+package org.botsec.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.botsec.core.BadInputException;
+import org.botsec.core.data.Standardizer;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.linear.LogisticObjective;
+import org.botsec.core.model.internal.linear.ProvenanceJson;
+import org.botsec.core.prov.Provenance;
+
+/**
+ * A linear classifier with logistic link, laid out as scikit-learn's {@code LogisticRegression}: a binary model
+ * has ONE coefficient row and P(class 1) = σ(x̃·w + b); a model with k &gt; 2 classes has k rows and softmax
+ * probabilities. x̃ is the input after an optional standardiser {@code (x − mean) / scale} (for imported
+ * scikit-learn pipelines or {@link LogisticRegression.Builder#standardize}).
+ *
+ * <p>Capabilities: {@link Classifier}, {@link GradientModel} (∂ cross-entropy / ∂ x, through the standardiser),
+ * {@link PerExampleGradients} (cross-entropy of each example, no penalty; flat parameters
+ * {@code [coef row-major (r × d), intercept (r)]}). Model type {@value #TYPE}.
+ *
+ * <p>Prediction is thread-safe; {@link #setParameters} mutates the model and must not run concurrently with
+ * anything else.
+ */
+public final class LinearModel implements Classifier, GradientModel, PerExampleGradients, Model {
+    /** Model type name in model files. */
+    public static final String TYPE = "logistic_regression";
+
+    private final int d;
+    private final int r;
+    private final double[] coef;
+    private final double[] intercept;
+    private final List<String> classNames;
+    private final List<String> featureNames;
+    private final Standardizer scaler;
+    private final Provenance provenance;
+
+    private LinearModel(double[] coef, double[] intercept, List<String> classNames, List<String> featureNames,
+                        Standardizer scaler, Provenance provenance) {
+        this.d = featureNames.size();
+        this.r = intercept.length;
+        this.coef = coef;
+        this.intercept = intercept;
+        this.classNames = List.copyOf(classNames);
+        this.featureNames = List.copyOf(featureNames);
+        this.scaler = scaler;
+        this.provenance = provenance;
+    }
+
+    /**
+     * A model from given weights (e.g. imported from scikit-learn). Every argument is validated; problems are
+     * reported as {@link BadInputException} because the weights usually come from a user's file.
+     *
+     * @param coef         r × d coefficients: r = 1 for two classes (row for class 1), else r = k
+     * @param intercept    r intercepts
+     * @param classNames   k ≥ 2 distinct class names
+     * @param featureNames d feature names
+     * @param scalerMean   standardiser means (length d), or null for none
+     * @param scalerScale  standardiser scales (length d, &gt; 0), or null for none
+     */
+    public static LinearModel of(double[][] coef, double[] intercept, List<String> classNames,
+                                 List<String> featureNames, double[] scalerMean, double[] scalerScale) {
+        if (coef == null || intercept == null || classNames == null || featureNames == null) {
+            throw new BadInputException("linear model: coef, intercept, class names and feature names are required");
+        }
+        int k = classNames.size();
+        checkNames(classNames, featureNames);
+        int rows = k == 2 ? 1 : k;
+        if (coef.length != rows) {
+            throw BadInputException.of("linear model: coef must have %d row(s) for %d classes, got %d", rows, k,
+                    coef.length);
+        }
+        int dim = featureNames.size();
+        double[] flat = new double[rows * dim];
+        for (int c = 0; c < rows; c++) {
+            if (coef[c] == null || coef[c].length != dim) {
+                throw BadInputException.of("linear model: coef row %d must have %d values (one per feature), got %d",
+                        c, dim, coef[c] == null ? 0 : coef[c].length);
+            }
+            System.arraycopy(coef[c], 0, flat, c * dim, dim);
+        }
+        if (intercept.length != rows) {
+            throw BadInputException.of("linear model: intercept must have %d value(s), got %d", rows,
+                    intercept.length);
+        }
+        checkFinite(flat, "coef");
+        checkFinite(intercept, "intercept");
+        return new LinearModel(flat, intercept.clone(), classNames, featureNames,
+                scaler(scalerMean, scalerScale, dim), null);
+    }
+
+    /** An all-zero model (uniform probabilities) to train from scratch, e.g. with DP-SGD. */
+    public static LinearModel zeros(List<String> featureNames, List<String> classNames) {
+        checkNames(classNames, featureNames);
+        int rows = classNames.size() == 2 ? 1 : classNames.size();
+        return new LinearModel(new double[rows * featureNames.size()], new double[rows], classNames, featureNames,
+                null, null);
+    }
+
+    /** Package-private factory for trainers (arrays are taken, not copied). */
+    static LinearModel fromFit(double[] coef, double[] intercept, List<String> classNames, List<String> featureNames,
+                               Standardizer scaler, Provenance provenance) {
+        return new LinearModel(coef, intercept, classNames, featureNames, scaler, provenance);
+    }
+
+    /** The same weights with {@code provenance} attached. */
+    public LinearModel withProvenance(Provenance p) {
+        return new LinearModel(coef.clone(), intercept.clone(), classNames, featureNames, scaler, p);
+    }
+
+    /** The same model with a standardiser in front (null removes it). */
+    public LinearModel withScaler(Standardizer s) {
+        if (s != null && s.numFeatures() != d) {
+            throw new IllegalArgumentException("standardiser has " + s.numFeatures() + " features, model " + d);
+        }
+        return new LinearModel(coef.clone(), intercept.clone(), classNames, featureNames, s, provenance);
+    }
+
+    private static void checkNames(List<String> classNames, List<String> featureNames) {
+        if (classNames.size() < 2) {
+            throw BadInputException.of("linear model: need at least 2 classes, got %s", classNames);
+        }
+        if (new java.util.HashSet<>(classNames).size() != classNames.size()) {
+            throw BadInputException.of("linear model: class names repeat: %s", classNames);
+        }
+        if (featureNames.isEmpty()) {
+            throw new BadInputException("linear model: need at least one feature");
+        }
+        for (String s : classNames) {
+            if (s == null) {
+                throw new BadInputException("linear model: a class name is null");
+            }
+        }
+        for (String s : featureNames) {
+            if (s == null) {
+                throw new BadInputException("linear model: a feature name is null");
+            }
+        }
+    }
+
+    private static Standardizer scaler(double[] mean, double[] scale, int dim) {
+        if (mean == null && scale == null) {
+            return null;
+        }
+        if (mean == null || scale == null) {
+            throw new BadInputException("linear model: scaler needs both mean and scale");
+        }
+        if (mean.length != dim || scale.length != dim) {
+            throw BadInputException.of("linear model: scaler mean and scale must have %d values, got %d and %d", dim,
+                    mean.length, scale.length);
+        }
+        for (int j = 0; j < dim; j++) {
+            if (!Double.isFinite(mean[j])) {
+                throw BadInputException.of("linear model: scaler mean[%d] is not finite: %s", j, mean[j]);
+            }
+            if (!(scale[j] > 0) || !Double.isFinite(scale[j])) {
+                throw BadInputException.of("linear model: scaler scale[%d] must be > 0 and finite, got %s", j,
+                        scale[j]);
+            }
+        }
+        return Standardizer.of(mean, scale);
+    }
+
+    private static void checkFinite(double[] v, String what) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw BadInputException.of("linear model: %s value %d is not finite: %s", what, i, v[i]);
+            }
+        }
+    }
+
+    // ---- accessors ----------------------------------------------------------------------------------------------
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public int numFeatures() {
+        return d;
+    }
+
+    /** Number of coefficient rows: 1 for a binary model, k otherwise. */
+    public int coefRows() {
+        return r;
+    }
+
+    /** The coefficients, r × d (a copy). */
+    public Matrix coef() {
+        return new Matrix(r, d, coef.clone());
+    }
+
+    /** The intercepts (a copy). */
+    public double[] intercept() {
+        return intercept.clone();
+    }
+
+    /** The standardiser applied before the linear part, or null. */
+    public Standardizer scaler() {
+        return scaler;
+    }
+
+    /** How the model was made, or null when unknown (imported, built by hand). */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    // ---- prediction ---------------------------------------------------------------------------------------------
+
+    private Matrix standardized(Matrix x) {
+        if (x.cols() != d) {
+            throw BadInputException.of("model expects %d features, input has %d", d, x.cols());
+        }
+        return scaler == null ? x : scaler.transform(x);
+    }
+
+    /** Linear scores x̃·Wᵀ + b, n × r. */
+    public Matrix decisionFunction(Matrix x) {
+        Matrix xs = standardized(x);
+        Matrix z = new Matrix(x.rows(), r);
+        Matrix.gemm(false, true, 1.0, xs, new Matrix(r, d, coef), 0.0, z);
+        double[] zd = z.data();
+        for (int i = 0; i < x.rows(); i++) {
+            for (int c = 0; c < r; c++) {
+                zd[i * r + c] += intercept[c];
+            }
+        }
+        return z;
+    }
+
+    @Override
+    public Matrix predictProba(Matrix x) {
+        return probabilities(decisionFunction(x), classNames.size());
+    }
+
+    /** Turns scores (n × r) into probabilities (n × k): sigmoid for r = 1, softmax otherwise. */
+    static Matrix probabilities(Matrix scores, int k) {
+        int n = scores.rows();
+        Matrix p = new Matrix(n, k);
+        double[] z = scores.data();
+        double[] out = p.data();
+        if (scores.cols() == 1) {
+            for (int i = 0; i < n; i++) {
+                out[2 * i] = LogisticObjective.sigmoid(-z[i]);
+                out[2 * i + 1] = LogisticObjective.sigmoid(z[i]);
+            }
+            return p;
+        }
+        for (int i = 0; i < n; i++) {
+            softmaxRow(z, i * k, k, out, i * k);
+        }
+        return p;
+    }
+
+    private static void softmaxRow(double[] z, int off, int k, double[] out, int outOff) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, z[off + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+            double e = Math.exp(z[off + c] - max);
+            out[outOff + c] = e;
+            sum += e;
+        }
+        for (int c = 0; c < k; c++) {
+            out[outOff + c] /= sum;
+        }
+    }
+
+    /**
+     * ∂ loss_i / ∂ z_i for each row (n × r), where loss_i is the cross-entropy and z_i the scores: σ(z) − y for a
+     * binary model, softmax(z) − onehot(y) otherwise.
+     */
+    private double[] scoreGradients(Matrix xs, int[] labels) {
+        int n = xs.rows();
+        if (labels.length != n) {
+            throw new IllegalArgumentException("labels (" + labels.length + ") and rows (" + n + ") differ");
+        }
+        int k = classNames.size();
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= k) {
+                throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " is not in [0, " + k
+                        + ")");
+            }
+        }
+        Matrix z = new Matrix(n, r);
+        Matrix.gemm(false, true, 1.0, xs, new Matrix(r, d, coef), 0.0, z);
+        double[] g = z.data();
+        if (r == 1) {
+            for (int i = 0; i < n; i++) {
+                g[i] = LogisticObjective.sigmoid(g[i] + intercept[0]) - labels[i];
+            }
+            return g;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < r; c++) {
+                g[i * r + c] += intercept[c];
+            }
+            softmaxRow(g, i * r, r, g, i * r);
+            g[i * r + labels[i]] -= 1.0;
+        }
+        return g;
+    }
+
+    @Override
+    public Matrix lossInputGradient(Matrix x, int[] labels) {
+        Matrix xs = standardized(x);
+        int n = x.rows();
+        Matrix gz = new Matrix(n, r, scoreGradients(xs, labels));
+        // ∂loss/∂x̃ = g · W, then the chain rule through x̃ = (x − mean) / scale.
+        Matrix gx = new Matrix(n, d);
+        Matrix.gemm(false, false, 1.0, gz, new Matrix(r, d, coef), 0.0, gx);
+        if (scaler != null) {
+            double[] scale = scaler.scale();
+            double[] a = gx.data();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    a[i * d + j] /= scale[j];
+                }
+            }
+        }
+        return gx;
+    }
+
+    // ---- per-example gradients ----------------------------------------------------------------------------------
+
+    @Override
+    public int numParameters() {
+        return r * d + r;
+    }
+
+    @Override
+    public void getParameters(double[] out) {
+        if (out.length != numParameters()) {
+            throw new IllegalArgumentException("expected " + numParameters() + " parameters, got " + out.length);
+        }
+        System.arraycopy(coef, 0, out, 0, r * d);
+        System.arraycopy(intercept, 0, out, r * d, r);
+    }
+
+    @Override
+    public void setParameters(double[] in) {
+        if (in.length != numParameters()) {
+            throw new IllegalArgumentException("expected " + numParameters() + " parameters, got " + in.length);
+        }
+        System.arraycopy(in, 0, coef, 0, r * d);
+        System.arraycopy(in, r * d, intercept, 0, r);
+    }
+
+    /**
+     * The gradient of group g's summed loss is {@code [Σ_i g_i ⊗ x̃_i, Σ_i g_i]} (g_i the score gradients); it is
+     * accumulated group by group in one reusable r × d buffer, so memory does not grow with the batch.
+     */
+    @Override
+    public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
+        Matrix xs = standardized(x);
+        int n = x.rows();
+        if (groups.length != n) {
+            throw new IllegalArgumentException("groups (" + groups.length + ") and rows (" + n + ") differ");
+        }
+        double[] g = scoreGradients(xs, labels);
+        // Counting sort of rows by group.
+        int[] start = new int[numGroups + 1];
+        for (int i = 0; i < n; i++) {
+            if (groups[i] < 0 || groups[i] >= numGroups) {
+                throw new IllegalArgumentException("group " + groups[i] + " at row " + i + " is not in [0, "
+                        + numGroups + ")");
+            }
+            start[groups[i] + 1]++;
+        }
+        for (int q = 0; q < numGroups; q++) {
+            start[q + 1] += start[q];
+        }
+        int[] order = new int[n];
+        int[] fill = Arrays.copyOf(start, numGroups);
+        for (int i = 0; i < n; i++) {
+            order[fill[groups[i]]++] = i;
+        }
+        double[] a = xs.data();
+        double[] w = new double[r * d];
+        double[] b = new double[r];
+        double[] norms = new double[numGroups];
+        for (int q = 0; q < numGroups; q++) {
+            Arrays.fill(w, 0.0);
+            Arrays.fill(b, 0.0);
+            for (int t = start[q]; t < start[q + 1]; t++) {
+                int i = order[t];
+                for (int c = 0; c < r; c++) {
+                    double gi = g[i * r + c];
+                    b[c] += gi;
+                    int off = c * d;
+                    int xo = i * d;
+                    for (int j = 0; j < d; j++) {
+                        w[off + j] += gi * a[xo + j];
+                    }
+                }
+            }
+            double s = 0;
+            for (double v : w) {
+                s += v * v;
+            }
+            for (double v : b) {
+                s += v * v;
+            }
+            norms[q] = s;
+        }
+        return norms;
+    }
+
+    @Override
+    public void weightedGradientSum(Matrix x, int[] labels, double[] weights, double[] out) {
+        Matrix xs = standardized(x);
+        int n = x.rows();
+        if (weights.length != n) {
+            throw new IllegalArgumentException("weights (" + weights.length + ") and rows (" + n + ") differ");
+        }
+        if (out.length != numParameters()) {
+            throw new IllegalArgumentException("expected " + numParameters() + " outputs, got " + out.length);
+        }
+        double[] g = scoreGradients(xs, labels);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < r; c++) {
+                g[i * r + c] *= weights[i];
+            }
+        }
+        Matrix gw = new Matrix(r, d);
+        Matrix.gemm(true, false, 1.0, new Matrix(n, r, g), xs, 0.0, gw);
+        System.arraycopy(gw.data(), 0, out, 0, r * d);
+        for (int c = 0; c < r; c++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += g[i * r + c];
+            }
+            out[r * d + c] = s;
+        }
+    }
+
+    // ---- state --------------------------------------------------------------------------------------------------
+
+    @Override
+    public ModelState state() {
+        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("coef", Tensor.matrix(r, d, coef.clone()));
+        tensors.put("intercept", Tensor.vector(intercept.clone()));
+        if (scaler != null) {
+            tensors.put("scaler_mean", Tensor.vector(scaler.mean()));
+            tensors.put("scaler_scale", Tensor.vector(scaler.scale()));
+        }
+        ObjectNode desc = JsonNodeFactory.instance.objectNode();
+        desc.set("class_names", strings(classNames));
+        desc.set("feature_names", strings(featureNames));
+        if (provenance != null) {
+            desc.set("provenance", ProvenanceJson.toJson(provenance));
+        }
+        return new ModelState(TYPE, tensors, desc);
+    }
+
+    static ArrayNode strings(List<String> values) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    /** Rebuilds a model from {@link #state()}, validating every shape; bad files give {@link BadInputException}. */
+    public static LinearModel fromState(ModelState state) {
+        if (state == null || !TYPE.equals(state.type())) {
+            throw BadInputException.of("not a %s model: type %s", TYPE, state == null ? null : state.type());
+        }
+        ObjectNode desc = state.description();
+        if (desc == null) {
+            throw new BadInputException("logistic_regression model: description is missing");
+        }
+        List<String> classes = readStrings(desc, "class_names");
+        List<String> features = readStrings(desc, "feature_names");
+        double[][] coef = readCoef(state, classes.size(), features.size());
+        Tensor b = tensor(state, "intercept");
+        if (b.shape().length != 1) {
+            throw BadInputException.of("logistic_regression model: intercept must be a vector, shape %s",
+                    Arrays.toString(b.shape()));
+        }
+        Tensor mean = state.tensors().get("scaler_mean");
+        Tensor scale = state.tensors().get("scaler_scale");
+        LinearModel m = of(coef, b.values(), classes, features, mean == null ? null : vector(mean, "scaler_mean"),
+                scale == null ? null : vector(scale, "scaler_scale"));
+        return m.withProvenance(ProvenanceJson.fromJson(desc.get("provenance")));
+    }
+
+    static double[][] readCoef(ModelState state, int k, int dim) {
+        Tensor w = tensor(state, "coef");
+        int rows = k == 2 ? 1 : k;
+        if (w.shape().length != 2 || w.shape()[0] != rows || w.shape()[1] != dim) {
+            throw BadInputException.of("model: coef has shape %s, expected [%d, %d] for %d classes and %d features",
+                    Arrays.toString(w.shape()), rows, dim, k, dim);
+        }
+        double[][] out = new double[rows][];
+        for (int c = 0; c < rows; c++) {
+            out[c] = Arrays.copyOfRange(w.values(), c * dim, (c + 1) * dim);
+        }
+        return out;
+    }
+
+    static Tensor tensor(ModelState state, String name) {
+        Tensor t = state.tensors() == null ? null : state.tensors().get(name);
+        if (t == null) {
+            throw BadInputException.of("model: tensor '%s' is missing", name);
+        }
+        return t;
+    }
+
+    private static double[] vector(Tensor t, String name) {
+        if (t.shape().length != 1) {
+            throw BadInputException.of("model: %s must be a vector, shape %s", name, Arrays.toString(t.shape()));
+        }
+        return t.values();
+    }
+
+    static List<String> readStrings(JsonNode desc, String key) {
+        JsonNode a = desc.get(key);
+        if (a == null || !a.isArray()) {
+            throw BadInputException.of("model description: '%s' must be an array of strings", key);
+        }
+        List<String> out = new ArrayList<>(a.size());
+        for (JsonNode v : a) {
+            if (!v.isTextual()) {
+                throw BadInputException.of("model description: '%s' holds a non-string value %s", key,
+                        v.getNodeType());
+            }
+            out.add(v.asText());
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "LinearModel[" + classNames.size() + " classes, " + d + " features" + (scaler == null ? "" : ", scaled")
+                + "]";
+    }
+}
