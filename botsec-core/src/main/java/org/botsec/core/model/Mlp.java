@@ -1,0 +1,596 @@
+package org.botsec.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.botsec.core.BadInputException;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.mlp.GhostNorms;
+import org.botsec.core.model.internal.mlp.GroupIndex;
+import org.botsec.core.model.internal.mlp.ProvenanceJson;
+import org.botsec.core.model.internal.mlp.Workspace;
+import org.botsec.core.model.internal.mlp.WorkspaceCache;
+import org.botsec.core.prov.Provenance;
+import org.botsec.core.rand.Randomness;
+
+/**
+ * A multi-layer perceptron classifier: dense layers with ReLU between them, a softmax output and the
+ * cross-entropy loss. Layer {@code l} computes {@code z = a·Wᵀ + b} with {@code W} of shape out × in (as in
+ * PyTorch's {@code nn.Linear}), so the saved tensors {@code layers.0.weight}, {@code layers.0.bias}, … load into
+ * an equivalent PyTorch model.
+ *
+ * <p>Weights start from He initialisation, N(0, 2/fan_in), biases at zero (He, Zhang, Ren, Sun 2015, "Delving
+ * deep into rectifiers", ICCV). All matrix products go through {@link Matrix#gemm} (BLAS); forward and backward
+ * passes reuse per-batch-size buffers, so training allocates nothing per example.
+ *
+ * <p>Per-group gradient norms for DP-SGD use ghost norms from the batch's activations and back-propagated
+ * signals, never one gradient per example (see {@link #groupGradientSquaredNorms}).
+ *
+ * <p>The flat parameter vector ({@link PerExampleGradients}) holds, layer by layer, the weight matrix row-major
+ * then the bias — the order of PyTorch's {@code parameters()}.
+ *
+ * <p>Thread-safety: {@link #predictProba} and {@link #lossInputGradient} may be called concurrently while the
+ * parameters do not change; the gradient methods and {@link #setParameters} use shared buffers and must not be
+ * called concurrently with anything else.
+ */
+public final class Mlp implements Classifier, GradientModel, PerExampleGradients, Model {
+    /** The type name written in model files. */
+    public static final String TYPE = "mlp";
+    /** The hidden activation (the only one supported). */
+    public static final String ACTIVATION = "relu";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Upper bound on any layer width read from a file, so that a hostile description cannot ask for huge arrays. */
+    private static final int MAX_LAYER_SIZE = 1 << 20;
+    private static final int MAX_LAYERS = 64;
+
+    private final int[] layerSizes;
+    private final List<String> featureNames;
+    private final List<String> classNames;
+    private final Matrix[] weights;
+    private final double[][] biases;
+    private final Provenance provenance;
+    private final int numParameters;
+    private final WorkspaceCache workspaces;
+    private final GhostNorms ghostNorms = new GhostNorms();
+    private final Matrix[] weightGradients;
+    private final double[][] biasGradients;
+
+    private Mlp(int[] layerSizes, List<String> featureNames, List<String> classNames, Matrix[] weights,
+                double[][] biases, Provenance provenance) {
+        this.layerSizes = layerSizes.clone();
+        this.featureNames = List.copyOf(featureNames);
+        this.classNames = List.copyOf(classNames);
+        this.weights = weights;
+        this.biases = biases;
+        this.provenance = provenance;
+        long count = 0;
+        weightGradients = new Matrix[weights.length];
+        biasGradients = new double[weights.length][];
+        for (int l = 0; l < weights.length; l++) {
+            count += (long) layerSizes[l + 1] * layerSizes[l] + layerSizes[l + 1];
+            weightGradients[l] = new Matrix(layerSizes[l + 1], layerSizes[l]);
+            biasGradients[l] = new double[layerSizes[l + 1]];
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("too many parameters for one array: " + count);
+        }
+        this.numParameters = (int) count;
+        this.workspaces = new WorkspaceCache(layerSizes);
+    }
+
+    /**
+     * A new MLP with He-initialised weights.
+     *
+     * @param layerSizes   input width, hidden widths..., number of classes (at least 2 entries, all ≥ 1, last ≥ 2)
+     * @param featureNames one name per input feature
+     * @param classNames   one name per class, in output order
+     * @param init         source of the initial weights (record its seed for replayable training)
+     */
+    public static Mlp create(int[] layerSizes, List<String> featureNames, List<String> classNames, Randomness init) {
+        validateShape(layerSizes, featureNames, classNames);
+        if (init == null) {
+            throw new IllegalArgumentException("init randomness must not be null");
+        }
+        int numLayers = layerSizes.length - 1;
+        Matrix[] w = new Matrix[numLayers];
+        double[][] b = new double[numLayers][];
+        for (int l = 0; l < numLayers; l++) {
+            int in = layerSizes[l];
+            int out = layerSizes[l + 1];
+            w[l] = new Matrix(out, in);
+            double std = Math.sqrt(2.0 / in);
+            double[] d = w[l].data();
+            for (int k = 0; k < d.length; k++) {
+                d[k] = std * init.generator().nextGaussian();
+            }
+            b[l] = new double[out];
+        }
+        return new Mlp(layerSizes, featureNames, classNames, w, b, null);
+    }
+
+    private static void validateShape(int[] layerSizes, List<String> featureNames, List<String> classNames) {
+        if (layerSizes == null || layerSizes.length < 2) {
+            throw new IllegalArgumentException("layerSizes needs at least an input and an output size, got "
+                    + Arrays.toString(layerSizes));
+        }
+        for (int s : layerSizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("layer sizes must be >= 1, got " + Arrays.toString(layerSizes));
+            }
+        }
+        int k = layerSizes[layerSizes.length - 1];
+        if (k < 2) {
+            throw new IllegalArgumentException("the output layer needs >= 2 classes, got " + k);
+        }
+        if (featureNames == null || featureNames.size() != layerSizes[0]) {
+            throw new IllegalArgumentException("featureNames must have " + layerSizes[0] + " names (the input size), got "
+                    + (featureNames == null ? "null" : featureNames.size()));
+        }
+        if (classNames == null || classNames.size() != k) {
+            throw new IllegalArgumentException("classNames must have " + k + " names (the output size), got "
+                    + (classNames == null ? "null" : classNames.size()));
+        }
+    }
+
+    /** A copy of this model (same parameters) that carries {@code provenance}. */
+    public Mlp withProvenance(Provenance provenance) {
+        Matrix[] w = new Matrix[weights.length];
+        double[][] b = new double[biases.length][];
+        for (int l = 0; l < weights.length; l++) {
+            w[l] = weights[l].copy();
+            b[l] = biases[l].clone();
+        }
+        return new Mlp(layerSizes, featureNames, classNames, w, b, provenance);
+    }
+
+    /** How this model was trained, when known. */
+    public Optional<Provenance> provenance() {
+        return Optional.ofNullable(provenance);
+    }
+
+    /** Input width, hidden widths, number of classes. */
+    public int[] layerSizes() {
+        return layerSizes.clone();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public int numFeatures() {
+        return layerSizes[0];
+    }
+
+    private int numLayers() {
+        return weights.length;
+    }
+
+    // ---------------------------------------------------------------- forward and backward passes
+
+    @Override
+    public Matrix predictProba(Matrix x) {
+        checkInput(x, null);
+        Workspace ws = new Workspace(layerSizes, x.rows());
+        forward(x, null, ws);
+        return ws.output(numLayers() - 1).copy();
+    }
+
+    /**
+     * Forward pass into {@code ws}. When {@code labels} is given, also the per-row cross-entropy
+     * −log softmax(z)_y = logsumexp(z) − z_y, computed from the logits for accuracy.
+     */
+    private void forward(Matrix x, int[] labels, Workspace ws) {
+        Matrix in = x;
+        int last = numLayers() - 1;
+        for (int l = 0; l <= last; l++) {
+            Matrix out = ws.output(l);
+            Matrix.gemm(false, true, 1.0, in, weights[l], 0.0, out);
+            double[] o = out.data();
+            double[] b = biases[l];
+            int width = b.length;
+            int n = out.rows();
+            if (l < last) {
+                for (int i = 0; i < n; i++) {
+                    int base = i * width;
+                    for (int c = 0; c < width; c++) {
+                        double v = o[base + c] + b[c];
+                        o[base + c] = v > 0.0 ? v : 0.0;
+                    }
+                }
+            } else {
+                double[] losses = ws.losses();
+                for (int i = 0; i < n; i++) {
+                    int base = i * width;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < width; c++) {
+                        double v = o[base + c] + b[c];
+                        o[base + c] = v;
+                        max = Math.max(max, v);
+                    }
+                    double labelLogit = labels == null ? 0.0 : o[base + labels[i]] - max;
+                    double sum = 0;
+                    for (int c = 0; c < width; c++) {
+                        double e = Math.exp(o[base + c] - max);
+                        sum += e;
+                        o[base + c] = e;
+                    }
+                    if (labels != null) {
+                        // logsumexp(z) - z_y with the max shifted out, so that no exp under- or overflows.
+                        losses[i] = Math.log(sum) - labelLogit;
+                    }
+                    double inv = 1.0 / sum;
+                    for (int c = 0; c < width; c++) {
+                        o[base + c] *= inv;
+                    }
+                }
+            }
+            in = out;
+        }
+    }
+
+    /**
+     * Sets the output-layer signal ∂loss_i/∂z = (softmax(z_i) − onehot(y_i)) · scale_i, the derivative of the
+     * cross-entropy through the softmax.
+     */
+    private void outputSignal(int[] labels, double[] scale, double uniformScale, Workspace ws) {
+        int last = numLayers() - 1;
+        double[] p = ws.output(last).data();
+        double[] d = ws.delta(last).data();
+        int k = layerSizes[last + 1];
+        int n = labels.length;
+        for (int i = 0; i < n; i++) {
+            double s = scale == null ? uniformScale : scale[i];
+            int base = i * k;
+            for (int c = 0; c < k; c++) {
+                d[base + c] = p[base + c] * s;
+            }
+            d[base + labels[i]] -= s;
+        }
+    }
+
+    /** δ_{l-1} = (δ_l · W_l) ⊙ ReLU'(z_{l-1}); ReLU' is read from the stored activation (positive iff z > 0). */
+    private void propagate(int l, Workspace ws) {
+        Matrix prev = ws.delta(l - 1);
+        Matrix.gemm(false, false, 1.0, ws.delta(l), weights[l], 0.0, prev);
+        double[] d = prev.data();
+        double[] a = ws.output(l - 1).data();
+        for (int k = 0; k < d.length; k++) {
+            if (a[k] <= 0.0) {
+                d[k] = 0.0;
+            }
+        }
+    }
+
+    /** Back-propagates from the output signal already in {@code ws} and writes the summed gradient into out. */
+    private void backwardInto(Matrix x, Workspace ws, double[] out) {
+        int offset = 0;
+        for (int l = numLayers() - 1; l >= 0; l--) {
+            Matrix in = l == 0 ? x : ws.output(l - 1);
+            Matrix delta = ws.delta(l);
+            Matrix.gemm(true, false, 1.0, delta, in, 0.0, weightGradients[l]);
+            double[] gb = biasGradients[l];
+            Arrays.fill(gb, 0.0);
+            double[] d = delta.data();
+            int width = gb.length;
+            for (int i = 0; i < delta.rows(); i++) {
+                int base = i * width;
+                for (int c = 0; c < width; c++) {
+                    gb[c] += d[base + c];
+                }
+            }
+            if (l > 0) {
+                propagate(l, ws);
+            }
+        }
+        for (int l = 0; l < numLayers(); l++) {
+            double[] gw = weightGradients[l].data();
+            System.arraycopy(gw, 0, out, offset, gw.length);
+            offset += gw.length;
+            System.arraycopy(biasGradients[l], 0, out, offset, biasGradients[l].length);
+            offset += biasGradients[l].length;
+        }
+    }
+
+    @Override
+    public Matrix lossInputGradient(Matrix x, int[] labels) {
+        checkInput(x, labels);
+        Workspace ws = new Workspace(layerSizes, x.rows());
+        forward(x, null, ws);
+        outputSignal(labels, null, 1.0, ws);
+        for (int l = numLayers() - 1; l > 0; l--) {
+            propagate(l, ws);
+        }
+        Matrix grad = new Matrix(x.rows(), x.cols());
+        Matrix.gemm(false, false, 1.0, ws.delta(0), weights[0], 0.0, grad);
+        return grad;
+    }
+
+    /**
+     * Per-row cross-entropy loss, −log p(y_i | x_i).
+     *
+     * @return array of length n
+     */
+    public double[] losses(Matrix x, int[] labels) {
+        checkInput(x, labels);
+        Workspace ws = new Workspace(layerSizes, x.rows());
+        forward(x, labels, ws);
+        return Arrays.copyOf(ws.losses(), x.rows());
+    }
+
+    /**
+     * The mean cross-entropy over the rows of a batch and its gradient with respect to the parameters, in one
+     * forward and one backward pass. This is the step of ordinary (non-private) minibatch training.
+     *
+     * @param gradientOut receives the gradient of the mean loss (length {@link #numParameters()}, overwritten)
+     * @return the mean loss over the rows
+     */
+    public double meanLossGradient(Matrix x, int[] labels, double[] gradientOut) {
+        checkInput(x, labels);
+        checkLength("gradientOut", gradientOut, numParameters);
+        int n = x.rows();
+        Workspace ws = workspaces.get(n);
+        forward(x, labels, ws);
+        double total = 0;
+        double[] losses = ws.losses();
+        for (int i = 0; i < n; i++) {
+            total += losses[i];
+        }
+        if (n == 0) {
+            Arrays.fill(gradientOut, 0.0);
+            return 0.0;
+        }
+        outputSignal(labels, null, 1.0 / n, ws);
+        backwardInto(x, ws, gradientOut);
+        return total / n;
+    }
+
+    // ---------------------------------------------------------------- PerExampleGradients
+
+    @Override
+    public int numParameters() {
+        return numParameters;
+    }
+
+    @Override
+    public void getParameters(double[] out) {
+        checkLength("out", out, numParameters);
+        int offset = 0;
+        for (int l = 0; l < numLayers(); l++) {
+            double[] w = weights[l].data();
+            System.arraycopy(w, 0, out, offset, w.length);
+            offset += w.length;
+            System.arraycopy(biases[l], 0, out, offset, biases[l].length);
+            offset += biases[l].length;
+        }
+    }
+
+    @Override
+    public void setParameters(double[] in) {
+        checkLength("in", in, numParameters);
+        int offset = 0;
+        for (int l = 0; l < numLayers(); l++) {
+            double[] w = weights[l].data();
+            System.arraycopy(in, offset, w, 0, w.length);
+            offset += w.length;
+            System.arraycopy(in, offset, biases[l], 0, biases[l].length);
+            offset += biases[l].length;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Computed with ghost norms: one forward pass, one back-propagation of the per-row signals δ_i (no
+     * weight gradients), and for every dense layer Σ_{i,j∈g} (a_i·a_j + 1)(δ_i·δ_j), which for single-example
+     * groups is (‖a_i‖² + 1)‖δ_i‖². Cost per layer is O(n·(in + out)) for per-example groups.
+     */
+    @Override
+    public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
+        checkInput(x, labels);
+        if (groups == null || groups.length != x.rows()) {
+            throw new IllegalArgumentException("groups must have one entry per row (" + x.rows() + "), got "
+                    + (groups == null ? "null" : groups.length));
+        }
+        GroupIndex index = GroupIndex.of(groups, numGroups);
+        double[] norms = new double[numGroups];
+        if (x.rows() == 0) {
+            return norms;
+        }
+        Workspace ws = workspaces.get(x.rows());
+        forward(x, null, ws);
+        outputSignal(labels, null, 1.0, ws);
+        for (int l = numLayers() - 1; l >= 0; l--) {
+            Matrix in = l == 0 ? x : ws.output(l - 1);
+            ghostNorms.accumulate(in, ws.delta(l), index, norms);
+            if (l > 0) {
+                propagate(l, ws);
+            }
+        }
+        return norms;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One forward and one backward pass, with the output signal of row i scaled by {@code weights[i]}.
+     */
+    @Override
+    public void weightedGradientSum(Matrix x, int[] labels, double[] rowWeights, double[] out) {
+        checkInput(x, labels);
+        checkLength("weights", rowWeights, x.rows());
+        checkLength("out", out, numParameters);
+        if (x.rows() == 0) {
+            Arrays.fill(out, 0.0);
+            return;
+        }
+        Workspace ws = workspaces.get(x.rows());
+        forward(x, null, ws);
+        outputSignal(labels, rowWeights, 0.0, ws);
+        backwardInto(x, ws, out);
+    }
+
+    private void checkInput(Matrix x, int[] labels) {
+        if (x.cols() != numFeatures()) {
+            throw BadInputException.of("input has %d features, the model expects %d", x.cols(), numFeatures());
+        }
+        if (labels != null) {
+            if (labels.length != x.rows()) {
+                throw BadInputException.of("%d labels for %d rows", labels.length, x.rows());
+            }
+            int k = numClasses();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= k) {
+                    throw BadInputException.of("label at row %d must be in [0, %d), got %d", i, k, labels[i]);
+                }
+            }
+        }
+    }
+
+    private static void checkLength(String name, double[] a, int expected) {
+        if (a == null || a.length != expected) {
+            throw new IllegalArgumentException(name + " must have length " + expected + ", got "
+                    + (a == null ? "null" : a.length));
+        }
+    }
+
+    // ---------------------------------------------------------------- Model
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public ModelState state() {
+        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int l = 0; l < numLayers(); l++) {
+            tensors.put("layers." + l + ".weight",
+                    Tensor.matrix(layerSizes[l + 1], layerSizes[l], weights[l].data().clone()));
+            tensors.put("layers." + l + ".bias", Tensor.vector(biases[l].clone()));
+        }
+        ObjectNode d = MAPPER.createObjectNode();
+        ArrayNode sizes = d.putArray("layer_sizes");
+        for (int s : layerSizes) {
+            sizes.add(s);
+        }
+        d.put("activation", ACTIVATION);
+        d.put("output", "softmax");
+        ArrayNode cls = d.putArray("class_names");
+        classNames.forEach(cls::add);
+        ArrayNode feats = d.putArray("feature_names");
+        featureNames.forEach(feats::add);
+        if (provenance == null) {
+            d.putNull("provenance");
+        } else {
+            d.set("provenance", ProvenanceJson.toJson(provenance));
+        }
+        return new ModelState(TYPE, tensors, d);
+    }
+
+    /**
+     * Rebuilds an MLP from {@link #state()}, checking the type, the description and every tensor's shape and
+     * values.
+     *
+     * @throws BadInputException naming the first problem found
+     */
+    public static Mlp fromState(ModelState state) {
+        if (state == null || !TYPE.equals(state.type())) {
+            throw BadInputException.of("model type must be %s, got %s", TYPE, state == null ? null : state.type());
+        }
+        JsonNode d = state.description();
+        if (d == null) {
+            throw BadInputException.of("mlp model has no description");
+        }
+        JsonNode sizesNode = d.get("layer_sizes");
+        if (sizesNode == null || !sizesNode.isArray() || sizesNode.size() < 2 || sizesNode.size() > MAX_LAYERS + 1) {
+            throw BadInputException.of("mlp layer_sizes must be an array of 2 to %d integers, got %s",
+                    MAX_LAYERS + 1, sizesNode);
+        }
+        int[] sizes = new int[sizesNode.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode s = sizesNode.get(i);
+            if (!s.isIntegralNumber() || s.asLong() < 1 || s.asLong() > MAX_LAYER_SIZE) {
+                throw BadInputException.of("mlp layer_sizes[%d] must be an integer in [1, %d], got %s",
+                        i, MAX_LAYER_SIZE, s);
+            }
+            sizes[i] = s.intValue();
+        }
+        if (sizes[sizes.length - 1] < 2) {
+            throw BadInputException.of("mlp output layer needs >= 2 classes, got %d", sizes[sizes.length - 1]);
+        }
+        JsonNode act = d.get("activation");
+        if (act != null && !ACTIVATION.equals(act.asText())) {
+            throw BadInputException.of("mlp activation must be %s, got %s", ACTIVATION, act.asText());
+        }
+        List<String> classes = strings(d, "class_names", sizes[sizes.length - 1]);
+        List<String> features = strings(d, "feature_names", sizes[0]);
+        int numLayers = sizes.length - 1;
+        if (state.tensors() == null || state.tensors().size() != 2 * numLayers) {
+            throw BadInputException.of("mlp with %d layers needs %d tensors, got %s", numLayers, 2 * numLayers,
+                    state.tensors() == null ? "none" : state.tensors().keySet());
+        }
+        Matrix[] w = new Matrix[numLayers];
+        double[][] b = new double[numLayers][];
+        for (int l = 0; l < numLayers; l++) {
+            Tensor wt = tensor(state, "layers." + l + ".weight", new int[] {sizes[l + 1], sizes[l]});
+            Tensor bt = tensor(state, "layers." + l + ".bias", new int[] {sizes[l + 1]});
+            w[l] = new Matrix(sizes[l + 1], sizes[l], wt.values().clone());
+            b[l] = bt.values().clone();
+        }
+        JsonNode p = d.get("provenance");
+        Provenance prov = p == null || p.isNull() ? null : ProvenanceJson.fromJson(p);
+        return new Mlp(sizes, features, classes, w, b, prov);
+    }
+
+    private static Tensor tensor(ModelState state, String name, int[] shape) {
+        Tensor t = state.tensors().get(name);
+        if (t == null) {
+            throw BadInputException.of("mlp tensor %s is missing (have %s)", name, state.tensors().keySet());
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw BadInputException.of("mlp tensor %s must have shape %s, got %s", name, Arrays.toString(shape),
+                    Arrays.toString(t.shape()));
+        }
+        double[] v = t.values();
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) {
+                throw BadInputException.of("mlp tensor %s has a non-finite value at %d: %s", name, k, v[k]);
+            }
+        }
+        return t;
+    }
+
+    private static List<String> strings(JsonNode d, String field, int expected) {
+        JsonNode a = d.get(field);
+        if (a == null || !a.isArray() || a.size() != expected) {
+            throw BadInputException.of("mlp %s must be an array of %d strings, got %s", field, expected,
+                    a == null ? "nothing" : a.isArray() ? a.size() + " entries" : a.getNodeType());
+        }
+        List<String> out = new ArrayList<>(expected);
+        for (JsonNode s : a) {
+            if (!s.isTextual()) {
+                throw BadInputException.of("mlp %s must hold strings, got %s", field, s.getNodeType());
+            }
+            out.add(s.asText());
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Mlp" + Arrays.toString(layerSizes);
+    }
+}
