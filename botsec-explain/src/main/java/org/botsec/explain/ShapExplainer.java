@@ -417,6 +417,28 @@ public final class ShapExplainer {
             return this;
         }
 
+        /**
+         * A core {@link org.botsec.core.model.LinearModel}: its probabilities and names for every method and, for
+         * {@link ShapMethod#LINEAR}, its coefficients folded through its standardiser, so that φ are on the raw
+         * inputs: β_raw = β / scale, b_raw = b − Σ β·mean / scale.
+         */
+        public Builder linearModel(org.botsec.core.model.LinearModel m) {
+            model(m);
+            Matrix w = m.coef();
+            double[][] c = new double[w.rows()][w.cols()];
+            double[] b = m.intercept().clone();
+            org.botsec.core.data.Standardizer sc = m.scaler();
+            for (int r = 0; r < w.rows(); r++) {
+                for (int j = 0; j < w.cols(); j++) {
+                    double scale = sc == null ? 1.0 : sc.scale()[j];
+                    double mean = sc == null ? 0.0 : sc.mean()[j];
+                    c[r][j] = w.get(r, j) / scale;
+                    b[r] -= w.get(r, j) * mean / scale;
+                }
+            }
+            return linearModel(c, b);
+        }
+
         public Builder background(Background background) {
             this.background = background;
             return this;
