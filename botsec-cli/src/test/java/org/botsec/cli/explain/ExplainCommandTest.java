@@ -71,8 +71,12 @@ class ExplainCommandTest {
         ModelFiles.save(LogisticRegression.builder().maxIterations(50).build()
                 .fit(Builtins.load("digits8x8", Split.TRAIN)), digitsModel);
         // background = golden rows 0..49, explained row = golden row 0 (copied from shap_case.csv)
-        List<String> lines = Files.readAllLines(Path.of(ExplainCommandTest.class.getResource("/shap_case.csv")
-                .getPath()));
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(ExplainCommandTest.class.getResource("shap_case.csv").toURI()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         StringBuilder bg = new StringBuilder(String.join(",", names) + ",target\n");
         for (int i = 1; i <= 50; i++) {
             String[] f = lines.get(i).split(",");
