@@ -7,11 +7,15 @@ import org.botsec.core.linalg.Matrix;
  * SHAP's interventional value function e(S) = Σ_b w_b f(x_S, b_rest) for many coalitions at once: features in S
  * take the explained row's values, the others the background row's. Coalitions are over the "varying" features
  * (the caller maps them to columns). Model calls are batched in chunks of at most {@link #CHUNK_ROWS} rows so
- * memory stays bounded whatever the number of coalitions.
+ * memory stays bounded whatever the number of coalitions; one buffer is reused across chunks, so the
+ * prediction function must not keep a reference to its input matrix.
  */
 public final class CoalitionValues {
-    /** Rows per model call. */
-    public static final int CHUNK_ROWS = 1 << 16;
+    /**
+     * Values (rows × features) per model call: small enough that the synthetic rows stay in cache and are not
+     * a "humongous" allocation for the garbage collector, large enough to amortise the call.
+     */
+    public static final int CHUNK_VALUES = 1 << 15;
 
     private final Function<Matrix, Matrix> predict;
     private final int label;
@@ -38,11 +42,12 @@ public final class CoalitionValues {
         int d = background.cols();
         int m = columns.length;
         double[] out = new double[count];
-        int perChunk = Math.max(1, CHUNK_ROWS / n);
+        int perChunk = Math.max(1, CHUNK_VALUES / (n * Math.max(1, d)));
         double[] bg = background.data();
+        double[] buffer = new double[Math.min(perChunk, Math.max(count, 1)) * n * d];
         for (int start = 0; start < count; start += perChunk) {
             int c = Math.min(perChunk, count - start);
-            Matrix synth = new Matrix(c * n, d);
+            Matrix synth = c * n * d == buffer.length ? new Matrix(c * n, d, buffer) : new Matrix(c * n, d);
             double[] s = synth.data();
             for (int k = 0; k < c; k++) {
                 int base = k * n * d;
