@@ -77,6 +77,35 @@ class HtmlRendererTest {
         }, 5, 500, 1);
     }
 
+    /**
+     * The page shown in docs/img: LIME on core's TF-IDF pipeline trained on sentiment_sentences, exact SHAP of
+     * the golden breast-cancer model, LIME image on a digits8x8 logistic regression.
+     */
+    static List<Explanation> realistic() {
+        org.botsec.core.model.TextPipeline pipeline = org.botsec.core.model.TextPipeline.fit(
+                org.botsec.core.data.Builtins.loadText("sentiment_sentences", org.botsec.core.data.Split.ALL),
+                org.botsec.core.model.LogisticRegression.builder().build());
+        List<Explanation> es = new ArrayList<>();
+        es.add(LimeTextExplainer.builder().classNames("Negative", "Positive").seed(0).build()
+                .explainInstance("The movie was awesome!", pipeline::predictProba, 10));
+        org.botsec.explain.ShapGoldenAccess g = new org.botsec.explain.ShapGoldenAccess();
+        es.add(ShapExplainer.builder().method(ShapMethod.EXACT).model(g.classifier()).background(g.background())
+                .build().explain(g.row(0)));
+        org.botsec.core.data.Dataset digits = org.botsec.core.data.Builtins.load("digits8x8",
+                org.botsec.core.data.Split.TRAIN);
+        org.botsec.core.model.LinearModel m = org.botsec.core.model.LogisticRegression.builder().maxIterations(100)
+                .build().fit(digits);
+        double[] px = org.botsec.core.data.Builtins.load("digits8x8", org.botsec.core.data.Split.TEST).x().row(0);
+        int predicted = 0;
+        Matrix p = m.predictProba(new Matrix(1, 64, px.clone()));
+        for (int k = 1; k < p.cols(); k++) {
+            predicted = p.get(0, k) > p.get(0, predicted) ? k : predicted;
+        }
+        es.add(LimeImageExplainer.builder().shape(8, 8, 1).classNames(m.classNames()).seed(0).build()
+                .explainInstance(px, m::predictProba, 5, 1000, predicted));
+        return es;
+    }
+
     static List<Explanation> all() {
         List<Explanation> es = new ArrayList<>();
         es.add(text());
@@ -125,12 +154,12 @@ class HtmlRendererTest {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
                 "chromium is not installed (/usr/bin/chromium): skipping the headless render check");
         Path page = dir.resolve("explanation.html");
-        HtmlRenderer.write(all(), "BotSec explanation", page);
+        HtmlRenderer.write(realistic(), "BotSec explanations", page);
         Path png = dir.resolve("screenshot.png");
         ProcessBuilder pb = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + dir.resolve("profile"), "--enable-logging=stderr", "--v=0",
-                "--window-size=1200,1600", "--screenshot=" + png, page.toUri().toString());
+                "--window-size=1100,2300", "--screenshot=" + png, page.toUri().toString());
         pb.redirectErrorStream(true);
         Path log = dir.resolve("chromium.log");
         pb.redirectOutput(log.toFile());
