@@ -11,6 +11,7 @@ import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
 import org.botsec.explain.internal.CoalitionValues;
 import org.botsec.explain.internal.KernelShapSampler;
+import org.botsec.explain.internal.LinearCoalitionValues;
 import org.botsec.explain.internal.LinearSolve;
 import org.botsec.explain.internal.Seeds;
 
@@ -47,6 +48,7 @@ public final class ShapExplainer {
     private final List<String> classNames;
     private final double[][] coef;
     private final double[] intercept;
+    private final boolean linearFastPath;
 
     private ShapExplainer(Builder b) {
         this.method = b.method;
@@ -60,6 +62,7 @@ public final class ShapExplainer {
         this.classNames = b.classNames;
         this.coef = b.coef;
         this.intercept = b.intercept;
+        this.linearFastPath = b.linearFastPath;
     }
 
     public static Builder builder() {
@@ -238,8 +241,7 @@ public final class ShapExplainer {
                 masks[s * m + f] = (byte) ((s >> f) & 1);
             }
         }
-        double[] v = new CoalitionValues(predictProba, label, background.data(), background.weights())
-                .expectedOutputs(x, cols, masks, count);
+        double[] v = expectedOutputs(x, cols, masks, count);
         for (int s = 0; s < count; s++) {
             v[s] = link.apply(v[s]);
         }
@@ -269,6 +271,15 @@ public final class ShapExplainer {
                 count);
     }
 
+    private double[] expectedOutputs(double[] x, int[] cols, byte[] masks, int count) {
+        if (linearFastPath) {
+            return new LinearCoalitionValues(coef, intercept, classNames.size(), label, background.data(),
+                    background.weights()).expectedOutputs(x, cols, masks, count);
+        }
+        return new CoalitionValues(predictProba, label, background.data(), background.weights())
+                .expectedOutputs(x, cols, masks, count);
+    }
+
     private Explanation kernel(double[] x, long rowSeed) {
         int[] cols = varying(x);
         int m = cols.length;
@@ -287,8 +298,7 @@ public final class ShapExplainer {
                     OptionalLong.of(rowSeed), 0);
         }
         KernelShapSampler.Coalitions co = KernelShapSampler.build(m, nsamples, new SplittableRandom(rowSeed));
-        double[] ey = new CoalitionValues(predictProba, label, background.data(), background.weights())
-                .expectedOutputs(x, cols, co.masks(), co.count());
+        double[] ey = expectedOutputs(x, cols, co.masks(), co.count());
         int n = co.count();
         int p = m - 1;
         // Substitute φ_last = Δ − Σ φ_others: regress eyAdj − z_last·Δ on (z_j − z_last), no intercept.
@@ -367,6 +377,7 @@ public final class ShapExplainer {
         private List<String> classNames;
         private double[][] coef;
         private double[] intercept;
+        private boolean linearFastPath;
 
         private Builder() {
         }
@@ -436,7 +447,11 @@ public final class ShapExplainer {
                     b[r] -= w.get(r, j) * mean / scale;
                 }
             }
-            return linearModel(c, b);
+            linearModel(c, b);
+            // Evaluate the same function through the folded coefficients: a plain loop on raw inputs, without
+            // standardising every synthetic row (identical probabilities up to rounding).
+            this.predictProba = null;
+            return this;
         }
 
         public Builder background(Background background) {
@@ -497,10 +512,16 @@ public final class ShapExplainer {
                 if (classNames == null) {
                     classNames = LimeTextExplainer.defaultNames(coef.length == 1 ? 2 : coef.length);
                 }
+                int k = coef.length == 1 ? 2 : coef.length;
+                if (classNames.size() != k) {
+                    throw BadInputException.of("linear model with %d coefficient rows has %d classes, not %d",
+                            coef.length, k, classNames.size());
+                }
                 if (predictProba == null) {
                     double[][] c = coef;
                     double[] b0 = intercept;
                     predictProba = xs -> linearPredict(c, b0, xs);
+                    linearFastPath = true;
                 }
             }
             if (method == ShapMethod.LINEAR && coef == null) {
@@ -539,10 +560,22 @@ public final class ShapExplainer {
 
         private static Matrix linearPredict(double[][] c, double[] b0, Matrix xs) {
             int k = c.length == 1 ? 2 : c.length;
+            int d = xs.cols();
             Matrix out = new Matrix(xs.rows(), k);
-            Matrix w = Matrix.of(c);
             Matrix z = new Matrix(xs.rows(), c.length);
-            Matrix.gemm(false, true, 1.0, xs, w, 0.0, z);
+            double[] xd = xs.data();
+            double[] zd = z.data();
+            for (int i = 0; i < xs.rows(); i++) {
+                int o = i * d;
+                for (int r = 0; r < c.length; r++) {
+                    double[] cr = c[r];
+                    double s = 0;
+                    for (int j = 0; j < d; j++) {
+                        s += cr[j] * xd[o + j];
+                    }
+                    zd[i * c.length + r] = s;
+                }
+            }
             for (int i = 0; i < xs.rows(); i++) {
                 if (c.length == 1) {
                     double p = 1 / (1 + Math.exp(-(z.get(i, 0) + b0[0])));

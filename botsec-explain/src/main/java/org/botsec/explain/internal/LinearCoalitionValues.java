@@ -1,0 +1,99 @@
+package org.botsec.explain.internal;
+
+import org.botsec.core.linalg.Matrix;
+
+/**
+ * The same value function as {@link CoalitionValues}, e(S) = Σ_b w_b f(x_S, b_rest), for a model whose
+ * probabilities are a sigmoid (one coefficient row) or softmax of linear scores. The score of a synthetic row
+ * is the background row's score plus Σ_{j∈S} β_j (x_j − b_j), so no synthetic rows are built and each coalition
+ * costs |S| additions per background row and class instead of a full d-dimensional dot product.
+ */
+public final class LinearCoalitionValues {
+    private final double[][] coef;
+    private final double[] intercept;
+    private final int label;
+    private final int numClasses;
+    private final Matrix background;
+    private final double[] weights;
+
+    /**
+     * @param coef       r×d coefficients on raw inputs (r = 1 for binary models: the row of class 1)
+     * @param intercept  r intercepts
+     * @param numClasses k (2 when r = 1)
+     */
+    public LinearCoalitionValues(double[][] coef, double[] intercept, int numClasses, int label, Matrix background,
+            double[] weights) {
+        this.coef = coef;
+        this.intercept = intercept;
+        this.numClasses = numClasses;
+        this.label = label;
+        this.background = background;
+        this.weights = weights;
+    }
+
+    public double[] expectedOutputs(double[] x, int[] columns, byte[] masks, int count) {
+        int n = background.rows();
+        int d = background.cols();
+        int m = columns.length;
+        int r = coef.length;
+        double[] bg = background.data();
+        double[] base = new double[n * r];
+        double[] delta = new double[n * m * r];
+        for (int b = 0; b < n; b++) {
+            for (int c = 0; c < r; c++) {
+                double z = intercept[c];
+                for (int j = 0; j < d; j++) {
+                    z += coef[c][j] * bg[b * d + j];
+                }
+                base[b * r + c] = z;
+                for (int f = 0; f < m; f++) {
+                    int col = columns[f];
+                    delta[(f * n + b) * r + c] = coef[c][col] * (x[col] - bg[b * d + col]);
+                }
+            }
+        }
+        double[] out = new double[count];
+        int[] active = new int[m];
+        double[] z = new double[n * r];
+        for (int s = 0; s < count; s++) {
+            int a = 0;
+            for (int f = 0; f < m; f++) {
+                if (masks[s * m + f] != 0) {
+                    active[a++] = f;
+                }
+            }
+            System.arraycopy(base, 0, z, 0, n * r);
+            for (int i = 0; i < a; i++) {
+                int off = active[i] * n * r;
+                for (int t = 0; t < n * r; t++) {
+                    z[t] += delta[off + t];
+                }
+            }
+            double e = 0;
+            if (r == 1) {
+                double sign = label == 1 ? 1.0 : -1.0;
+                for (int b = 0; b < n; b++) {
+                    e += weights[b] / (1.0 + Math.exp(-sign * z[b]));
+                }
+            } else {
+                for (int b = 0; b < n; b++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < r; c++) {
+                        max = Math.max(max, z[b * r + c]);
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < r; c++) {
+                        sum += Math.exp(z[b * r + c] - max);
+                    }
+                    e += weights[b] * Math.exp(z[b * r + label] - max) / sum;
+                }
+            }
+            out[s] = e;
+        }
+        return out;
+    }
+
+    int numClasses() {
+        return numClasses;
+    }
+}
