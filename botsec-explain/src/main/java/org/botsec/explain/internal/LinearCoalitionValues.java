@@ -6,7 +6,8 @@ import org.botsec.core.linalg.Matrix;
  * The same value function as {@link CoalitionValues}, e(S) = Σ_b w_b f(x_S, b_rest), for a model whose
  * probabilities are a sigmoid (one coefficient row) or softmax of linear scores. The score of a synthetic row
  * is the background row's score plus Σ_{j∈S} β_j (x_j − b_j), so no synthetic rows are built and each coalition
- * costs |S| additions per background row and class instead of a full d-dimensional dot product.
+ * costs min(|S|, M − |S|) additions per background row and class instead of a full d-dimensional dot product
+ * (large coalitions start from the all-x scores and subtract their complement).
  */
 public final class LinearCoalitionValues {
     private final double[][] coef;
@@ -52,28 +53,48 @@ public final class LinearCoalitionValues {
                 }
             }
         }
+        // The scores with every feature taken from x; a large coalition is cheaper as "all minus its complement".
+        double[] full = base.clone();
+        for (int f = 0; f < m; f++) {
+            for (int t = 0; t < n * r; t++) {
+                full[t] += delta[f * n * r + t];
+            }
+        }
         double[] out = new double[count];
-        int[] active = new int[m];
+        int[] in = new int[m];
+        int[] outside = new int[m];
         double[] z = new double[n * r];
         for (int s = 0; s < count; s++) {
             int a = 0;
+            int o = 0;
             for (int f = 0; f < m; f++) {
                 if (masks[s * m + f] != 0) {
-                    active[a++] = f;
+                    in[a++] = f;
+                } else {
+                    outside[o++] = f;
                 }
             }
-            System.arraycopy(base, 0, z, 0, n * r);
-            for (int i = 0; i < a; i++) {
-                int off = active[i] * n * r;
-                for (int t = 0; t < n * r; t++) {
-                    z[t] += delta[off + t];
+            boolean fromFull = o < a;
+            System.arraycopy(fromFull ? full : base, 0, z, 0, n * r);
+            int[] list = fromFull ? outside : in;
+            int len = fromFull ? o : a;
+            for (int i = 0; i < len; i++) {
+                int off = list[i] * n * r;
+                if (fromFull) {
+                    for (int t = 0; t < n * r; t++) {
+                        z[t] -= delta[off + t];
+                    }
+                } else {
+                    for (int t = 0; t < n * r; t++) {
+                        z[t] += delta[off + t];
+                    }
                 }
             }
             double e = 0;
             if (r == 1) {
-                double sign = label == 1 ? 1.0 : -1.0;
+                double dir = label == 1 ? 1.0 : -1.0;
                 for (int b = 0; b < n; b++) {
-                    e += weights[b] / (1.0 + Math.exp(-sign * z[b]));
+                    e += weights[b] / (1.0 + Math.exp(-dir * z[b]));
                 }
             } else {
                 for (int b = 0; b < n; b++) {
