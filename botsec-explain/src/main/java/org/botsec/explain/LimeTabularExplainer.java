@@ -82,6 +82,24 @@ public final class LimeTabularExplainer {
     /** Explains {@code label} of {@code row} with {@code numSamples} perturbed rows (the first is the row). */
     public Explanation explainInstance(double[] row, Function<Matrix, Matrix> predictProba, int numFeatures,
             int numSamples, int label) {
+        return explainInstance(row, predictProba, numFeatures, numSamples, label, seed);
+    }
+
+    /**
+     * Explains every row of {@code rows} in parallel on all cores; row i uses the seed
+     * {@code Seeds.forRow(seed, i)}, so each result is the same whatever the scheduling or the batch it is in.
+     * The prediction function must be thread-safe.
+     */
+    public List<Explanation> explainRows(Matrix rows, Function<Matrix, Matrix> predictProba, int numFeatures,
+            int numSamples, int label) {
+        Explanation[] out = new Explanation[rows.rows()];
+        java.util.stream.IntStream.range(0, rows.rows()).parallel().forEach(i -> out[i] = explainInstance(
+                rows.row(i), predictProba, numFeatures, numSamples, label, Seeds.forRow(seed, i)));
+        return List.of(out);
+    }
+
+    private Explanation explainInstance(double[] row, Function<Matrix, Matrix> predictProba, int numFeatures,
+            int numSamples, int label, long seed) {
         int d = training.cols();
         if (row.length != d) {
             throw BadInputException.of("row has %d values but the training data has %d columns", row.length, d);

@@ -74,9 +74,27 @@ public final class LimeTextExplainer {
         return explainLabels(text, predictProba, numFeatures, numSamples, new int[] {label}).get(0);
     }
 
+    /**
+     * Explains every text in parallel on all cores; text i uses the seed {@code Seeds.forRow(seed, i)}, so each
+     * result is the same whatever the scheduling or the batch it is in. The prediction function must be
+     * thread-safe.
+     */
+    public List<Explanation> explainTexts(List<String> texts, Function<List<String>, Matrix> predictProba,
+            int numFeatures, int numSamples, int label) {
+        Explanation[] out = new Explanation[texts.size()];
+        java.util.stream.IntStream.range(0, texts.size()).parallel().forEach(i -> out[i] = explain(texts.get(i),
+                predictProba, numFeatures, numSamples, new int[] {label}, Seeds.forRow(seed, i)).get(0));
+        return List.of(out);
+    }
+
     /** Explains several labels on one shared neighbourhood (lime's {@code labels=(...)}). */
     public List<Explanation> explainLabels(String text, Function<List<String>, Matrix> predictProba,
             int numFeatures, int numSamples, int... labels) {
+        return explain(text, predictProba, numFeatures, numSamples, labels, seed);
+    }
+
+    private List<Explanation> explain(String text, Function<List<String>, Matrix> predictProba,
+            int numFeatures, int numSamples, int[] labels, long seed) {
         if (text == null) {
             throw BadInputException.of("text must not be null");
         }

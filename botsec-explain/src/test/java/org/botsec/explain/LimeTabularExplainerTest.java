@@ -88,6 +88,35 @@ class LimeTabularExplainerTest {
     }
 
     @Test
+    void batchIsParallelAndDeterministicPerRow() {
+        Matrix train = training();
+        LimeTabularExplainer ex = LimeTabularExplainer.builder().trainingData(train).seed(8).build();
+        java.util.function.Function<Matrix, Matrix> model = x -> {
+            Matrix out = new Matrix(x.rows(), 2);
+            for (int i = 0; i < x.rows(); i++) {
+                double p = 1 / (1 + Math.exp(-x.get(i, 0)));
+                out.set(i, 0, 1 - p);
+                out.set(i, 1, p);
+            }
+            return out;
+        };
+        Matrix rows = train.selectRows(new int[] {0, 1, 2, 3, 4, 5});
+        List<Explanation> a = ex.explainRows(rows, model, 3, 500, 1);
+        List<Explanation> b = ex.explainRows(rows, model, 3, 500, 1);
+        List<Explanation> single = ex.explainRows(train.selectRows(new int[] {0}), model, 3, 500, 1);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(a.get(i).weights(), b.get(i).weights());
+            assertEquals(org.botsec.explain.internal.Seeds.forRow(8, i), a.get(i).seed().getAsLong());
+        }
+        assertEquals(a.get(0).weights(), single.get(0).weights());
+        List<Explanation> texts = LimeTextExplainer.builder().seed(3).build().explainTexts(
+                List.of("good movie", "bad movie", "good movie"), TestModels::sentiment, 5, 500, 1);
+        assertTrue(!texts.get(0).weights().equals(texts.get(2).weights()), "rows get different seeds");
+        assertEquals(texts, LimeTextExplainer.builder().seed(3).build().explainTexts(
+                List.of("good movie", "bad movie", "good movie"), TestModels::sentiment, 5, 500, 1));
+    }
+
+    @Test
     void rejectsBadInput() {
         LimeTabularExplainer ex = LimeTabularExplainer.builder().trainingData(training()).seed(1).build();
         assertThrows(BadInputException.class, () -> ex.explainInstance(new double[2], x -> new Matrix(x.rows(), 2), 5,
