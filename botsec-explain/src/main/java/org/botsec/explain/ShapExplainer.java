@@ -302,29 +302,28 @@ public final class ShapExplainer {
         int n = co.count();
         int p = m - 1;
         // Substitute φ_last = Δ − Σ φ_others: regress eyAdj − z_last·Δ on (z_j − z_last), no intercept.
-        double[] a = new double[p * p];
-        double[] b = new double[p];
-        double[] e = new double[p];
+        // Normal equations from the √w-scaled design through BLAS: A = EᵀE, b = Eᵀy.
+        Matrix design = new Matrix(n, p);
+        Matrix target = new Matrix(n, 1);
+        double[] ed = design.data();
+        double[] td = target.data();
         byte[] z = co.masks();
+        double[] kw = co.weights();
         for (int i = 0; i < n; i++) {
             int o = i * m;
             int last = z[o + m - 1];
-            double y = link.apply(ey[i]) - base - last * delta;
-            double w = co.weights()[i];
+            double r = Math.sqrt(kw[i]);
+            td[i] = r * (link.apply(ey[i]) - base - last * delta);
             for (int j = 0; j < p; j++) {
-                e[j] = z[o + j] - last;
-            }
-            for (int j = 0; j < p; j++) {
-                if (e[j] == 0) {
-                    continue;
-                }
-                double we = w * e[j];
-                b[j] += we * y;
-                for (int k = 0; k < p; k++) {
-                    a[j * p + k] += we * e[k];
-                }
+                ed[i * p + j] = r * (z[o + j] - last);
             }
         }
+        Matrix gram = new Matrix(p, p);
+        Matrix.gemm(true, false, 1.0, design, design, 0.0, gram);
+        Matrix rhs = new Matrix(p, 1);
+        Matrix.gemm(true, false, 1.0, design, target, 0.0, rhs);
+        double[] a = gram.data();
+        double[] b = rhs.data();
         double[] sol = LinearSolve.symmetric(a, b, p);
         double sum = 0;
         for (int j = 0; j < p; j++) {
