@@ -97,6 +97,7 @@ public final class LimeImageExplainer {
                 }
             }
         }
+        LimeTextExplainer.checkSize(numSamples, s);
         SplittableRandom random = new SplittableRandom(seed);
         Matrix data = new Matrix(numSamples, s);
         double[] distances = new double[numSamples];

@@ -111,6 +111,7 @@ public final class LimeTabularExplainer {
             throw BadInputException.of("numSamples must be in [2, %d], got %d", LimeTextExplainer.MAX_SAMPLES,
                     numSamples);
         }
+        LimeTextExplainer.checkSize(numSamples, d);
         SplittableRandom random = new SplittableRandom(seed);
         Matrix data = new Matrix(numSamples, d);
         Matrix inverse = new Matrix(numSamples, d);

@@ -33,8 +33,10 @@ public final class LimeTextExplainer {
     public static final String DEFAULT_SPLIT_EXPRESSION = "\\W+";
     /** lime's default mask for removed words when not bag of words. */
     public static final String DEFAULT_MASK_STRING = "UNKWORDZ";
-    /** Upper bound on the neighbourhood size (memory: samples × features doubles). */
+    /** Upper bound on the neighbourhood size. */
     public static final int MAX_SAMPLES = 2_000_000;
+    /** Upper bound on samples × features (the neighbourhood is a dense matrix of doubles: 400 MB at most). */
+    public static final long MAX_NEIGHBOURHOOD_VALUES = 50_000_000L;
 
     private final List<String> classNames;
     private final double kernelWidth;
@@ -109,6 +111,7 @@ public final class LimeTextExplainer {
         if (d == 0) {
             throw BadInputException.of("text has no words to explain: \"%s\"", excerpt(text));
         }
+        checkSize(numSamples, d);
         Neighbourhood nb = sample(indexed, numSamples, new SplittableRandom(seed));
         Matrix proba = predictProba.apply(nb.texts);
         if (proba.rows() != numSamples) {
@@ -141,6 +144,13 @@ public final class LimeTextExplainer {
                     y[0], OptionalLong.of(seed), numSamples, indexed.toInstance()));
         }
         return out;
+    }
+
+    static void checkSize(int numSamples, int numFeatures) {
+        if ((long) numSamples * numFeatures > MAX_NEIGHBOURHOOD_VALUES) {
+            throw BadInputException.of("numSamples × features = %d × %d is above the limit of %d values; use "
+                    + "fewer samples", numSamples, numFeatures, MAX_NEIGHBOURHOOD_VALUES);
+        }
     }
 
     /** The sampled neighbourhood: binary feature rows, texts to classify and distances (×100). */

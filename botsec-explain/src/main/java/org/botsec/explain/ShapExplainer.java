@@ -36,6 +36,8 @@ import org.botsec.explain.internal.Seeds;
 public final class ShapExplainer {
     /** Largest number of features for exact enumeration (2^20 coalitions × background rows model calls). */
     public static final int MAX_EXACT_FEATURES = 20;
+    /** Largest Kernel SHAP coalition budget (each coalition costs one model call per background row). */
+    public static final int MAX_NSAMPLES = 1_000_000;
 
     private final ShapMethod method;
     private final Function<Matrix, Matrix> predictProba;
@@ -474,8 +476,8 @@ public final class ShapExplainer {
 
         /** Kernel SHAP coalition budget (default 2M + 2048, as shap's "auto"). */
         public Builder nsamples(int nsamples) {
-            if (nsamples < 1) {
-                throw BadInputException.of("nsamples must be > 0, got %d", nsamples);
+            if (nsamples < 1 || nsamples > MAX_NSAMPLES) {
+                throw BadInputException.of("nsamples must be in [1, %d], got %d", MAX_NSAMPLES, nsamples);
             }
             this.nsamples = nsamples;
             return this;

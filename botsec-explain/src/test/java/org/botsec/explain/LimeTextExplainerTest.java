@@ -176,5 +176,12 @@ class LimeTextExplainerTest {
         assertThrows(BadInputException.class, () -> LimeTextExplainer.builder().classNames("a", "b", "c").build()
                 .explainInstance(TEXT, TestModels::sentiment, 5));
         assertThrows(IllegalArgumentException.class, () -> LimeTextExplainer.builder().kernelWidth(-1));
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            many.append("w").append(i).append(' ');
+        }
+        BadInputException big = assertThrows(BadInputException.class,
+                () -> ex.explainInstance(many.toString(), TestModels::sentiment, 5, 2_000_000, 1));
+        assertTrue(big.getMessage().contains("limit"), big.getMessage());
     }
 }

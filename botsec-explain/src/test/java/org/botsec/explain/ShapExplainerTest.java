@@ -238,6 +238,7 @@ class ShapExplainerTest {
         assertThrows(BadInputException.class, () -> builder(ShapMethod.EXACT).build().explain(new double[9]));
         assertThrows(BadInputException.class, () -> builder(ShapMethod.EXACT).label(2).build());
         assertThrows(BadInputException.class, () -> builder(ShapMethod.LINEAR).build());
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(2_000_000));
     }
 
     @Test
