@@ -166,9 +166,10 @@ public final class LimeTextExplainer {
         double[] distances = new double[numSamples];
         int[] perm = new int[d];
         boolean[] kept = new boolean[d];
-        StringBuilder sb = new StringBuilder();
         Arrays.fill(kept, true);
-        texts.add(indexed.inverseRemoving(kept, sb));
+        String original = indexed.inverseRemoving(kept, new StringBuilder());
+        StringBuilder sb = new StringBuilder(original.length() + 16);
+        texts.add(original);
         for (int i = 1; i < numSamples; i++) {
             int r = random.nextInt(1, d + 1);
             // A uniform r-subset: the first r entries of a partial Fisher-Yates shuffle.
