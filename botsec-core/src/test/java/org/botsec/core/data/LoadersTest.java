@@ -64,6 +64,8 @@ class LoadersTest {
         assertEquals(List.of("ham", "spam"), w.classNames());
         assertEquals(List.of("x", "y"), w.featureNames());
         assertEquals(4.0, w.x().get(1, 1));
+        // a UTF-8 byte order mark before the header is not part of the first column's name
+        assertEquals(List.of("a"), CsvLoader.load(write("bom.csv", "\uFEFFa,y\n1,0\n2,1\n"), "y").featureNames());
     }
 
     @Test

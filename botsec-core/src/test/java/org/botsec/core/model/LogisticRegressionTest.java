@@ -166,6 +166,20 @@ class LogisticRegressionTest {
         assertEquals(LogisticRegression.TRAINER, m.provenance().trainer());
         assertEquals(train.sha256(), m.provenance().dataSha256());
         assertEquals(1.0, m.provenance().parameters().get("c"));
+        // provenance and standardiser survive the model state
+        LinearModel back = LinearModel.fromState(m.state());
+        assertEquals(m.provenance().trainer(), back.provenance().trainer());
+        assertEquals(m.provenance().parameters(), back.provenance().parameters());
+        assertEquals(m.provenance().createdAt(), back.provenance().createdAt());
+        assertEquals(m.predictProba(test.x()).get(3, 1), back.predictProba(test.x()).get(3, 1), 0.0);
+    }
+
+    @Test
+    void stoppingEarlyIsRecordedAsNotConverged() {
+        LinearModel m = LogisticRegression.builder().maxIterations(3).build()
+                .fit(Builtins.load("breast_cancer", Split.TRAIN));
+        assertEquals(Boolean.FALSE, m.provenance().parameters().get("converged"));
+        assertEquals(3, m.provenance().parameters().get("n_iter"));
     }
 
     @Test

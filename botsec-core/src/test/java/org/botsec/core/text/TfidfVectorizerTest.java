@@ -71,6 +71,10 @@ class TfidfVectorizerTest {
         for (int i = 0; i < a.data().length; i++) {
             assertEquals(a.data()[i], b.data()[i], 0.0);
         }
+        TfidfVectorizer fromMap = new TfidfVectorizer(v.vocabulary(), v.idf());
+        assertEquals(v.terms(), fromMap.terms());
+        assertThrows(IllegalArgumentException.class,
+                () -> new TfidfVectorizer(java.util.Map.of("x", 0, "y", 2), new double[] {1, 1}));
         assertThrows(IllegalArgumentException.class, () -> new TfidfVectorizer(List.of("x", "x"), new double[] {1, 1}));
         assertThrows(IllegalArgumentException.class, () -> new TfidfVectorizer(List.of("x"), new double[] {-1}));
         assertThrows(IllegalArgumentException.class, () -> TfidfVectorizer.fit(List.of("a b", "!")));
