@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
         description = "BotSec: train privately, explain, attack-test and guard AI bots.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                org.botsec.cli.core.TrainCommand.class,
                 org.botsec.cli.core.PredictCommand.class,
                 org.botsec.cli.core.EvalCommand.class,
                 org.botsec.cli.core.ModelsCommand.class,
+                org.botsec.cli.core.DemoCommand.class,
                 org.botsec.cli.privacy.PrivacyCommand.class,
                 org.botsec.cli.explain.ExplainCommand.class,
                 org.botsec.cli.guard.GuardCommand.class,
@@ -21,10 +23,14 @@ import picocli.CommandLine.Command;
                 org.botsec.cli.server.ServeCommand.class,
         })
 public final class Botsec implements Runnable {
+    /** netlib announces its BLAS backend at INFO through java.util.logging; held here so the level sticks. */
+    private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Evaluate a saved model on labelled data: accuracy, per-class precision, recall and F1, "
                 + "confusion matrix, log loss.",
         footer = {"", "Examples:", "  botsec eval --model bc.safetensors --data builtin:breast_cancer:test",
-                "  botsec eval --model m.safetensors --data held_out.csv --label target --json"})
+                "  botsec eval --model m.safetensors --data held_out.csv --label target"})
 public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Numeric models read the model's feature columns (by name) from --data; text models take --text "
                         + "(repeatable) or the 'text' column of --data."},
         footer = {"", "Examples:", "  botsec predict --model m.safetensors --data rows.csv",
-                "  botsec predict --model sentiment.safetensors --text \"The movie was awesome!\" --json"})
+                "  botsec predict --model sentiment.safetensors --text \"The movie was awesome!\""})
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,6 +62,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (input.texts != null) {
+            for (String s : input.texts) {
+                if (s.isBlank()) {
+                    throw new BadInputException("--text is empty; give the text to classify");
+                }
+            }
+        }
         Model m = CoreSupport.loadModel(model);
         Matrix proba;
         if (m instanceof TextClassifier t) {
@@ -105,11 +112,6 @@ public final class PredictCommand implements Callable<Integer> {
 
     private List<String> texts(TextClassifier t) {
         if (input.texts != null) {
-            for (String s : input.texts) {
-                if (s.isBlank()) {
-                    throw new BadInputException("--text is empty; give the text to classify");
-                }
-            }
             return input.texts;
         }
         if (DataSources.isBuiltin(input.data)) {

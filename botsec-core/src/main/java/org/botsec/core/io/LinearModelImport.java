@@ -14,7 +14,14 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.botsec.core.BadInputException;
+import org.botsec.core.model.LinearModel;
+import org.botsec.core.prov.Provenance;
 
 /**
  * Reads a linear classifier trained elsewhere (e.g. scikit-learn's {@code LogisticRegression}) from JSON:
@@ -50,6 +57,33 @@ public final class LinearModelImport {
     }
 
     private LinearModelImport() {
+    }
+
+    /**
+     * Reads, validates and builds the model. Its provenance records the import: trainer
+     * {@value #TRAINER}, the file's name and the SHA-256 of its bytes.
+     */
+    public static LinearModel load(Path file) {
+        Parsed p = read(file);
+        LinearModel m = LinearModel.of(p.coef(), p.intercept(), p.classes(), p.featureNames(), p.mean(), p.scale());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("source", String.valueOf(file.getFileName()));
+        params.put("scaler", p.mean() != null);
+        return m.withProvenance(Provenance.of(TRAINER, params, sha256(file), null));
+    }
+
+    /** Trainer name recorded in an imported model's provenance. */
+    public static final String TRAINER = "import/linear_json";
+
+    private static String sha256(Path file) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return HexFormat.of().formatHex(digest);
+        } catch (IOException e) {
+            throw BadInputException.of("cannot read %s: %s", file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     /** Reads and validates an import file. */

@@ -16,7 +16,9 @@ public final class ModelRegistry {
     private static final Map<String, Function<ModelState, ? extends Model>> LOADERS = new TreeMap<>();
 
     static {
-        // filled in as model types land (see ModelRegistryTest)
+        LOADERS.put(org.botsec.core.model.LinearModel.TYPE, org.botsec.core.model.LinearModel::fromState);
+        LOADERS.put(org.botsec.core.model.Mlp.TYPE, org.botsec.core.model.Mlp::fromState);
+        LOADERS.put(org.botsec.core.model.TextPipeline.TYPE, org.botsec.core.model.TextPipeline::fromState);
     }
 
     private ModelRegistry() {

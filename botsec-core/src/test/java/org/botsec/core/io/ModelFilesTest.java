@@ -205,6 +205,14 @@ class ModelFilesTest {
     }
 
     @Test
+    void deeplyNestedHeaderIsRejected() throws IOException {
+        String deep = "[".repeat(500) + "]".repeat(500);
+        assertBad(file("{\"x\":" + deep + "}", new byte[0]), "not valid JSON");
+        String deepDesc = "{" + META.replace("\"{}\"", "\"" + "[".repeat(500) + "]".repeat(500) + "\"") + "}";
+        assertBad(file(deepDesc, new byte[0]), "__metadata__.botsec is not valid JSON");
+    }
+
+    @Test
     void unknownDtypeIsNamed() throws IOException {
         assertBad(file("{" + META + "," + tensor("w", "F32", "[2]", 0, 8) + "}", new byte[8]),
                 "dtype 'F32'; BotSec model files use F64");

@@ -1,0 +1,143 @@
+package org.botsec.cli.core;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.botsec.cli.ExitCode;
+import org.botsec.cli.Json;
+import org.botsec.cli.ProgressBar;
+import org.botsec.core.BadInputException;
+import org.botsec.core.io.ModelFiles;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.TextClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code botsec demo}: trains three models on the shipped data, prints their test metrics, classifies a sentence
+ * and writes the models into a folder.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Train on the shipped data and show the results: logistic regression on breast_cancer, an MLP "
+                + "on digits8x8 and a TF-IDF text model on sentiment_sentences (then it classifies "
+                + "\"" + DemoCommand.SENTENCE + "\").",
+                "Writes the models into --out-dir (default ./botsec-demo). Takes a few seconds."})
+public final class DemoCommand implements Callable<Integer> {
+    static final String SENTENCE = "The movie was awesome!";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "botsec-demo",
+            description = "Folder for the models (created if missing; default ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar on stderr.")
+    boolean quiet;
+
+    /** One trained model of the demo. */
+    public record DemoModel(String name, String model, String data, String path, int trainSize, int testSize,
+                            double accuracy, double macroF1, double logLoss) {
+    }
+
+    /** The text model's answer for the demo sentence. */
+    public record DemoPrediction(String text, String label, Map<String, Double> probabilities) {
+    }
+
+    /** The JSON document of {@code botsec demo}. */
+    public record Result(String outDir, List<DemoModel> models, DemoPrediction prediction) {
+    }
+
+    private record Job(String name, ModelKind kind, String data, int[] hidden, int epochs) {
+    }
+
+    @Override
+    public Integer call() {
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw BadInputException.of("--out-dir %s exists and is not a folder", outDir);
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw BadInputException.of("cannot create --out-dir %s: %s", outDir, e);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Job> jobs = List.of(
+                new Job("breast_cancer_logreg", ModelKind.LOGREG, "builtin:breast_cancer", null, 0),
+                new Job("digits8x8_mlp", ModelKind.MLP, "builtin:digits8x8", new int[] {64}, 30),
+                new Job("sentiment_text_logreg", ModelKind.TEXT_LOGREG, "builtin:sentiment_sentences", null, 0));
+        List<DemoModel> models = new ArrayList<>();
+        DemoPrediction prediction = null;
+        if (!json) {
+            w.printf("BotSec demo: training 3 models on the shipped data sets (models go to %s)%n%n", outDir);
+            w.flush();
+        }
+        for (Job job : jobs) {
+            if (!quiet) {
+                err.printf("training %s on %s ...%n", job.kind().cliName(), job.data());
+                err.flush();
+            }
+            Training.Request r = new Training.Request(job.data(), null, job.kind(), seed,
+                    job.epochs() == 0 ? Training.DEFAULT_EPOCHS : job.epochs(), Training.DEFAULT_BATCH_SIZE,
+                    Training.DEFAULT_LEARNING_RATE, job.hidden() == null ? Training.DEFAULT_HIDDEN : job.hidden(), 1.0,
+                    true);
+            Training.Outcome o = Training.run(r, new ProgressBar(err, "train", !quiet));
+            Path file = outDir.resolve(job.name() + ".safetensors");
+            ModelFiles.save(o.model(), file);
+            DemoModel dm = new DemoModel(job.name(), job.kind().cliName(), job.data(), file.toString(), o.trainSize(),
+                    o.testSize(), o.metrics().accuracy(), o.metrics().macroF1(), o.metrics().logLoss());
+            models.add(dm);
+            if (!json) {
+                w.printf(Locale.ROOT, "%-22s %-12s on %-29s test accuracy %.4f  macro F1 %.4f  log loss %.4f%n",
+                        dm.name(), dm.model(), dm.data(), dm.accuracy(), dm.macroF1(), dm.logLoss());
+                w.flush();
+            }
+            if (o.model() instanceof TextClassifier t) {
+                Matrix p = t.predictProba(List.of(SENTENCE));
+                Map<String, Double> probs = new LinkedHashMap<>();
+                int best = 0;
+                for (int k = 0; k < t.numClasses(); k++) {
+                    probs.put(t.classNames().get(k), p.get(0, k));
+                    if (p.get(0, k) > p.get(0, best)) {
+                        best = k;
+                    }
+                }
+                prediction = new DemoPrediction(SENTENCE, t.classNames().get(best), probs);
+            }
+        }
+        Result result = new Result(outDir.toString(), models, prediction);
+        if (json) {
+            Json.print(w, result);
+            return ExitCode.OK;
+        }
+        if (prediction != null) {
+            StringBuilder sb = new StringBuilder();
+            prediction.probabilities().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.4f", k, v)));
+            w.printf("%n\"%s\" -> %s (%s)%n", SENTENCE, prediction.label(), sb.toString().trim());
+        }
+        Path text = outDir.resolve("sentiment_text_logreg.safetensors");
+        w.printf("%nModels written to %s. Next:%n", outDir);
+        w.printf("  bin/botsec models info %s%n", outDir.resolve("breast_cancer_logreg.safetensors"));
+        w.printf("  bin/botsec eval --model %s --data builtin:digits8x8:test%n",
+                outDir.resolve("digits8x8_mlp.safetensors"));
+        w.printf("  bin/botsec predict --model %s --text \"What a waste of time.\"%n", text);
+        w.flush();
+        return ExitCode.OK;
+    }
+}
