@@ -19,12 +19,8 @@ import org.botsec.core.BadInputException;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.io.ModelFiles;
-import org.botsec.core.io.ModelRegistry;
 import org.botsec.core.linalg.Matrix;
-import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.Model;
-import org.botsec.core.model.ModelState;
-import org.botsec.core.model.TextPipeline;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureWeight;
 
@@ -38,14 +34,9 @@ final class ExplainSupport {
     private ExplainSupport() {
     }
 
-    /** Loads a model file: the core linear and text types directly, any other registered type by the registry. */
+    /** Loads a model file with the loader registered for its type (validated before allocation). */
     static Model loadModel(Path path) {
-        ModelState state = ModelFiles.read(path);
-        return switch (state.type()) {
-            case LinearModel.TYPE -> LinearModel.fromState(state);
-            case TextPipeline.TYPE -> TextPipeline.fromState(state);
-            default -> ModelRegistry.fromState(state);
-        };
+        return ModelFiles.load(path);
     }
 
     /** A label given as a class name or an index; default: 1 for binary models, else the predicted class. */
