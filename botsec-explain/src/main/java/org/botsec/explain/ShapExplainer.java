@@ -51,6 +51,7 @@ public final class ShapExplainer {
     private final double[][] coef;
     private final double[] intercept;
     private final boolean linearFastPath;
+    private final Integer l1NumFeatures;
 
     private ShapExplainer(Builder b) {
         this.method = b.method;
@@ -65,6 +66,7 @@ public final class ShapExplainer {
         this.coef = b.coef;
         this.intercept = b.intercept;
         this.linearFastPath = b.linearFastPath;
+        this.l1NumFeatures = b.l1NumFeatures;
     }
 
     public static Builder builder() {
@@ -302,39 +304,92 @@ public final class ShapExplainer {
         KernelShapSampler.Coalitions co = KernelShapSampler.build(m, nsamples, new SplittableRandom(rowSeed));
         double[] ey = expectedOutputs(x, cols, co.masks(), co.count());
         int n = co.count();
-        int p = m - 1;
+        byte[] z = co.masks();
+        double[] kw = co.weights();
+        double[] eyAdj = new double[n];
+        for (int i = 0; i < n; i++) {
+            eyAdj[i] = link.apply(ey[i]) - base;
+        }
+        int[] sel = l1NumFeatures == null ? null : l1Select(z, kw, eyAdj, delta, m, n, l1NumFeatures);
+        if (sel == null) {
+            sel = new int[m];
+            for (int f = 0; f < m; f++) {
+                sel[f] = f;
+            }
+        }
+        int q = sel.length;
+        int p = q - 1;
+        int lastF = sel[q - 1];
         // Substitute φ_last = Δ − Σ φ_others: regress eyAdj − z_last·Δ on (z_j − z_last), no intercept.
         // Normal equations from the √w-scaled design through BLAS: A = EᵀE, b = Eᵀy.
-        Matrix design = new Matrix(n, p);
+        Matrix design = new Matrix(n, Math.max(p, 1));
         Matrix target = new Matrix(n, 1);
         double[] ed = design.data();
         double[] td = target.data();
-        byte[] z = co.masks();
-        double[] kw = co.weights();
         for (int i = 0; i < n; i++) {
             int o = i * m;
-            int last = z[o + m - 1];
+            int last = z[o + lastF];
             double r = Math.sqrt(kw[i]);
-            td[i] = r * (link.apply(ey[i]) - base - last * delta);
+            td[i] = r * (eyAdj[i] - last * delta);
             for (int j = 0; j < p; j++) {
-                ed[i * p + j] = r * (z[o + j] - last);
+                ed[i * Math.max(p, 1) + j] = r * (z[o + sel[j]] - last);
             }
         }
-        Matrix gram = new Matrix(p, p);
-        Matrix.gemm(true, false, 1.0, design, design, 0.0, gram);
-        Matrix rhs = new Matrix(p, 1);
-        Matrix.gemm(true, false, 1.0, design, target, 0.0, rhs);
-        double[] a = gram.data();
-        double[] b = rhs.data();
-        double[] sol = LinearSolve.symmetric(a, b, p);
         double sum = 0;
-        for (int j = 0; j < p; j++) {
-            phi[cols[j]] = sol[j];
-            sum += sol[j];
+        if (p > 0) {
+            Matrix gram = new Matrix(p, p);
+            Matrix.gemm(true, false, 1.0, design, design, 0.0, gram);
+            Matrix rhs = new Matrix(p, 1);
+            Matrix.gemm(true, false, 1.0, design, target, 0.0, rhs);
+            double[] sol = LinearSolve.symmetric(gram.data(), rhs.data(), p);
+            for (int j = 0; j < p; j++) {
+                phi[cols[sel[j]]] = sol[j];
+                sum += sol[j];
+            }
         }
-        phi[cols[m - 1]] = delta - sum;
+        phi[cols[lastF]] = delta - sum;
         return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
                 OptionalLong.of(rowSeed), n);
+    }
+
+    /**
+     * shap's {@code l1_reg="num_features(k)"}: the first k features to enter least-angle regression on the
+     * augmented problem (each coalition once with weight w·(M−|S|) and target eyAdj, once as z − 1 with weight
+     * w·|S| and target eyAdj − Δ), which is how shap keeps the efficiency constraint in the selection.
+     */
+    private static int[] l1Select(byte[] z, double[] kw, double[] eyAdj, double delta, int m, int n, int k) {
+        if (k >= m) {
+            return null;
+        }
+        double[] gram = new double[m * m];
+        double[] xty = new double[m];
+        double[] row = new double[m];
+        for (int i = 0; i < n; i++) {
+            int s = 0;
+            for (int f = 0; f < m; f++) {
+                s += z[i * m + f];
+            }
+            for (int half = 0; half < 2; half++) {
+                double w = half == 0 ? kw[i] * (m - s) : kw[i] * s;
+                double y = half == 0 ? eyAdj[i] : eyAdj[i] - delta;
+                if (w == 0) {
+                    continue;
+                }
+                for (int f = 0; f < m; f++) {
+                    row[f] = z[i * m + f] - half;
+                }
+                for (int a = 0; a < m; a++) {
+                    if (row[a] == 0) {
+                        continue;
+                    }
+                    xty[a] += w * row[a] * y;
+                    for (int b = 0; b < m; b++) {
+                        gram[a * m + b] += w * row[a] * row[b];
+                    }
+                }
+            }
+        }
+        return org.botsec.explain.internal.LassoPath.larEntryOrder(gram, xty, m, k);
     }
 
     private Explanation result(ExplanationMethod m, double[] x, double[] phi, double base, double fx,
@@ -379,6 +434,7 @@ public final class ShapExplainer {
         private double[][] coef;
         private double[] intercept;
         private boolean linearFastPath;
+        private Integer l1NumFeatures;
 
         private Builder() {
         }
@@ -485,6 +541,19 @@ public final class ShapExplainer {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Kernel SHAP keeps only the first {@code k} features chosen by least-angle regression and gives the others
+         * 0 (shap's {@code l1_reg="num_features(k)"}); by default every feature is kept (shap's
+         * {@code l1_reg=False}).
+         */
+        public Builder l1NumFeatures(int k) {
+            if (k < 1) {
+                throw BadInputException.of("l1NumFeatures must be > 0, got %d", k);
+            }
+            this.l1NumFeatures = k;
             return this;
         }
 

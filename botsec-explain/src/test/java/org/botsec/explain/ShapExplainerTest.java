@@ -57,6 +57,37 @@ class ShapExplainerTest {
     }
 
     /**
+     * shap's default {@code l1_reg="num_features(10)"} with 10 features keeps them all: golden rows for that
+     * setting equal the exact values (1e-8). With k = 4 only four features get a value and the efficiency
+     * constraint still holds. (Which four shap would pick is not in the golden files; ours are the first four
+     * variables to enter least-angle regression on shap's augmented problem.)
+     */
+    @Test
+    void l1NumFeaturesSelectionAsShap() throws IOException {
+        List<String[]> rows = ShapGolden.csv("golden/shap_case_kernel.csv");
+        ShapExplainer ten = builder(ShapMethod.KERNEL).nsamples(2048).l1NumFeatures(10).seed(0).build();
+        for (String[] r : rows.subList(1, rows.size())) {
+            if (!r[0].startsWith("nsamples=2048;l1_reg=num_features(10)")) {
+                continue;
+            }
+            Explanation e = ten.explain(G.data.row(Integer.parseInt(r[2])));
+            for (int j = 0; j < 10; j++) {
+                assertEquals(Double.parseDouble(r[4 + j]), e.weights().get(j).weight(), 1e-8);
+            }
+        }
+        Explanation four = builder(ShapMethod.KERNEL).nsamples(2048).l1NumFeatures(4).seed(0).build()
+                .explain(G.data.row(0));
+        List<Integer> nonZero = new java.util.ArrayList<>();
+        for (FeatureWeight w : four.weights()) {
+            if (w.weight() != 0) {
+                nonZero.add(w.index());
+            }
+        }
+        assertEquals(4, nonZero.size(), nonZero.toString());
+        assertEquals(four.prediction(), four.localPrediction(), 1e-12, "efficiency");
+    }
+
+    /**
      * nsamples = 200 is a random estimate in shap and here; our estimates over 40 seeds give a per-feature
      * mean and standard deviation. shap's three seeded runs must lie within 5 sd of our mean, and the typical
      * size of shap's error must be comparable to ours (ratio of RMS errors within [1/3, 3]).

@@ -56,6 +56,9 @@ public final class ShapCommand implements Callable<Integer> {
     @Option(names = "--nsamples", paramLabel = "N", description = "Kernel SHAP coalitions (default 2M + 2048).")
     Integer nsamples;
 
+    @Option(names = "--l1-num-features", paramLabel = "K", description = "Kernel SHAP: keep only the first K features chosen by least-angle regression (shap's l1_reg=\"num_features(K)\"); default: all.")
+    Integer l1NumFeatures;
+
     @Option(names = "--label", paramLabel = "L", description = "Class whose probability is explained (default: 1 for two classes, else 0).")
     String label;
 
@@ -150,6 +153,9 @@ public final class ShapCommand implements Callable<Integer> {
         }
         if (nsamples != null) {
             builder.nsamples(nsamples);
+        }
+        if (l1NumFeatures != null) {
+            builder.l1NumFeatures(l1NumFeatures);
         }
         ShapExplainer ex = builder.build();
         List<Explanation> es = ex.explainRows(x.selectRows(idx));

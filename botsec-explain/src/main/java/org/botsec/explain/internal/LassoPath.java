@@ -9,7 +9,7 @@ import java.util.List;
  * feature selection uses it: walk the path from its end (least regularised) back to the first step and keep the
  * first active set with at most numFeatures non-zero coefficients.
  */
-final class LassoPath {
+public final class LassoPath {
     private static final double EPS = 1e-12;
 
     private LassoPath() {
@@ -45,8 +45,107 @@ final class LassoPath {
         return out;
     }
 
+    /**
+     * The first {@code steps} variables to enter plain least-angle regression (no lasso drops; scikit-learn's
+     * {@code lars_path(X, y, max_iter=steps)} active set, which shap's {@code l1_reg="num_features(k)"} uses),
+     * from the Gram matrix XᵀX and Xᵀy of an uncentred problem, in order of entry.
+     */
+    public static int[] larEntryOrder(double[] gram, double[] xty, int d, int steps) {
+        int want = Math.min(steps, d);
+        int[] order = new int[want];
+        boolean[] active = new boolean[d];
+        double[] beta = new double[d];
+        int m = 0;
+        double[] c = new double[d];
+        while (m < want) {
+            double cMax = 0;
+            int best = -1;
+            for (int j = 0; j < d; j++) {
+                double s = xty[j];
+                for (int k = 0; k < d; k++) {
+                    s -= gram[j * d + k] * beta[k];
+                }
+                c[j] = s;
+                if (!active[j] && (best < 0 || Math.abs(s) > Math.abs(c[best]))) {
+                    best = j;
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                if (active[j]) {
+                    cMax = Math.max(cMax, Math.abs(c[j]));
+                }
+            }
+            if (m == 0) {
+                cMax = Math.abs(c[best]);
+                active[best] = true;
+                order[m++] = best;
+                if (m == want) {
+                    break;
+                }
+            }
+            if (cMax < EPS) {
+                // no correlation left: the remaining variables enter in order of |c|, as a tie-break
+                active[best] = true;
+                order[m++] = best;
+                continue;
+            }
+            int[] a = new int[m];
+            int q = 0;
+            for (int j = 0; j < d; j++) {
+                if (active[j]) {
+                    a[q++] = j;
+                }
+            }
+            double[] ga = new double[m * m];
+            double[] sa = new double[m];
+            for (int i = 0; i < m; i++) {
+                sa[i] = c[a[i]] >= 0 ? 1 : -1;
+                for (int k = 0; k < m; k++) {
+                    ga[i * m + k] = gram[a[i] * d + a[k]];
+                }
+            }
+            double[] w = LinearSolve.symmetric(ga, sa, m);
+            double norm = 0;
+            for (int i = 0; i < m; i++) {
+                norm += sa[i] * w[i];
+            }
+            double aa = 1.0 / Math.sqrt(Math.max(norm, 1e-300));
+            double gamma = Double.POSITIVE_INFINITY;
+            int enter = -1;
+            for (int j = 0; j < d; j++) {
+                if (active[j]) {
+                    continue;
+                }
+                double aj = 0;
+                for (int i = 0; i < m; i++) {
+                    aj += gram[j * d + a[i]] * aa * w[i];
+                }
+                double g1 = (cMax - c[j]) / (aa - aj);
+                double g2 = (cMax + c[j]) / (aa + aj);
+                if (g1 > EPS && g1 < gamma) {
+                    gamma = g1;
+                    enter = j;
+                }
+                if (g2 > EPS && g2 < gamma) {
+                    gamma = g2;
+                    enter = j;
+                }
+            }
+            if (enter < 0) {
+                enter = best;
+                gamma = cMax / aa;
+            }
+            for (int i = 0; i < m; i++) {
+                beta[a[i]] += gamma * aa * w[i];
+            }
+            active[enter] = true;
+            order[m++] = enter;
+        }
+        return order;
+    }
+
     /** The coefficient vectors at each breakpoint, starting with all zeros. */
-    static List<double[]> path(double[] gram, double[] xty, int d, int n) {
+    public static List<double[]> path(double[] gram, double[] xty, int d, int n) {
         List<double[]> path = new ArrayList<>();
         double[] beta = new double[d];
         path.add(beta.clone());
