@@ -61,10 +61,21 @@ public final class LinearCoalitionValues {
             }
         }
         double[] out = new double[count];
+        // Coalitions are independent: large jobs are split over the cores (the function is pure).
+        int blocks = (long) count * n * r < 50_000 ? 1
+                : Math.min(count, 4 * Runtime.getRuntime().availableProcessors());
+        int per = (count + blocks - 1) / blocks;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(blk -> evaluate(blk * per,
+                Math.min(count, (blk + 1) * per), masks, m, n, r, base, full, delta, out));
+        return out;
+    }
+
+    private void evaluate(int from, int to, byte[] masks, int m, int n, int r, double[] base, double[] full,
+            double[] delta, double[] out) {
         int[] in = new int[m];
         int[] outside = new int[m];
         double[] z = new double[n * r];
-        for (int s = 0; s < count; s++) {
+        for (int s = from; s < to; s++) {
             int a = 0;
             int o = 0;
             for (int f = 0; f < m; f++) {
@@ -111,7 +122,6 @@ public final class LinearCoalitionValues {
             }
             out[s] = e;
         }
-        return out;
     }
 
     int numClasses() {
