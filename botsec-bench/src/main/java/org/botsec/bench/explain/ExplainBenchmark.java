@@ -79,8 +79,9 @@ public class ExplainBenchmark {
     }
 
     /**
-     * A quick check outside JMH that also reports CPU time of the measuring thread (less sensitive than wall
-     * time to other processes on a shared machine): {@code java -cp ... org.botsec.bench.explain.ExplainBenchmark}.
+     * A quick check outside JMH (short warm-up; the figures in docs/explain.md come from JMH). It also reports
+     * the CPU time of the calling thread, which leaves out work done on other cores (Kernel SHAP's linear path
+     * splits coalitions over the cores): {@code java -cp ... org.botsec.bench.explain.ExplainBenchmark}.
      */
     public static void main(String[] args) {
         ExplainBenchmark b = new ExplainBenchmark();
