@@ -240,6 +240,16 @@ public final class LimeImageExplainer {
             return this;
         }
 
+        /**
+         * Takes the seed from a {@link org.botsec.core.rand.Randomness}: its own seed when replayable, otherwise
+         * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
+         */
+        public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
+                    : randomness.generator().nextLong();
+            return this;
+        }
+
         public LimeImageExplainer build() {
             if (height == 0) {
                 throw new IllegalArgumentException("shape must be set");

@@ -255,6 +255,16 @@ public final class LimeTabularExplainer {
             return this;
         }
 
+        /**
+         * Takes the seed from a {@link org.botsec.core.rand.Randomness}: its own seed when replayable, otherwise
+         * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
+         */
+        public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
+                    : randomness.generator().nextLong();
+            return this;
+        }
+
         public LimeTabularExplainer build() {
             if (training == null) {
                 throw new IllegalArgumentException("trainingData must be set");

@@ -545,6 +545,16 @@ public final class ShapExplainer {
         }
 
         /**
+         * Takes the seed from a {@link org.botsec.core.rand.Randomness}: its own seed when replayable, otherwise
+         * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
+         */
+        public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
+                    : randomness.generator().nextLong();
+            return this;
+        }
+
+        /**
          * Kernel SHAP keeps only the first {@code k} features chosen by least-angle regression and gives the others
          * 0 (shap's {@code l1_reg="num_features(k)"}); by default every feature is kept (shap's
          * {@code l1_reg=False}).

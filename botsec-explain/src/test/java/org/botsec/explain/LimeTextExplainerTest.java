@@ -132,6 +132,14 @@ class LimeTextExplainerTest {
         Explanation b = LimeTextExplainer.builder().seed(11).build().explainInstance(TEXT, TestModels::sentiment, 10);
         assertEquals(a.weights(), b.weights());
         assertEquals(11L, a.seed().getAsLong());
+        Explanation c = LimeTextExplainer.builder().randomness(org.botsec.core.rand.Randomness.replayable(11)).build()
+                .explainInstance(TEXT, TestModels::sentiment, 10);
+        assertEquals(a.weights(), c.weights());
+        Explanation s = LimeTextExplainer.builder().randomness(org.botsec.core.rand.Randomness.secure()).build()
+                .explainInstance(TEXT, TestModels::sentiment, 10);
+        Explanation replay = LimeTextExplainer.builder().seed(s.seed().getAsLong()).build()
+                .explainInstance(TEXT, TestModels::sentiment, 10);
+        assertEquals(s.weights(), replay.weights(), "the recorded seed replays a secure source's explanation");
         assertEquals(5000, a.numSamples());
         assertEquals(List.of("0", "1"), a.classNames());
         // the local model is a good fit for this near-additive model
