@@ -13,7 +13,6 @@ import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.LimeImageExplainer;
-import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.render.HtmlRenderer;
 import org.botsec.explain.render.ImageOverlay;
 import picocli.CommandLine.Command;
@@ -91,7 +90,10 @@ public final class LimeImageCommand implements Callable<Integer> {
         }
         double[] px = x.row(row);
         LimeImageExplainer.Builder b = LimeImageExplainer.builder().shape(hwc[0], hwc[1], hwc[2])
-                .classNames(c.classNames()).seed(seed != null ? seed : Seeds.fresh());
+                .classNames(c.classNames());
+        if (seed != null) {
+            b.seed(seed); // otherwise the explainer draws a fresh seed and records it
+        }
         if (numSegments != null) {
             b.numSegments(numSegments);
         }

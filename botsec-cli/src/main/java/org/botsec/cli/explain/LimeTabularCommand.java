@@ -12,7 +12,6 @@ import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureSelection;
 import org.botsec.explain.LimeTabularExplainer;
-import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.render.HtmlRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,9 +83,12 @@ public final class LimeTabularCommand implements Callable<Integer> {
         double[] r = x.row(row);
         int fallback = c.numClasses() == 2 ? 1 : argmax(c.predictProba(new Matrix(1, r.length, r.clone())));
         int l = ExplainSupport.label(label, c.classNames(), fallback);
-        Explanation e = LimeTabularExplainer.builder().trainingData(t).model(c).discretize(!noDiscretize)
-                .featureSelection(featureSelection).seed(seed != null ? seed : Seeds.fresh()).build()
-                .explainInstance(r, c::predictProba, numFeatures, numSamples, l);
+        LimeTabularExplainer.Builder b = LimeTabularExplainer.builder().trainingData(t).model(c)
+                .discretize(!noDiscretize).featureSelection(featureSelection);
+        if (seed != null) {
+            b.seed(seed); // otherwise the explainer draws a fresh seed and records it
+        }
+        Explanation e = b.build().explainInstance(r, c::predictProba, numFeatures, numSamples, l);
         if (html != null) {
             HtmlRenderer.write(List.of(e), "LIME explanation", html);
         }

@@ -11,7 +11,6 @@ import org.botsec.core.model.TextClassifier;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureSelection;
 import org.botsec.explain.LimeTextExplainer;
-import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.render.HtmlRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,8 +75,12 @@ public final class LimeTextCommand implements Callable<Integer> {
         List<String> classes = tc.classNames();
         int fallback = classes.size() == 2 ? 1 : argmax(tc, text);
         int l = ExplainSupport.label(label, classes, fallback);
-        LimeTextExplainer ex = LimeTextExplainer.builder().classNames(classes).bow(!positional)
-                .featureSelection(featureSelection).seed(seed != null ? seed : Seeds.fresh()).build();
+        LimeTextExplainer.Builder b = LimeTextExplainer.builder().classNames(classes).bow(!positional)
+                .featureSelection(featureSelection);
+        if (seed != null) {
+            b.seed(seed); // otherwise the explainer draws a fresh seed and records it
+        }
+        LimeTextExplainer ex = b.build();
         Explanation e = ex.explainInstance(text, tc::predictProba, numFeatures, numSamples, l);
         if (html != null) {
             HtmlRenderer.write(List.of(e), "LIME explanation", html);

@@ -19,7 +19,6 @@ import org.botsec.explain.FeatureWeight;
 import org.botsec.explain.Link;
 import org.botsec.explain.ShapExplainer;
 import org.botsec.explain.ShapMethod;
-import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.render.HtmlRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,7 +123,7 @@ public final class ShapCommand implements Callable<Integer> {
         }
         Matrix bg = ExplainSupport.features(background, c.featureNames(), "background");
         Matrix x = ExplainSupport.features(data, c.featureNames(), "data");
-        long s = seed != null ? seed : Seeds.fresh();
+        long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         Background b = kmeans != null ? Background.kmeans(bg, kmeans, s)
                 : sample != null ? Background.sample(bg, sample, s) : Background.of(bg);
         List<Integer> which = rows == null ? List.of(0) : rows;
