@@ -176,6 +176,37 @@ class ExplainCommandTest {
                 .startsWith("segment "));
     }
 
+    /** A 28×28 image (as MNIST / Fashion-MNIST rows) through a 784-feature linear model file. */
+    @Test
+    void limeImageOn28x28() throws IOException {
+        List<String> pixels = new ArrayList<>();
+        double[][] coef = new double[1][784];
+        StringBuilder header = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        for (int p = 0; p < 784; p++) {
+            pixels.add("p" + p);
+            int y = p / 28;
+            int x = p % 28;
+            coef[0][p] = (y < 14 && x < 14) ? 0.05 : 0.0; // the top-left quadrant drives class "b"
+            header.append(p == 0 ? "" : ",").append("p").append(p);
+            row.append(p == 0 ? "" : ",").append(Math.abs(y - 14) + Math.abs(x - 14) < 8 ? "1" : "0");
+        }
+        Path model = dir.resolve("img28.safetensors");
+        ModelFiles.save(LinearModel.of(coef, new double[] {-0.5}, List.of("a", "b"), pixels, null, null), model);
+        Path csv = dir.resolve("img28.csv");
+        Files.writeString(csv, header + "\n" + row + "\n");
+        Path html = dir.resolve("img28.html");
+        Run r = run("explain", "lime-image", "--model", model.toString(), "--data", csv.toString(), "--label", "b",
+                "--hide", "0", "--seed", "4", "--num-samples", "500", "--html", html.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals("b", n.get("label").asText());
+        assertTrue(n.get("weights").get(0).get("weight").asDouble() > 0, "the strongest superpixel supports b");
+        assertTrue(Files.readString(html).contains("data:image/png;base64,"));
+        assertBad(run("explain", "lime-image", "--model", model.toString(), "--data", csv.toString(), "--shape",
+                "8x8"), "expects 784");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() {
         assertBad(run("explain", "lime-text", "--model", textModel.toString(), "--text", "?! ...", "--seed", "1"),
