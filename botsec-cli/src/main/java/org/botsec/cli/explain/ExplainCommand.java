@@ -1,12 +1,18 @@
 package org.botsec.cli.explain;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Placeholder until its issue lands: says so instead of pretending. */
-@Command(name = "explain", mixinStandardHelpOptions = true, description = "Explain a model's predictions (LIME, SHAP). (not yet available)")
-public final class ExplainCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code botsec explain}: LIME and SHAP explanations of a saved model's predictions. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Explain a model's predictions with LIME (text, tabular, image) or SHAP (kernel, exact, linear).",
+        subcommands = {LimeTextCommand.class, LimeTabularCommand.class, LimeImageCommand.class, ShapCommand.class})
+public final class ExplainCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'botsec explain' is not yet implemented");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

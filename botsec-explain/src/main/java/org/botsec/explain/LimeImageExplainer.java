@@ -1,0 +1,260 @@
+package org.botsec.explain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.botsec.core.BadInputException;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.explain.internal.LimeFit;
+import org.botsec.explain.internal.Seeds;
+import org.botsec.explain.internal.Slic;
+import org.botsec.explain.internal.WeightedDesign;
+
+/**
+ * LIME for image classifiers, as marcotcr/lime's {@code LimeImageExplainer} (Ribeiro et al. 2016): the image is
+ * cut into superpixels (SLIC, {@link org.botsec.explain.internal.Slic}); the first sample is the image, every
+ * other sample switches each superpixel off with probability 1/2; switched-off superpixels are filled with
+ * their own mean colour (lime's default {@code hide_color=None}) or with a fixed fill value. Distances are
+ * cosine distances of the 0/1 vectors to all-ones, the kernel sqrt(exp(−d²/0.25²)), the fit is LIME's.
+ * Images are flat pixel rows (height·width·channels, channels interleaved, values in [0, 1]), the way the
+ * model sees them.
+ *
+ * <p>Randomness: each call replays the explainer's seed (recorded in the result). Immutable and thread-safe.
+ */
+public final class LimeImageExplainer {
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final int numSegments;
+    private final double compactness;
+    private final Double fillValue;
+    private final double kernelWidth;
+    private final FeatureSelection featureSelection;
+    private final List<String> classNames;
+    private final long seed;
+
+    private LimeImageExplainer(Builder b) {
+        this.height = b.height;
+        this.width = b.width;
+        this.channels = b.channels;
+        this.numSegments = b.numSegments != null ? b.numSegments : Math.min(50, Math.max(4, height * width / 4));
+        this.compactness = b.compactness;
+        this.fillValue = b.fillValue;
+        this.kernelWidth = b.kernelWidth;
+        this.featureSelection = b.featureSelection;
+        this.classNames = b.classNames;
+        this.seed = b.seed == null ? Seeds.fresh() : b.seed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The superpixels this explainer would use for {@code pixels}. */
+    public int[] segments(double[] pixels) {
+        checkSize(pixels);
+        return Slic.segment(pixels, height, width, channels, numSegments, compactness);
+    }
+
+    private void checkSize(double[] pixels) {
+        int expected = height * width * channels;
+        if (pixels.length != expected) {
+            throw BadInputException.of("image has %d values, expected %d (%dx%dx%d)", pixels.length, expected,
+                    height, width, channels);
+        }
+    }
+
+    /** Explains {@code label} for one image with {@code numSamples} perturbed images (lime default 1000). */
+    public Explanation explainInstance(double[] pixels, Function<Matrix, Matrix> predictProba, int numFeatures,
+            int numSamples, int label) {
+        checkSize(pixels);
+        if (numFeatures <= 0) {
+            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
+        }
+        if (numSamples < 2 || numSamples > 200_000) {
+            throw BadInputException.of("numSamples must be in [2, 200000], got %d", numSamples);
+        }
+        int[] seg = segments(pixels);
+        int s = Arrays.stream(seg).max().orElse(0) + 1;
+        int p = height * width;
+        double[] fill = new double[s * channels];
+        if (fillValue != null) {
+            Arrays.fill(fill, fillValue);
+        } else {
+            int[] count = new int[s];
+            for (int i = 0; i < p; i++) {
+                count[seg[i]]++;
+                for (int c = 0; c < channels; c++) {
+                    fill[seg[i] * channels + c] += pixels[i * channels + c];
+                }
+            }
+            for (int g = 0; g < s; g++) {
+                for (int c = 0; c < channels; c++) {
+                    fill[g * channels + c] /= Math.max(1, count[g]);
+                }
+            }
+        }
+        LimeTextExplainer.checkSize(numSamples, s);
+        SplittableRandom random = new SplittableRandom(seed);
+        Matrix data = new Matrix(numSamples, s);
+        double[] distances = new double[numSamples];
+        for (int i = 0; i < numSamples; i++) {
+            int on = 0;
+            for (int g = 0; g < s; g++) {
+                int bit = i == 0 ? 1 : random.nextInt(2);
+                data.set(i, g, bit);
+                on += bit;
+            }
+            distances[i] = on == 0 ? 1.0 : 1.0 - Math.sqrt((double) on / s);
+        }
+        int rowLen = p * channels;
+        Matrix proba = null;
+        int batch = Math.max(1, (1 << 22) / rowLen);
+        double[] probaData = null;
+        int k = -1;
+        for (int start = 0; start < numSamples; start += batch) {
+            int c = Math.min(batch, numSamples - start);
+            Matrix imgs = new Matrix(c, rowLen);
+            double[] a = imgs.data();
+            for (int r = 0; r < c; r++) {
+                int i = start + r;
+                for (int px = 0; px < p; px++) {
+                    boolean on = data.get(i, seg[px]) != 0;
+                    for (int ch = 0; ch < channels; ch++) {
+                        a[r * rowLen + px * channels + ch] = on ? pixels[px * channels + ch]
+                                : fill[seg[px] * channels + ch];
+                    }
+                }
+            }
+            Matrix part = predictProba.apply(imgs);
+            if (k < 0) {
+                k = part.cols();
+                probaData = new double[numSamples * k];
+            }
+            System.arraycopy(part.data(), 0, probaData, start * k, c * k);
+        }
+        proba = new Matrix(numSamples, k, probaData);
+        List<String> cn = classNames != null ? classNames : LimeTextExplainer.defaultNames(k);
+        if (cn.size() != k) {
+            throw BadInputException.of("model has %d classes but %d class names were given", k, cn.size());
+        }
+        if (label < 0 || label >= k) {
+            throw BadInputException.of("label must be in [0, %d), got %d", k, label);
+        }
+        double[] y = new double[numSamples];
+        for (int i = 0; i < numSamples; i++) {
+            y[i] = proba.get(i, label);
+        }
+        WeightedDesign.Fit fit = LimeFit.fit(new WeightedDesign(data, y,
+                LimeTextExplainer.kernel(distances, kernelWidth)), numFeatures, featureSelection);
+        List<Double> probs = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            probs.add(proba.get(0, c));
+        }
+        return new Explanation(ExplanationMethod.LIME_IMAGE, cn, label, probs,
+                LimeTextExplainer.sortedWeights(fit, g -> "segment " + g), fit.intercept(), fit.score(),
+                fit.localPrediction(), y[0], OptionalLong.of(seed), numSamples,
+                new Instance.Image(height, width, channels, pixels, seg));
+    }
+
+    /** Builder; the image shape is required. */
+    public static final class Builder {
+        private int height;
+        private int width;
+        private int channels = 1;
+        private Integer numSegments;
+        private double compactness = 0.3;
+        private Double fillValue;
+        private double kernelWidth = 0.25;
+        private FeatureSelection featureSelection = FeatureSelection.AUTO;
+        private List<String> classNames;
+        private Long seed;
+
+        private Builder() {
+        }
+
+        /** Image shape: e.g. 8×8×1 digits, 28×28×1 MNIST/Fashion-MNIST. */
+        public Builder shape(int height, int width, int channels) {
+            if (height < 1 || width < 1 || height > 4096 || width > 4096) {
+                throw BadInputException.of("image height and width must be in [1, 4096], got %dx%d", height, width);
+            }
+            if (channels != 1 && channels != 3) {
+                throw BadInputException.of("channels must be 1 or 3, got %d", channels);
+            }
+            this.height = height;
+            this.width = width;
+            this.channels = channels;
+            return this;
+        }
+
+        /** Wanted number of superpixels (default min(50, max(4, pixels/4))). */
+        public Builder numSegments(int n) {
+            if (n < 1) {
+                throw BadInputException.of("numSegments must be > 0, got %d", n);
+            }
+            this.numSegments = n;
+            return this;
+        }
+
+        /** SLIC compactness m (default 0.3 for colours in [0, 1]). */
+        public Builder compactness(double m) {
+            if (!(m > 0) || Double.isInfinite(m)) {
+                throw new IllegalArgumentException("compactness must be > 0 and finite, got " + m);
+            }
+            this.compactness = m;
+            return this;
+        }
+
+        /** Fill hidden superpixels with this value instead of their mean colour. */
+        public Builder fillValue(double v) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("fillValue must be finite, got " + v);
+            }
+            this.fillValue = v;
+            return this;
+        }
+
+        public Builder kernelWidth(double w) {
+            if (!(w > 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + w);
+            }
+            this.kernelWidth = w;
+            return this;
+        }
+
+        public Builder featureSelection(FeatureSelection selection) {
+            this.featureSelection = java.util.Objects.requireNonNull(selection, "featureSelection");
+            return this;
+        }
+
+        public Builder classNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Takes the seed from a {@link org.botsec.core.rand.Randomness}: its own seed when replayable, otherwise
+         * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
+         */
+        public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
+                    : randomness.generator().nextLong();
+            return this;
+        }
+
+        public LimeImageExplainer build() {
+            if (height == 0) {
+                throw new IllegalArgumentException("shape must be set");
+            }
+            return new LimeImageExplainer(this);
+        }
+    }
+}
