@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
      * learning rate 2, δ = 1e-5: 338 Poisson-sampled steps at q = 128/1438, ε ≈ 4.27 (RDP). Noise from SecureRandom.
      */
     static final DpTrainingSupport.Options DP = new DpTrainingSupport.Options(1.0, 2.0, null, 1e-5, null,
-            org.botsec.privacy.DpOptimizer.SGD, 0.0, org.botsec.privacy.accountant.AccountantType.RDP, null, null);
+            org.botsec.privacy.DpOptimizer.SGD, 0.0, org.botsec.privacy.accountant.AccountantType.RDP, null, null, null);
 
     /** The text model's answer for the demo sentence. */
     public record DemoPrediction(String text, String label, Map<String, Double> probabilities) {

@@ -67,10 +67,15 @@ final class DpTrainingSupport {
                       int maxTerms) {
     }
 
-    /** Validated {@code --dp} flags (ranges checked; checks against the data happen in {@link #config}). */
+    /**
+     * Validated {@code --dp} flags (ranges checked; checks against the data happen in {@link #config}).
+     *
+     * @param publicScaler a standardiser from public data or fixed bounds ({@code --scaler FILE}), or null
+     * @param vocabulary   the text vocabulary choice; null for numeric models
+     */
     record Options(double l2NormClip, double noiseMultiplier, Integer numMicrobatches, double delta,
                    Double targetEpsilon, DpOptimizer optimizer, double momentum, AccountantType accountant,
-                   Long insecureSeed, Vocabulary vocabulary) {
+                   Long insecureSeed, Path publicScaler, Vocabulary vocabulary) {
     }
 
     /** A model trained with DP-SGD and what to report about it. */
@@ -90,13 +95,19 @@ final class DpTrainingSupport {
         switch (r.kind()) {
             case LOGREG, SOFTMAX -> {
                 LinearModel m = LinearModel.zeros(train.featureNames(), train.classNames());
-                if (r.standardize()) {
+                if (o.publicScaler() != null) {
+                    m = m.withScaler(readScaler(o.publicScaler(), train.featureNames()));
+                    preprocessing = PreprocessingPrivacy.PUBLIC_OR_FIXED;
+                    preprocessingDetail = "standardizer (mean, scale) from the public file "
+                            + o.publicScaler().getFileName();
+                } else if (r.standardize()) {
                     m = m.withScaler(Standardizer.fit(train.x()));
                     preprocessing = PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA;
                     preprocessingDetail = "standardizer (mean, scale) fitted on the private training data";
                     warnings.add("the feature standardizer (mean and scale of every feature) was fitted on the "
                             + "private training data and is stored in the model without noise: it is NOT covered by "
-                            + "the DP guarantee; use --no-standardize with features on fixed, public bounds");
+                            + "the DP guarantee; give --scaler FILE (mean and scale from public data or fixed bounds) or "
+                            + "--no-standardize");
                 } else {
                     preprocessing = PreprocessingPrivacy.PUBLIC_OR_FIXED;
                     preprocessingDetail = "none: raw features, nothing fitted on the data";
@@ -217,6 +228,73 @@ final class DpTrainingSupport {
         }
     }
 
+    /**
+     * A public standardiser: JSON {@code {"mean": [...], "scale": [...], "feature_names": [...]}} (feature names
+     * optional; when given they must be the data's, in order), one finite mean and one scale &gt; 0 per feature.
+     * Fixed bounds [lo, hi] are {@code mean = lo, scale = hi - lo}.
+     */
+    static Standardizer readScaler(Path file, List<String> featureNames) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw BadInputException.of("--scaler %s: file not found", file);
+            }
+            if (Files.size(file) > MAX_VOCABULARY_FILE_BYTES) {
+                throw BadInputException.of("--scaler %s is larger than %d bytes", file, MAX_VOCABULARY_FILE_BYTES);
+            }
+            root = org.botsec.cli.Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw BadInputException.of("--scaler %s is not valid JSON: %s", file,
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                            : e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw BadInputException.of("--scaler %s must be a JSON object {\"mean\": [...], \"scale\": [...]}", file);
+        }
+        for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!List.of("mean", "scale", "feature_names").contains(k)) {
+                throw BadInputException.of("--scaler %s: unknown field '%s' (allowed: mean, scale, feature_names)",
+                        file, k);
+            }
+        }
+        int d = featureNames.size();
+        if (root.has("feature_names")) {
+            List<String> names = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode n : root.get("feature_names")) {
+                names.add(n.asText());
+            }
+            if (!names.equals(featureNames)) {
+                throw BadInputException.of("--scaler %s: feature_names %s are not the data's features %s", file,
+                        names.size() <= 10 ? names : names.size() + " names", d <= 10 ? featureNames : d + " names");
+            }
+        }
+        double[] mean = numbers(root, "mean", d, file);
+        double[] scale = numbers(root, "scale", d, file);
+        for (int j = 0; j < d; j++) {
+            if (!(scale[j] > 0)) {
+                throw BadInputException.of("--scaler %s: scale[%d] must be > 0, got %s", file, j, scale[j]);
+            }
+        }
+        return Standardizer.of(mean, scale);
+    }
+
+    private static double[] numbers(com.fasterxml.jackson.databind.JsonNode root, String key, int d, Path file) {
+        com.fasterxml.jackson.databind.JsonNode a = root.get(key);
+        if (a == null || !a.isArray() || a.size() != d) {
+            throw BadInputException.of("--scaler %s: '%s' must be an array of %d numbers (one per feature), got %s",
+                    file, key, d, a == null ? "none" : a.isArray() ? a.size() + " values" : a.getNodeType());
+        }
+        double[] out = new double[d];
+        for (int j = 0; j < d; j++) {
+            if (!a.get(j).isNumber() || !Double.isFinite(a.get(j).asDouble())) {
+                throw BadInputException.of("--scaler %s: %s[%d] is not a finite number: %s", file, key, j, a.get(j));
+            }
+            out[j] = a.get(j).asDouble();
+        }
+        return out;
+    }
+
     // ---- shared -------------------------------------------------------------------------------------------------
 
     /**
@@ -324,7 +402,7 @@ final class DpTrainingSupport {
             params.put("momentum", config.momentum());
         }
         if (r.kind() == ModelKind.LOGREG || r.kind() == ModelKind.SOFTMAX) {
-            params.put("standardize", r.standardize());
+            params.put("standardize", r.dp().publicScaler() != null ? "public scaler file" : r.standardize());
         }
         return Provenance.of("dp-sgd/" + r.kind().cliName(), params, sha256 == null ? "" : sha256, r.seed());
     }

@@ -122,6 +122,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "SecureRandom.")
     Long insecureSeed;
 
+    @Option(names = "--scaler", paramLabel = "FILE", description = "DP logreg/softmax: standardize with this "
+            + "public scaler, JSON {\"mean\": [...], \"scale\": [...]} (from public data or fixed bounds: covered by the "
+            + "guarantee) instead of one fitted on the private data.")
+    Path scaler;
+
     @Option(names = "--vocabulary", paramLabel = "private|dp|FILE", description = "DP text-logreg: vocabulary from "
             + "the private texts (NOT covered by the guarantee; default), a DP selection (its epsilon is added) or a "
             + "public file with one term per line.")
@@ -322,7 +327,7 @@ public final class TrainCommand implements Callable<Integer> {
                     : numMicrobatches != null ? "--num-microbatches" : delta != null ? "--delta"
                     : targetEpsilon != null ? "--target-epsilon" : optimizer != null ? "--optimizer"
                     : momentum != null ? "--momentum" : accountant != null ? "--accountant"
-                    : insecureSeed != null ? "--insecure-seed" : vocabulary != null ? "--vocabulary"
+                    : insecureSeed != null ? "--insecure-seed" : scaler != null ? "--scaler" : vocabulary != null ? "--vocabulary"
                     : vocabularyEpsilon != null ? "--vocabulary-epsilon" : vocabularyDelta != null
                     ? "--vocabulary-delta" : maxTokensPerDocument != null ? "--max-tokens-per-document"
                     : maxTerms != null ? "--max-terms" : null;
@@ -382,8 +387,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw BadInputException.of("--momentum must be in [0, 1), got %s", mu);
         }
         AccountantType type = accountant == null ? AccountantType.RDP : AccountantType.parse(accountant);
+        if (scaler != null && model != ModelKind.LOGREG && model != ModelKind.SOFTMAX) {
+            throw BadInputException.of("--scaler applies to logreg and softmax, not to %s", model.cliName());
+        }
+        if (scaler != null && !standardize) {
+            throw new BadInputException("give --scaler FILE or --no-standardize, not both");
+        }
         return new DpTrainingSupport.Options(l2NormClip, noiseMultiplier, numMicrobatches, delta, targetEpsilon, opt,
-                mu, type, insecureSeed, vocabulary());
+                mu, type, insecureSeed, scaler, vocabulary());
     }
 
     private DpTrainingSupport.Vocabulary vocabulary() {

@@ -143,6 +143,37 @@ class TrainDpCommandTest {
     }
 
     @Test
+    void aPublicScalerFileIsCoveredAndUsedAsGiven() throws IOException {
+        // stand-in for public data: a scaler fitted on the test split, which DP-SGD never sees
+        Dataset other = Builtins.load("breast_cancer", Split.TEST);
+        org.botsec.core.data.Standardizer s = org.botsec.core.data.Standardizer.fit(other.x());
+        Path file = dir.resolve("scaler.json");
+        Files.writeString(file, org.botsec.cli.Json.MAPPER.writeValueAsString(java.util.Map.of("mean", s.mean(),
+                "scale", s.scale(), "feature_names", other.featureNames())));
+        Path out = dir.resolve("scaled.safetensors");
+        CliRun r = CliRun.run(bcLogreg(out, "--scaler", file.toString(), "--insecure-seed", "2"));
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("public_or_fixed", j.get("preprocessing").asText());
+        assertEquals(1, j.get("warnings").size(), "only the seeded-noise warning: " + j.get("warnings"));
+        LinearModel m = (LinearModel) ModelFiles.load(out);
+        assertEquals(s.mean()[3], m.scaler().mean()[3], 0.0);
+        assertEquals(s.scale()[7], m.scaler().scale()[7], 0.0);
+        assertEquals("standardizer (mean, scale) from the public file scaler.json",
+                m.provenance().privacy().get("preprocessing_detail"));
+        double acc = testAccuracy(out, "breast_cancer");
+        assertTrue(acc > 0.85, "accuracy " + acc);
+
+        Files.writeString(file, "{\"mean\": [0, 1], \"scale\": [1, 1]}");
+        bad("--scaler " + file + ": 'mean' must be an array of 30 numbers (one per feature), got 2 values", "--dp",
+                "--l2-norm-clip", "1", "--noise-multiplier", "1", "--learning-rate", "0.5", "--delta", "1e-5",
+                "--scaler", file.toString());
+        bad("--scaler only applies with --dp", "--scaler", file.toString());
+        bad("give --scaler FILE or --no-standardize, not both", "--dp", "--l2-norm-clip", "1", "--noise-multiplier",
+                "1", "--learning-rate", "0.5", "--delta", "1e-5", "--scaler", file.toString(), "--no-standardize");
+    }
+
+    @Test
     void mlpWithMicrobatchesAndPldIsAccountedWithHalfTheNoiseMultiplier() {
         Path out = dir.resolve("mlp.safetensors");
         String[] a = {"train", "--data", "builtin:digits8x8", "--model", "mlp", "--hidden", "32", "--out",
