@@ -1,9 +1,12 @@
 package org.botsec.cli.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
@@ -12,6 +15,8 @@ import org.botsec.cli.ProgressBar;
 import org.botsec.core.BadInputException;
 import org.botsec.core.eval.Evaluation;
 import org.botsec.core.io.ModelFiles;
+import org.botsec.privacy.DpOptimizer;
+import org.botsec.privacy.accountant.AccountantType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,7 +33,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --epochs 30 --out digits.safetensors",
                 "  botsec train --data builtin:sentiment_sentences --model text-logreg \\",
                 "               --out sentiment.safetensors",
-                "  botsec train --data my.csv --label target --model logreg --out my.safetensors"})
+                "  botsec train --data my.csv --label target --model logreg --out my.safetensors",
+                "  botsec train --data builtin:digits8x8 --model mlp --hidden 64 --out digits-dp.safetensors \\",
+                "               --dp --l2-norm-clip 1.0 --noise-multiplier 1.1 --learning-rate 0.1 \\",
+                "               --delta 1e-5 --epochs 20 --batch-size 64 --target-epsilon 8"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,15 +56,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (mlp; default "
+    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (mlp or --dp; default "
             + Training.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Rows per step (mlp; default "
-            + Training.DEFAULT_BATCH_SIZE + ").")
+            + Training.DEFAULT_BATCH_SIZE + "); with --dp the expected batch of Poisson sampling, q = B/N.")
     Integer batchSize;
 
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate (mlp; default 0.001).")
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (mlp: Adam, default 0.001; required with --dp).")
     Double learningRate;
 
     @Option(names = "--hidden", paramLabel = "N,N...", description = "Hidden layer widths (mlp; default 128).")
@@ -67,32 +75,78 @@ public final class TrainCommand implements Callable<Integer> {
     Double c;
 
     @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Standardize features inside the model (logreg, softmax; default on).")
+            description = "Standardize features inside the model (logreg, softmax; default on). With --dp the "
+                    + "scaler is fitted on the private data and NOT covered by the guarantee (a warning says so).")
     boolean standardize;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Seed of the CSV split, weight init and shuffling (default 42; recorded in the model).")
     long seed;
 
-    @Option(names = "--dp", description = "Train with DP-SGD (differential privacy). Not yet available: it is wired "
-            + "in by the privacy module.")
+    @Option(names = "--dp", description = "Train with DP-SGD (differential privacy; privacy unit: one training "
+            + "example, Poisson sampling). Needs --l2-norm-clip, --noise-multiplier, --learning-rate and --delta.")
     boolean dp;
 
     @Option(names = "--l2-norm-clip", paramLabel = "C", description = "DP-SGD: per-example gradient L2 clip (> 0).")
     Double l2NormClip;
 
-    @Option(names = "--noise-multiplier", paramLabel = "S", description = "DP-SGD: noise std / clip (>= 0).")
+    @Option(names = "--noise-multiplier", paramLabel = "S",
+            description = "DP-SGD: noise standard deviation / clip (> 0).")
     Double noiseMultiplier;
 
-    @Option(names = "--num-microbatches", paramLabel = "M", description = "DP-SGD: microbatches per batch (>= 1).")
+    @Option(names = "--num-microbatches", paramLabel = "M", description = "DP-SGD: microbatches per batch; must "
+            + "divide --batch-size (default: per-example clipping; fewer microbatches double the sensitivity).")
     Integer numMicrobatches;
 
-    @Option(names = "--delta", paramLabel = "D", description = "DP-SGD: target delta, in (0, 1).")
+    @Option(names = "--delta", paramLabel = "D", description = "DP-SGD: delta, in (0, 1/N).")
     Double delta;
 
-    @Option(names = "--target-epsilon", paramLabel = "EPS",
-            description = "DP-SGD: calibrate the noise to reach this epsilon (> 0) instead of --noise-multiplier.")
+    @Option(names = "--target-epsilon", paramLabel = "EPS", description = "DP-SGD: privacy budget (> 0). Training "
+            + "stops before epsilon would exceed it; the model of the last step within budget is written and the "
+            + "command exits 3.")
     Double targetEpsilon;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam",
+            description = "DP-SGD: update rule on the private gradient (default sgd).")
+    String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "MU", description = "DP-SGD: momentum in [0, 1) for --optimizer "
+            + "momentum (default " + DpTrainingSupport.DEFAULT_MOMENTUM + ").")
+    Double momentum;
+
+    @Option(names = "--accountant", paramLabel = "rdp|pld", description = "DP-SGD: accountant (default rdp).")
+    String accountant;
+
+    @Option(names = "--insecure-seed", paramLabel = "S", description = "DP-SGD: INSECURE replayable noise and "
+            + "sampling from this seed (tests only: whoever knows the seed can remove the noise). Default: "
+            + "SecureRandom.")
+    Long insecureSeed;
+
+    @Option(names = "--scaler", paramLabel = "FILE", description = "DP logreg/softmax: standardize with this "
+            + "public scaler, JSON {\"mean\": [...], \"scale\": [...]} (from public data or fixed bounds: covered by the "
+            + "guarantee) instead of one fitted on the private data.")
+    Path scaler;
+
+    @Option(names = "--vocabulary", paramLabel = "private|dp|FILE", description = "DP text-logreg: vocabulary from "
+            + "the private texts (NOT covered by the guarantee; default), a DP selection (its epsilon is added) or a "
+            + "public file with one term per line.")
+    String vocabulary;
+
+    @Option(names = "--vocabulary-epsilon", paramLabel = "EPS", description = "--vocabulary dp: epsilon of the "
+            + "selection (default " + DpTrainingSupport.DEFAULT_VOCABULARY_EPSILON + ").")
+    Double vocabularyEpsilon;
+
+    @Option(names = "--vocabulary-delta", paramLabel = "D",
+            description = "--vocabulary dp: delta of the selection (default: --delta).")
+    Double vocabularyDelta;
+
+    @Option(names = "--max-tokens-per-document", paramLabel = "K", description = "--vocabulary dp: distinct tokens "
+            + "counted per document (default " + DpTrainingSupport.DEFAULT_MAX_TOKENS_PER_DOCUMENT + ").")
+    Integer maxTokensPerDocument;
+
+    @Option(names = "--max-terms", paramLabel = "N", description = "DP text-logreg: vocabulary size cap (default "
+            + DpTrainingSupport.DEFAULT_MAX_TERMS + ").")
+    Integer maxTerms;
 
     @Option(names = "--json", description = "Print one JSON document (metrics, sizes, output path).")
     boolean json;
@@ -101,51 +155,129 @@ public final class TrainCommand implements Callable<Integer> {
     boolean quiet;
 
     /**
-     * The JSON document of {@code botsec train}.
+     * The JSON document of {@code botsec train}; with {@code --dp} the privacy fields follow at the top level.
      *
-     * @param epsilon the privacy spent with {@code --dp}; absent otherwise
+     * @param privacy what DP-SGD spent with {@code --dp}; absent otherwise
      */
     public record Result(String model, String modelType, String data, String split, int trainSize, int testSize,
-                         long seed, String out, Evaluation metrics,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Double epsilon) {
+                         long seed, String out, Evaluation metrics, @JsonUnwrapped DpReport privacy) {
+    }
+
+    /**
+     * What {@code --dp} spent and how (JSON keys in snake_case at the top level of {@link Result}).
+     *
+     * @param epsilon           ε of the whole model (DP-SGD plus a DP vocabulary, by basic composition)
+     * @param delta             δ of the whole model
+     * @param accountant        rdp or pld
+     * @param sampleRate        Poisson sampling rate q = B/N
+     * @param steps             steps taken
+     * @param stepsPlanned      steps asked for, ceil(epochs·N/B)
+     * @param noiseMultiplier   σ
+     * @param l2NormClip        C
+     * @param numMicrobatches   M, or null for per-example clipping
+     * @param optimizer         sgd, momentum or adam
+     * @param learningRate      the learning rate
+     * @param batchSize         B (expected batch size)
+     * @param targetEpsilon     the budget, or null
+     * @param stoppedByBudget   with a budget: whether training stopped early to stay within it
+     * @param noise             secure-random or insecure-seeded
+     * @param insecureSeed      the seed of insecure noise, or null
+     * @param preprocessing     fitted_on_private_data, public_or_fixed or differentially_private
+     * @param dpSgdEpsilon      DP-SGD's share of ε when a DP vocabulary was used, else null
+     * @param vocabularyEpsilon the DP vocabulary's ε, else null
+     * @param warnings          what the guarantee does not cover (empty when it covers everything)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DpReport(double epsilon, double delta, String accountant, double sampleRate, long steps,
+                           long stepsPlanned, double noiseMultiplier, double l2NormClip, Integer numMicrobatches,
+                           String optimizer, double learningRate, int batchSize, Double targetEpsilon,
+                           Boolean stoppedByBudget, String noise, Long insecureSeed, String preprocessing,
+                           Double dpSgdEpsilon, Double vocabularyEpsilon, List<String> warnings) {
     }
 
     @Override
     public Integer call() {
-        Training.Request request = request();
-        checkDp();
+        DpTrainingSupport.Options dpOptions = checkDp();
+        Training.Request request = request(dpOptions);
         checkOut(out);
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "train", !quiet);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressBar bar = new ProgressBar(err, dp ? "dp-train" : "train", !quiet);
         Training.Outcome o = Training.run(request, bar);
         ModelFiles.save(o.model(), out);
+        DpReport p = o.privacy();
         Result r = new Result(model.cliName(), o.model().type(), data, o.split(), o.trainSize(), o.testSize(), seed,
-                out.toString(), o.metrics(), null);
+                out.toString(), o.metrics(), p);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, r);
         } else {
             w.printf(Locale.ROOT, "trained %s (%s) on %s: %d train rows, %d test rows (%s)%n", r.model(),
                     r.modelType(), data, r.trainSize(), r.testSize(), r.split());
+            if (p != null) {
+                printPrivacy(w, p);
+            }
             w.println("test metrics:");
             CoreSupport.printEvaluation(w, o.metrics());
             w.printf("wrote %s%n", out);
             w.flush();
         }
+        if (p != null) {
+            if (json) {
+                // the human output has them on stdout; with --json they are in the document and repeated here
+                for (String warning : p.warnings()) {
+                    err.println("WARNING: " + warning);
+                }
+            }
+            if (Boolean.TRUE.equals(p.stoppedByBudget())) {
+                err.printf(Locale.ROOT, "privacy budget reached: stopped after %d of %d planned steps at epsilon "
+                        + "%.4f (target %s, delta %s); the model of the last step within budget was written to %s%n",
+                        p.steps(), p.stepsPlanned(), p.epsilon(), p.targetEpsilon(), p.delta(), out);
+                err.flush();
+                return ExitCode.THRESHOLD_FAILED;
+            }
+            err.flush();
+        }
         return ExitCode.OK;
     }
 
-    private Training.Request request() {
+    private static void printPrivacy(PrintWriter w, DpReport p) {
+        w.printf(Locale.ROOT, "privacy: epsilon %.4f at delta %s (%s accountant)%s%n", p.epsilon(), p.delta(),
+                p.accountant(), p.dpSgdEpsilon() == null ? "" : String.format(Locale.ROOT,
+                        ": DP-SGD %.4f + DP vocabulary %s (basic composition)", p.dpSgdEpsilon(),
+                        p.vocabularyEpsilon()));
+        w.printf(Locale.ROOT, "  DP-SGD: %d of %d steps, sample rate %s (Poisson, batch %d), l2 norm clip %s, "
+                        + "noise multiplier %s, %s, %s, learning rate %s%n", p.steps(), p.stepsPlanned(),
+                DpTrainingSupport.fmt(p.sampleRate()), p.batchSize(), p.l2NormClip(), p.noiseMultiplier(),
+                p.numMicrobatches() == null ? "per-example clipping" : p.numMicrobatches() + " microbatches",
+                p.optimizer(), p.learningRate());
+        if (p.targetEpsilon() != null) {
+            w.printf(Locale.ROOT, "  budget: target epsilon %s, %s%n", p.targetEpsilon(),
+                    p.stoppedByBudget() ? "STOPPED EARLY to stay within it" : "not reached");
+        }
+        w.printf("  noise: %s%s%n", p.noise(), p.insecureSeed() == null ? "" : " (seed " + p.insecureSeed()
+                + "; INSECURE: replayable, do not ship)");
+        w.printf("  preprocessing: %s%n", p.preprocessing());
+        w.println("  privacy unit: one training example; neighbouring data sets differ by adding or removing it");
+        for (String warning : p.warnings()) {
+            w.println("WARNING: " + warning);
+        }
+    }
+
+    private Training.Request request(DpTrainingSupport.Options dpOptions) {
         boolean mlp = model == ModelKind.MLP;
         if (!mlp) {
-            String only = epochs != null ? "--epochs" : batchSize != null ? "--batch-size"
-                    : learningRate != null ? "--learning-rate" : hidden != null ? "--hidden" : null;
-            if (only != null && !dp) {
-                throw BadInputException.of("%s applies to --model mlp; %s is solved exactly with L-BFGS", only,
-                        model.cliName());
+            String only = hidden != null ? "--hidden" : dp ? null : epochs != null ? "--epochs"
+                    : batchSize != null ? "--batch-size" : learningRate != null ? "--learning-rate" : null;
+            if (only != null) {
+                throw BadInputException.of("%s applies to --model mlp%s; %s is solved exactly with L-BFGS", only,
+                        only.equals("--hidden") ? "" : " (or with --dp)", model.cliName());
             }
-        } else if (c != null) {
-            throw BadInputException.of("--c applies to logreg, softmax and text-logreg, not to %s", model.cliName());
         }
+        if (c != null && (mlp || dp)) {
+            throw BadInputException.of("--c applies to the non-private logreg, softmax and text-logreg; %s",
+                    dp ? "DP-SGD trains without an L2 penalty" : "not to " + model.cliName());
+        }
+
         int e = epochs == null ? Training.DEFAULT_EPOCHS : epochs;
         if (e < 1) {
             throw BadInputException.of("--epochs must be >= 1, got %d", e);
@@ -166,7 +298,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (label != null && label.isBlank()) {
             throw new BadInputException("--label is empty");
         }
-        return new Training.Request(data, label, model, seed, e, b, lr, h, cc, standardize);
+        return new Training.Request(data, label, model, seed, e, b, lr, h, cc, standardize, dpOptions);
     }
 
     static int[] parseHidden(String s) {
@@ -188,36 +320,125 @@ public final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    private void checkDp() {
+    /** Checks the DP flags (ranges and combinations; checks against the data come later); null without --dp. */
+    private DpTrainingSupport.Options checkDp() {
         if (!dp) {
             String flag = l2NormClip != null ? "--l2-norm-clip" : noiseMultiplier != null ? "--noise-multiplier"
                     : numMicrobatches != null ? "--num-microbatches" : delta != null ? "--delta"
-                    : targetEpsilon != null ? "--target-epsilon" : null;
+                    : targetEpsilon != null ? "--target-epsilon" : optimizer != null ? "--optimizer"
+                    : momentum != null ? "--momentum" : accountant != null ? "--accountant"
+                    : insecureSeed != null ? "--insecure-seed" : scaler != null ? "--scaler" : vocabulary != null ? "--vocabulary"
+                    : vocabularyEpsilon != null ? "--vocabulary-epsilon" : vocabularyDelta != null
+                    ? "--vocabulary-delta" : maxTokensPerDocument != null ? "--max-tokens-per-document"
+                    : maxTerms != null ? "--max-terms" : null;
             if (flag != null) {
                 throw BadInputException.of("%s only applies with --dp", flag);
             }
-            return;
+            return null;
         }
-        if (l2NormClip != null && !(l2NormClip > 0 && Double.isFinite(l2NormClip))) {
+        List<String> missing = new ArrayList<>();
+        if (l2NormClip == null) {
+            missing.add("--l2-norm-clip");
+        }
+        if (noiseMultiplier == null) {
+            missing.add("--noise-multiplier");
+        }
+        if (learningRate == null) {
+            missing.add("--learning-rate");
+        }
+        if (delta == null) {
+            missing.add("--delta");
+        }
+        if (!missing.isEmpty()) {
+            throw BadInputException.of("--dp needs %s (missing: %s)",
+                    "--l2-norm-clip, --noise-multiplier, --learning-rate and --delta", String.join(", ", missing));
+        }
+        if (!(l2NormClip > 0 && Double.isFinite(l2NormClip))) {
             throw BadInputException.of("--l2-norm-clip must be > 0 and finite, got %s", l2NormClip);
         }
-        if (noiseMultiplier != null && !(noiseMultiplier >= 0 && Double.isFinite(noiseMultiplier))) {
-            throw BadInputException.of("--noise-multiplier must be >= 0 and finite, got %s", noiseMultiplier);
+        if (!(noiseMultiplier > 0 && Double.isFinite(noiseMultiplier))) {
+            throw BadInputException.of("--noise-multiplier must be > 0 and finite (0 adds no noise: epsilon is "
+                    + "infinite; train without --dp instead), got %s", noiseMultiplier);
         }
         if (numMicrobatches != null && numMicrobatches < 1) {
             throw BadInputException.of("--num-microbatches must be >= 1, got %d", numMicrobatches);
         }
-        if (delta != null && !(delta > 0 && delta < 1)) {
+        if (!(delta > 0 && delta < 1)) {
             throw BadInputException.of("--delta must be in (0, 1), got %s", delta);
         }
         if (targetEpsilon != null && !(targetEpsilon > 0 && Double.isFinite(targetEpsilon))) {
             throw BadInputException.of("--target-epsilon must be > 0 and finite, got %s", targetEpsilon);
         }
-        if (targetEpsilon != null && noiseMultiplier != null) {
-            throw new BadInputException("give --noise-multiplier or --target-epsilon, not both");
+        DpOptimizer opt = DpOptimizer.SGD;
+        if (optimizer != null) {
+            opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
+                case "sgd" -> DpOptimizer.SGD;
+                case "momentum" -> DpOptimizer.MOMENTUM;
+                case "adam" -> DpOptimizer.ADAM;
+                default -> throw BadInputException.of("--optimizer must be sgd, momentum or adam, got '%s'",
+                        optimizer);
+            };
         }
-        throw new BadInputException("--dp is not yet available: DP-SGD training is wired in by the privacy module "
-                + "(botsec-privacy); train without --dp for now");
+        if (momentum != null && opt != DpOptimizer.MOMENTUM) {
+            throw new BadInputException("--momentum applies with --optimizer momentum");
+        }
+        double mu = momentum == null ? DpTrainingSupport.DEFAULT_MOMENTUM : momentum;
+        if (!(mu >= 0 && mu < 1)) {
+            throw BadInputException.of("--momentum must be in [0, 1), got %s", mu);
+        }
+        AccountantType type = accountant == null ? AccountantType.RDP : AccountantType.parse(accountant);
+        if (scaler != null && model != ModelKind.LOGREG && model != ModelKind.SOFTMAX) {
+            throw BadInputException.of("--scaler applies to logreg and softmax, not to %s", model.cliName());
+        }
+        if (scaler != null && !standardize) {
+            throw new BadInputException("give --scaler FILE or --no-standardize, not both");
+        }
+        return new DpTrainingSupport.Options(l2NormClip, noiseMultiplier, numMicrobatches, delta, targetEpsilon, opt,
+                mu, type, insecureSeed, scaler, vocabulary());
+    }
+
+    private DpTrainingSupport.Vocabulary vocabulary() {
+        if (!model.isText()) {
+            String flag = vocabulary != null ? "--vocabulary" : vocabularyEpsilon != null ? "--vocabulary-epsilon"
+                    : vocabularyDelta != null ? "--vocabulary-delta" : maxTokensPerDocument != null
+                    ? "--max-tokens-per-document" : maxTerms != null ? "--max-terms" : null;
+            if (flag != null) {
+                throw BadInputException.of("%s applies to --model text-logreg, not to %s", flag, model.cliName());
+            }
+            return null;
+        }
+        String v = vocabulary == null ? "private" : vocabulary;
+        DpTrainingSupport.VocabularySource source = switch (v) {
+            case "private" -> DpTrainingSupport.VocabularySource.PRIVATE;
+            case "dp" -> DpTrainingSupport.VocabularySource.DP;
+            default -> DpTrainingSupport.VocabularySource.FILE;
+        };
+        if (source != DpTrainingSupport.VocabularySource.DP) {
+            String flag = vocabularyEpsilon != null ? "--vocabulary-epsilon" : vocabularyDelta != null
+                    ? "--vocabulary-delta" : maxTokensPerDocument != null ? "--max-tokens-per-document" : null;
+            if (flag != null) {
+                throw BadInputException.of("%s applies with --vocabulary dp", flag);
+            }
+        }
+        double ve = vocabularyEpsilon == null ? DpTrainingSupport.DEFAULT_VOCABULARY_EPSILON : vocabularyEpsilon;
+        if (!(ve > 0 && Double.isFinite(ve))) {
+            throw BadInputException.of("--vocabulary-epsilon must be > 0 and finite, got %s", ve);
+        }
+        double vd = vocabularyDelta == null ? Double.NaN : vocabularyDelta;
+        if (vocabularyDelta != null && !(vd > 0 && vd < 1)) {
+            throw BadInputException.of("--vocabulary-delta must be in (0, 1), got %s", vd);
+        }
+        int k = maxTokensPerDocument == null ? DpTrainingSupport.DEFAULT_MAX_TOKENS_PER_DOCUMENT
+                : maxTokensPerDocument;
+        if (k < 1 || k > 100_000) {
+            throw BadInputException.of("--max-tokens-per-document must be in [1, 100000], got %d", k);
+        }
+        int terms = maxTerms == null ? DpTrainingSupport.DEFAULT_MAX_TERMS : maxTerms;
+        if (terms < 1 || terms > 100_000) {
+            throw BadInputException.of("--max-terms must be in [1, 100000], got %d", terms);
+        }
+        return new DpTrainingSupport.Vocabulary(source,
+                source == DpTrainingSupport.VocabularySource.FILE ? Path.of(v) : null, ve, vd, k, terms);
     }
 
     static void checkOut(Path out) {

@@ -37,20 +37,29 @@ final class Training {
     static final double DEFAULT_LEARNING_RATE = 1e-3;
     static final int[] DEFAULT_HIDDEN = {128};
 
-    /** A validated training request. */
+    /**
+     * A validated training request.
+     *
+     * @param dp the DP-SGD options with {@code --dp}, else null (non-private training)
+     */
     record Request(String data, String label, ModelKind kind, long seed, int epochs, int batchSize,
-                   double learningRate, int[] hidden, double c, boolean standardize) {
+                   double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp) {
     }
 
-    /** A trained model and its test metrics. */
-    record Outcome(Model model, Evaluation metrics, int trainSize, int testSize, String split) {
+    /**
+     * A trained model and its test metrics.
+     *
+     * @param privacy what DP-SGD spent, or null for non-private training
+     */
+    record Outcome(Model model, Evaluation metrics, int trainSize, int testSize, String split,
+                   TrainCommand.DpReport privacy) {
     }
 
     private Training() {
     }
 
     static Outcome run(Request r, ProgressBar bar) {
-        return r.kind().isText() ? text(r) : numeric(r, bar);
+        return r.kind().isText() ? text(r, bar) : numeric(r, bar);
     }
 
     private static Outcome numeric(Request r, ProgressBar bar) {
@@ -74,17 +83,36 @@ final class Training {
             split = "stratified 80/20, seed " + r.seed();
         }
         Model model;
+        TrainCommand.DpReport privacy = null;
+        if (r.dp() != null) {
+            DpTrainingSupport.Trained t = DpTrainingSupport.numeric(r, train, split, bar);
+            model = t.model();
+            privacy = t.report();
+        } else {
+            model = nonPrivate(r, train, split, bar);
+        }
+        Evaluation e = Evaluation.of(test.y(), ((org.botsec.core.model.Classifier) model).predictProba(test.x()),
+                test.classNames());
+        return new Outcome(model, e, train.size(), test.size(), split, privacy);
+    }
+
+    static int[] mlpSizes(Request r, Dataset train) {
+        int[] sizes = new int[r.hidden().length + 2];
+        sizes[0] = train.numFeatures();
+        System.arraycopy(r.hidden(), 0, sizes, 1, r.hidden().length);
+        sizes[sizes.length - 1] = train.numClasses();
+        return sizes;
+    }
+
+    private static Model nonPrivate(Request r, Dataset train, String split, ProgressBar bar) {
+        Model model;
         switch (r.kind()) {
             case LOGREG, SOFTMAX -> {
                 LinearModel m = logisticRegression(r).fit(train);
                 model = m.withProvenance(annotate(m.provenance(), r, split));
             }
             case MLP -> {
-                int[] sizes = new int[r.hidden().length + 2];
-                sizes[0] = train.numFeatures();
-                System.arraycopy(r.hidden(), 0, sizes, 1, r.hidden().length);
-                sizes[sizes.length - 1] = train.numClasses();
-                Mlp init = Mlp.create(sizes, train.featureNames(), train.classNames(), Randomness.replayable(r.seed()));
+                Mlp init = Mlp.create(mlpSizes(r, train), train.featureNames(), train.classNames(), Randomness.replayable(r.seed()));
                 Trainer trainer = Trainer.builder()
                         .optimizer(Adam.builder().learningRate(r.learningRate()).build())
                         .epochs(r.epochs())
@@ -98,12 +126,10 @@ final class Training {
             }
             default -> throw new IllegalStateException("not a numeric model: " + r.kind());
         }
-        Evaluation e = Evaluation.of(test.y(), ((org.botsec.core.model.Classifier) model).predictProba(test.x()),
-                test.classNames());
-        return new Outcome(model, e, train.size(), test.size(), split);
+        return model;
     }
 
-    private static Outcome text(Request r) {
+    private static Outcome text(Request r, ProgressBar bar) {
         TextDataset train;
         TextDataset test;
         String split;
@@ -129,11 +155,19 @@ final class Training {
             test = subset(all, parts[1]);
             split = "stratified 80/20, seed " + r.seed();
         }
-        TextPipeline p = TextPipeline.fit(train, logisticRegression(r));
-        LinearModel lm = p.linearModel();
-        TextPipeline model = new TextPipeline(p.vectorizer(), lm.withProvenance(annotate(lm.provenance(), r, split)));
+        TextPipeline model;
+        TrainCommand.DpReport privacy = null;
+        if (r.dp() != null) {
+            DpTrainingSupport.Trained t = DpTrainingSupport.text(r, train, split, bar);
+            model = (TextPipeline) t.model();
+            privacy = t.report();
+        } else {
+            TextPipeline p = TextPipeline.fit(train, logisticRegression(r));
+            LinearModel lm = p.linearModel();
+            model = new TextPipeline(p.vectorizer(), lm.withProvenance(annotate(lm.provenance(), r, split)));
+        }
         Evaluation e = Evaluation.of(test.y(), model.predictProba(test.texts()), test.classNames());
-        return new Outcome(model, e, train.size(), test.size(), split);
+        return new Outcome(model, e, train.size(), test.size(), split, privacy);
     }
 
     private static LogisticRegression logisticRegression(Request r) {
@@ -182,15 +216,22 @@ final class Training {
         return new TextDataset(texts, y, d.classNames(), d.sha256());
     }
 
-    /** The trainer's provenance plus the data source, the split and the CLI model name. */
-    private static Provenance annotate(Provenance p, Request r, String split) {
-        Map<String, Object> params = new LinkedHashMap<>(p == null ? Map.of() : p.parameters());
+    /** The CLI model name, the data source, the split (and the hidden layers of an MLP). */
+    static Map<String, Object> baseParameters(Request r, String split) {
+        Map<String, Object> params = new LinkedHashMap<>();
         params.put("cli_model", r.kind().cliName());
         params.put("data", r.data());
         params.put("split", split);
         if (r.kind() == ModelKind.MLP) {
             params.put("hidden", Arrays.stream(r.hidden()).boxed().toList());
         }
+        return params;
+    }
+
+    /** The trainer's provenance plus the data source, the split and the CLI model name. */
+    private static Provenance annotate(Provenance p, Request r, String split) {
+        Map<String, Object> params = new LinkedHashMap<>(p == null ? Map.of() : p.parameters());
+        params.putAll(baseParameters(r, split));
         if (p == null) {
             return Provenance.of("botsec-cli/" + r.kind().cliName(), params, "", r.seed());
         }

@@ -130,11 +130,14 @@ class BadInputTest {
     }
 
     @Test
-    void dpIsDeclaredButNotYetWired() {
-        bad("--dp is not yet available", "train", "--data", "builtin:breast_cancer", "--model", "logreg", "--out",
-                out.toString(), "--dp", "--l2-norm-clip", "1.0", "--noise-multiplier", "1.1", "--delta", "1e-5");
+    void dpFlagsAreChecked() {
+        // the full set of --dp validation cases is in TrainDpCommandTest
+        bad("--dp needs --l2-norm-clip, --noise-multiplier, --learning-rate and --delta (missing: --learning-rate)",
+                "train", "--data", "builtin:breast_cancer", "--model", "logreg", "--out", out.toString(), "--dp",
+                "--l2-norm-clip", "1.0", "--noise-multiplier", "1.1", "--delta", "1e-5");
         bad("--l2-norm-clip must be > 0 and finite, got -1.0", "train", "--data", "builtin:breast_cancer", "--model",
-                "logreg", "--out", out.toString(), "--dp", "--l2-norm-clip", "-1");
+                "logreg", "--out", out.toString(), "--dp", "--l2-norm-clip", "-1", "--noise-multiplier", "1.1",
+                "--learning-rate", "0.1", "--delta", "1e-5");
         bad("--noise-multiplier only applies with --dp", "train", "--data", "builtin:breast_cancer", "--model",
                 "logreg", "--out", out.toString(), "--noise-multiplier", "1.1");
     }

@@ -29,7 +29,7 @@ class DemoCommandTest {
         CliRun r = CliRun.run("demo", "--out-dir", outDir.toString(), "--json", "-q");
         assertEquals(0, r.code(), r.toString());
         JsonNode j = r.json();
-        assertEquals(3, j.get("models").size());
+        assertEquals(4, j.get("models").size());
         for (JsonNode m : j.get("models")) {
             Path file = Path.of(m.get("path").asText());
             assertTrue(Files.isRegularFile(file), file.toString());
@@ -42,7 +42,19 @@ class DemoCommandTest {
             Dataset test = Builtins.load(name, Split.TEST);
             Evaluation e = Evaluation.of(test.y(), c.predictProba(test.x()), test.classNames());
             assertEquals(e.accuracy(), m.get("accuracy").asDouble(), 1e-12, name);
-            assertTrue(e.accuracy() > 0.9, name + " accuracy " + e.accuracy());
+            boolean dp = m.get("model").asText().endsWith("--dp");
+            // the DP MLP (ε ≈ 4.3, SecureRandom noise, so not replayable) measured 0.92-0.94 here; 0.8 leaves margin
+            assertTrue(e.accuracy() > (dp ? 0.8 : 0.9), name + " accuracy " + e.accuracy());
+            assertEquals(dp, m.has("epsilon"), m.toString());
+            if (dp) {
+                // the ε it prints is the accountant's for N = 1438, B = 128, σ = 2, ceil(30·1438/128) = 338 steps
+                CliRun eps = CliRun.run("privacy", "epsilon", "--sample-size", "1438", "--batch-size", "128",
+                        "--noise-multiplier", "2.0", "--steps", "338", "--delta", "1e-5", "--json");
+                assertEquals(eps.json().get("epsilon").asDouble(), m.get("epsilon").asDouble(), 1e-12);
+                assertEquals(1e-5, m.get("delta").asDouble(), 0.0);
+                assertEquals("secure_random", ((org.botsec.core.model.Mlp) ModelFiles.load(file)).provenance()
+                        .orElseThrow().privacy().get("noise_source"));
+            }
         }
         JsonNode p = j.get("prediction");
         assertEquals("The movie was awesome!", p.get("text").asText());
