@@ -105,7 +105,7 @@ public final class Builtins {
         }
         TextDataset all = cached(name, () -> parseText(name));
         return switch (split) {
-            case ALL -> all;
+            case ALL -> new TextDataset(all.texts(), all.y().clone(), all.classNames(), all.sha256());
             case TRAIN -> all.subset(Splits.stratified(all.y(), TEST_FRACTION, SPLIT_SEED)[0]);
             case TEST -> all.subset(Splits.stratified(all.y(), TEST_FRACTION, SPLIT_SEED)[1]);
         };

@@ -53,7 +53,7 @@ public final class CsvLoader {
         }
     }
 
-    /** Reads a numeric CSV from a stream (not closed); {@code sourceName} is used in messages. */
+    /** Reads a numeric CSV from a stream (read to its end, then closed); {@code sourceName} is used in messages. */
     public static Dataset read(InputStream in, String labelColumn, String sourceName) {
         return read(in, labelColumn, sourceName, 1.0, null);
     }
@@ -67,7 +67,7 @@ public final class CsvLoader {
         }
     }
 
-    /** Reads a {@code text,label} CSV from a stream (not closed). */
+    /** Reads a {@code text,label} CSV from a stream (read to its end, then closed). */
     public static TextDataset readText(InputStream in, String sourceName) {
         return readText(in, sourceName, List.of("text"), "label", null);
     }

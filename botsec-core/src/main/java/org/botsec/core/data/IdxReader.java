@@ -47,7 +47,7 @@ public final class IdxReader {
     }
 
     /**
-     * Reads images and labels from streams (not closed).
+     * Reads images and labels from streams (each read to its end, then closed).
      *
      * @param classNames names of the classes by label value, or null for {@code "0".."max label"}
      */

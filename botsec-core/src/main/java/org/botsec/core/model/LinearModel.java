@@ -366,8 +366,11 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
     }
 
     /**
-     * The gradient of group g's summed loss is {@code [Σ_i g_i ⊗ x̃_i, Σ_i g_i]} (g_i the score gradients); it is
-     * accumulated group by group in one reusable r × d buffer, so memory does not grow with the batch.
+     * The gradient of group q's summed loss is {@code [Σ_i g_i ⊗ x̃_i, Σ_i g_i]} (g_i the score gradients). Its
+     * squared norm is computed whichever way is cheaper for the group's size m: by the identity
+     * {@code Σ_{i,j} (g_i·g_j)(x̃_i·x̃_j + 1)} in O(m²(r + d)) — for a single example just
+     * {@code ‖g_i‖²(‖x̃_i‖² + 1)}, the "ghost norm" of Goodfellow (2015) / Li et al. (2022) — or by accumulating
+     * the group's gradient in one reusable r × d buffer in O(m r d). Memory does not grow with the batch.
      */
     @Override
     public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
@@ -395,10 +398,37 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             order[fill[groups[i]]++] = i;
         }
         double[] a = xs.data();
-        double[] w = new double[r * d];
+        double[] w = null;
         double[] b = new double[r];
         double[] norms = new double[numGroups];
         for (int q = 0; q < numGroups; q++) {
+            int m = start[q + 1] - start[q];
+            if (m == 0) {
+                continue;
+            }
+            if ((long) m * (r + d) <= (long) r * d || m == 1) {
+                double s = 0;
+                for (int u = start[q]; u < start[q + 1]; u++) {
+                    int i = order[u];
+                    for (int v = u; v < start[q + 1]; v++) {
+                        int j = order[v];
+                        double gg = 0;
+                        for (int c = 0; c < r; c++) {
+                            gg += g[i * r + c] * g[j * r + c];
+                        }
+                        double xx = 1.0;
+                        for (int t = 0; t < d; t++) {
+                            xx += a[i * d + t] * a[j * d + t];
+                        }
+                        s += (u == v ? 1.0 : 2.0) * gg * xx;
+                    }
+                }
+                norms[q] = s;
+                continue;
+            }
+            if (w == null) {
+                w = new double[r * d];
+            }
             Arrays.fill(w, 0.0);
             Arrays.fill(b, 0.0);
             for (int t = start[q]; t < start[q + 1]; t++) {

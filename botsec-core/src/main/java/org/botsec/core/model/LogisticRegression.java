@@ -21,7 +21,11 @@ import org.botsec.core.prov.Provenance;
  * (default {@value #DEFAULT_TOLERANCE}, much tighter than scikit-learn's 1e-4, so results are the optimum rather
  * than an early stop).
  *
- * <p>Build with {@link #builder()}; each setting may be given once and is validated. Immutable and thread-safe.
+ * <p>Features on very different scales make the problem ill-conditioned (as in scikit-learn, where it ends in a
+ * {@code ConvergenceWarning}); use {@link Builder#standardize(boolean) standardize(true)} for raw tabular data. A
+ * fit that stops at {@code maxIterations} is logged at WARN and recorded as {@code converged=false} in the model's
+ * provenance. Build with {@link #builder()}; each setting may be given once and is validated. Immutable and
+ * thread-safe.
  */
 public final class LogisticRegression {
     /** Default gradient tolerance. */
@@ -32,6 +36,7 @@ public final class LogisticRegression {
     public static final String TRAINER = "logistic_regression/lbfgs";
 
     private static final int MEMORY = 10;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogisticRegression.class);
 
     private final double c;
     private final int maxIterations;
@@ -113,6 +118,11 @@ public final class LogisticRegression {
         LogisticObjective objective = new LogisticObjective(x, y, k, c);
         Lbfgs.Result res = Lbfgs.minimize(objective, new double[objective.numParameters()], maxIterations, tolerance,
                 MEMORY);
+        if (!res.converged()) {
+            // As scikit-learn's ConvergenceWarning; also recorded as converged=false in the provenance.
+            LOG.warn("logistic regression did not converge: {} (largest gradient component {}); "
+                    + "standardise the features or raise maxIterations", res.message(), res.gradientNorm());
+        }
         int r = objective.coefRows();
         int d = x.cols();
         double[] coef = java.util.Arrays.copyOf(res.x(), r * d);

@@ -61,6 +61,27 @@ public final class TfidfVectorizer {
         this.idf = idf.clone();
     }
 
+    /**
+     * A vectorizer from a term → column map (as scikit-learn's {@code vocabulary_}) and idf; the columns must be
+     * exactly 0 … size−1.
+     */
+    public TfidfVectorizer(Map<String, Integer> vocabulary, double[] idf) {
+        this(termsInColumnOrder(vocabulary), idf);
+    }
+
+    private static List<String> termsInColumnOrder(Map<String, Integer> vocabulary) {
+        String[] terms = new String[vocabulary.size()];
+        for (Map.Entry<String, Integer> e : vocabulary.entrySet()) {
+            Integer j = e.getValue();
+            if (j == null || j < 0 || j >= terms.length || terms[j] != null) {
+                throw new IllegalArgumentException("vocabulary columns must be 0.." + (terms.length - 1)
+                        + " without repeats; term '" + e.getKey() + "' has column " + j);
+            }
+            terms[j] = e.getKey();
+        }
+        return Arrays.asList(terms);
+    }
+
     /** Learns the vocabulary and idf from {@code documents}. */
     public static TfidfVectorizer fit(List<String> documents) {
         if (documents.isEmpty()) {

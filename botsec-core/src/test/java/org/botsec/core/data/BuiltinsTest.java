@@ -86,6 +86,7 @@ class BuiltinsTest {
         assertEquals(1000, d.size());
         assertEquals(List.of("bad", "good"), d.classNames());
         assertArrayEquals(new int[] {300, 700}, counts(d.y(), 2));
+        assertEquals(61, d.numFeatures()); // 7 numeric + 54 one-hot indicators of 13 categorical columns
         assertTrue(d.featureNames().contains("duration"));
         assertTrue(d.featureNames().contains("checking_status=<0"));
         assertEquals("38b6dbf6fb4b0311a3ffc005730f42623128591fb36473ab3c22d270c0467632", d.sha256());
@@ -120,6 +121,16 @@ class BuiltinsTest {
         assertArrayEquals(new int[] {4150, 1896}, counts(spam.y(), 2));
         assertEquals("ddd593761af49416198de8facac846044b15460ca2ceb984ff22bf986f17b96e", spam.sha256());
         assertEquals(2400, Builtins.loadText("sentiment_sentences", Split.TRAIN).size());
+    }
+
+    @Test
+    void splitSizesDocumentedInDataMd() {
+        assertEquals(800, Builtins.load("credit_g", Split.TRAIN).size());
+        assertEquals(200, Builtins.load("credit_g", Split.TEST).size());
+        assertEquals(1438, Builtins.load("digits8x8", Split.TRAIN).size());
+        assertEquals(359, Builtins.load("digits8x8", Split.TEST).size());
+        assertEquals(4837, Builtins.loadText("spamassassin", Split.TRAIN).size());
+        assertEquals(1209, Builtins.loadText("spamassassin", Split.TEST).size());
     }
 
     @Test

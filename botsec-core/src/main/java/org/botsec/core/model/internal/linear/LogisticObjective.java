@@ -63,16 +63,19 @@ public final class LogisticObjective implements Lbfgs.Function {
                     z[off + k] += theta[bOff + k];
                     max = Math.max(max, z[off + k]);
                 }
+                double zy = z[off + y[i]];
                 double sum = 0;
                 for (int k = 0; k < r; k++) {
-                    sum += Math.exp(z[off + k] - max);
+                    double e = Math.exp(z[off + k] - max);
+                    z[off + k] = e;
+                    sum += e;
                 }
-                double lse = max + Math.log(sum);
-                loss += lse - z[off + y[i]];
+                loss += max + Math.log(sum) - zy;
+                double scale = c / sum;
                 for (int k = 0; k < r; k++) {
-                    double p = Math.exp(z[off + k] - lse);
-                    z[off + k] = c * (p - (k == y[i] ? 1.0 : 0.0));
+                    z[off + k] *= scale; // C · softmax
                 }
+                z[off + y[i]] -= c;
             }
         }
         x.transposeTimes(z, r, gradW);
