@@ -396,7 +396,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      *
      * <p>Computed with ghost norms: one forward pass, one back-propagation of the per-row signals δ_i (no
      * weight gradients), and for every dense layer Σ_{i,j∈g} (a_i·a_j + 1)(δ_i·δ_j), which for single-example
-     * groups is (‖a_i‖² + 1)‖δ_i‖². Cost per layer is O(n·(in + out)) for per-example groups.
+     * groups is (‖a_i‖² + 1)‖δ_i‖². Cost per layer is O(n·(in + out)) for per-example groups and
+     * O(|g|²·(in + out)) per group otherwise; a group so large that this exceeds forming its gradient
+     * (|g|·(in + out) &gt; in·out) gets its gradient from one BLAS product instead. Not thread-safe.
      */
     @Override
     public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
