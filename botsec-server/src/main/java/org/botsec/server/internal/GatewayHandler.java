@@ -1,7 +1,10 @@
 package org.botsec.server.internal;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -136,7 +139,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 }
                 Direction dir = endpoint.endsWith("input") ? Direction.INPUT : Direction.OUTPUT;
                 Verdict v = scan(text.asText(), dir, "scan");
-                return Answer.json(200, write(verdictJson(v)));
+                return new Answer(200, "application/json", verdictBytes(v), Map.of());
             }
             case "/v1/chat/completions":
                 requireMethod(method, "POST");
@@ -282,21 +285,33 @@ public final class GatewayHandler extends Handler.Abstract {
         return v;
     }
 
-    private ObjectNode verdictJson(Verdict v) {
-        ObjectNode o = json.createObjectNode();
-        o.put("verdict", v.action().name().toLowerCase(Locale.ROOT));
-        o.put("text", v.text());
-        ArrayNode fs = o.putArray("findings");
-        for (Detection d : v.findings()) {
-            ObjectNode f = fs.addObject();
-            f.put("type", d.type());
-            f.put("start", d.start());
-            f.put("end", d.end());
-            f.put("score", d.score());
+    /** The verdict as JSON bytes, written straight through a streaming generator (no tree, no String). */
+    private byte[] verdictBytes(Verdict v) {
+        ByteArrayBuilder buf = new ByteArrayBuilder(256 + 2 * v.text().length());
+        try (JsonGenerator g = json.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("verdict", v.action().name().toLowerCase(Locale.ROOT));
+            g.writeStringField("text", v.text());
+            g.writeArrayFieldStart("findings");
+            for (Detection d : v.findings()) {
+                g.writeStartObject();
+                g.writeStringField("type", d.type());
+                g.writeNumberField("start", d.start());
+                g.writeNumberField("end", d.end());
+                g.writeNumberField("score", d.score());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("reasons");
+            for (String r : v.reasons()) {
+                g.writeString(r);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
         }
-        ArrayNode rs = o.putArray("reasons");
-        v.reasons().forEach(rs::add);
-        return o;
+        return buf.toByteArray();
     }
 
     // ---- OpenAI-compatible proxy ----
