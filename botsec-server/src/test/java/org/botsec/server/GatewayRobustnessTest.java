@@ -49,7 +49,7 @@ class GatewayRobustnessTest {
             this.port = port;
         }
 
-        record Reply(int status, String body) {
+        record Reply(int status, String body, boolean closed) {
         }
 
         Reply send(String path, String contentType, String auth, byte[] body) throws IOException {
@@ -93,7 +93,7 @@ class GatewayRobustnessTest {
             if (close) {
                 close();
             }
-            return new Reply(status, reply);
+            return new Reply(status, reply, close);
         }
 
         private String line() throws IOException {
@@ -115,6 +115,38 @@ class GatewayRobustnessTest {
             if (socket != null) {
                 socket.close();
                 socket = null;
+            }
+        }
+    }
+
+    /**
+     * An oversized body within the drain allowance is read and discarded before the 413, so the same keep-alive
+     * connection then serves a good request; closing with unread data would make the kernel reset the connection
+     * and could destroy the 413 before the client reads it. A body far over the limit is refused unread, with
+     * {@code Connection: close}.
+     */
+    @Test
+    void oversizedBodyIsDrainedAndTheConnectionKeepsServing() throws Exception {
+        try (GatewayServer gw = GatewayServer.builder().shutdownGrace(Duration.ZERO).guard(new FakeGuard()).port(0).maxBodyBytes(1024)
+                .build().start(); RawClient client = new RawClient(gw.port())) {
+            byte[] oversized = ("{\"text\":\"" + "a".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] hi = "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 50; i++) {
+                RawClient.Reply r = client.send("/v1/guard/input", "application/json", null, oversized);
+                assertEquals(413, r.status(), r.body());
+                assertTrue(!r.closed(), "a drained 413 keeps the connection open");
+                RawClient.Reply ok = client.send("/v1/guard/input", "application/json", null, hi);
+                assertEquals(200, ok.status(), ok.body());
+            }
+            Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port());
+            try (s) {
+                s.setSoTimeout(10_000);
+                // Declared far beyond limit + drain allowance; only the head is sent, so nothing is left unread.
+                s.getOutputStream().write(("POST /v1/guard/input HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+                assertTrue(reply.toLowerCase(Locale.ROOT).contains("connection: close"), reply);
             }
         }
     }

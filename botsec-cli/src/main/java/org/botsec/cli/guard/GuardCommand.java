@@ -16,6 +16,7 @@ import org.botsec.guard.Verdict;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditRecord;
 import org.botsec.guard.audit.AuditSigningKey;
+import org.botsec.cli.server.AuditKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,6 +57,10 @@ public final class GuardCommand implements Runnable {
         @Option(names = "--audit-key", paramLabel = "FILE", description = "Ed25519 signing keyset for the audit log (created if missing).")
         Path auditKey;
 
+        @Option(names = "--master-key", paramLabel = "FILE", description = "Tink JSON AES-256-GCM keyset that encrypts the audit signing key "
+                + "(default: environment variable BOTSEC_MASTER_KEY; without either the key file is cleartext, with a warning).")
+        Path masterKey;
+
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
@@ -80,12 +85,14 @@ public final class GuardCommand implements Runnable {
             if (auditKey != null && auditLog == null) {
                 throw BadInputException.of("--audit-key needs --audit-log, got --audit-key %s alone", auditKey);
             }
+            if (masterKey != null && auditLog == null) {
+                throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
+            }
             GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
             Verdict v = guard.scan(text, dir);
             Audit audit = null;
             if (auditLog != null) {
-                AuditSigningKey key = AuditSigningKey.loadOrCreate(auditKey != null ? auditKey : Path.of(auditLog + ".key.json"));
-                key.writePublicKey(Path.of(auditLog + ".pub.json"));
+                AuditSigningKey key = AuditKeys.load(auditLog, auditKey, masterKey, spec.commandLine().getErr());
                 try (AuditLog log = AuditLog.open(auditLog, key)) {
                     AuditRecord rec = log.append(dir, v, text, "scan");
                     audit = new Audit(auditLog.toString(), rec.index(), rec.hash());

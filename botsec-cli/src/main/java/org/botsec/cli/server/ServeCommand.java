@@ -56,6 +56,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--audit-key", paramLabel = "FILE", description = "Ed25519 signing keyset for the audit log (created if missing).")
     Path auditKey;
 
+    @Option(names = "--master-key", paramLabel = "FILE", description = "Tink JSON AES-256-GCM keyset that encrypts the audit signing key "
+            + "(default: environment variable BOTSEC_MASTER_KEY; without either the key file is cleartext, with a warning).")
+    Path masterKey;
+
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "1048576", description = "Largest request body. Default: ${DEFAULT-VALUE}.")
     int maxBodyBytes;
 
@@ -66,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (auditKey != null && auditLog == null) {
             throw BadInputException.of("--audit-key needs --audit-log, got --audit-key %s alone", auditKey);
+        }
+        if (masterKey != null && auditLog == null) {
+            throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
         GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
         GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes);
@@ -82,10 +89,8 @@ public final class ServeCommand implements Callable<Integer> {
         AuditLog audit = null;
         PrintWriter out = spec.commandLine().getOut();
         if (auditLog != null) {
-            Path keyFile = auditKey != null ? auditKey : Path.of(auditLog + ".key.json");
-            AuditSigningKey key = AuditSigningKey.loadOrCreate(keyFile);
+            AuditSigningKey key = AuditKeys.load(auditLog, auditKey, masterKey, spec.commandLine().getErr());
             Path pub = Path.of(auditLog + ".pub.json");
-            key.writePublicKey(pub);
             audit = AuditLog.open(auditLog, key);
             b.auditLog(audit);
             out.printf("audit log %s (public key %s; keep a copy of it elsewhere)%n", auditLog, pub);

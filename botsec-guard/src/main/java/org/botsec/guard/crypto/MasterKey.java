@@ -103,6 +103,31 @@ public final class MasterKey {
         return aead;
     }
 
+    /**
+     * Encrypts a whole Tink keyset under this master key (Tink's {@code serializeEncryptedKeyset}); the
+     * {@code associatedData} binds the ciphertext to its purpose, so a keyset wrapped for one use cannot be
+     * unwrapped for another. Used for keys persisted by other components, e.g. the audit signing key.
+     */
+    public String wrapKeyset(KeysetHandle keyset, byte[] associatedData) {
+        try {
+            return TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, aead, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt the keyset", e);
+        }
+    }
+
+    /**
+     * Decrypts a keyset written by {@link #wrapKeyset}; a wrong master key, other associated data or a modified
+     * file give one clear line naming {@code source}, never key material.
+     */
+    public KeysetHandle unwrapKeyset(String encryptedJson, byte[] associatedData, String source) {
+        try {
+            return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(encryptedJson, aead, associatedData);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw BadInputException.of("master key does not match the keyset in %s (wrong master key, or the file was modified)", source);
+        }
+    }
+
     @Override
     public String toString() {
         return "MasterKey[AES256_GCM, " + handle.size() + " key(s)]";

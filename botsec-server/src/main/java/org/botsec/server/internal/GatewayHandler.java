@@ -1,7 +1,10 @@
 package org.botsec.server.internal;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +54,8 @@ public final class GatewayHandler extends Handler.Abstract {
     /** What a blocked answer or request is replaced with. */
     public static final String REFUSAL = "I can't help with that request.";
     private static final int MAX_UPSTREAM_BYTES = 8 << 20;
+    /** How many bytes of an oversized body are read and discarded so that the connection can stay open. */
+    static final int DRAIN_LIMIT = 256 << 10;
 
     /** All settings of the handler; validated by {@code GatewayServer.Builder}. */
     public record Settings(Guard guard, ApiKeys apiKeys, RateLimiter limiter, AuditLog auditLog, URI upstream,
@@ -134,7 +139,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 }
                 Direction dir = endpoint.endsWith("input") ? Direction.INPUT : Direction.OUTPUT;
                 Verdict v = scan(text.asText(), dir, "scan");
-                return Answer.json(200, write(verdictJson(v)));
+                return new Answer(200, "application/json", verdictBytes(v), Map.of());
             }
             case "/v1/chat/completions":
                 requireMethod(method, "POST");
@@ -184,26 +189,49 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /**
      * Reads the whole body (at most the limit) before anything else, so that every answer, even a 401,
-     * leaves the connection clean for the next keep-alive request. An oversized body is refused with
-     * {@code Connection: close} instead of being read.
+     * leaves the connection clean for the next keep-alive request.
+     *
+     * <p>An oversized body of at most {@link #DRAIN_LIMIT} bytes beyond the limit is read and thrown away
+     * before the 413 is sent, and the connection stays open. A larger one is refused with {@code Connection:
+     * close} without being read. The drain matters: a server that closes a socket with unread data in its receive
+     * buffer makes the kernel send an RST, which can destroy the 413 before the client has read it
+     * ("connection reset" instead of an answer, the lingering-close problem of RFC 9112 section 9.6).
      */
     private byte[] readBody(Request request) {
         long declared = request.getLength();
-        if (declared > s.maxBodyBytes()) {
+        if (declared > s.maxBodyBytes() + DRAIN_LIMIT) {
             throw new HttpError(413, "invalid_request_error", "body is " + declared + " bytes, the limit is " + s.maxBodyBytes(),
                     Map.of("Connection", "close"));
         }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = in.readNBytes(s.maxBodyBytes() + 1);
+            if (bytes.length > s.maxBodyBytes()) {
+                // Declared (or chunked) and too large: discard up to DRAIN_LIMIT more bytes, then answer.
+                long drained = drain(in, DRAIN_LIMIT);
+                boolean clean = drained >= 0;
+                String size = declared >= 0 ? "body is " + declared + " bytes" : "body is larger than the limit";
+                throw new HttpError(413, "invalid_request_error", size + ", the limit is " + s.maxBodyBytes(),
+                        clean ? Map.of() : Map.of("Connection", "close"));
+            }
         } catch (IOException e) {
             throw new HttpError(400, "invalid_request_error", "cannot read the request body", Map.of("Connection", "close"));
         }
-        if (bytes.length > s.maxBodyBytes()) {
-            throw new HttpError(413, "invalid_request_error", "body is larger than the limit of " + s.maxBodyBytes() + " bytes",
-                    Map.of("Connection", "close"));
-        }
         return bytes;
+    }
+
+    /** Reads and discards at most {@code limit} bytes; the count, or -1 when the stream had more than that. */
+    private static long drain(InputStream in, long limit) throws IOException {
+        byte[] buf = new byte[8192];
+        long total = 0;
+        while (total <= limit) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, limit + 1 - total));
+            if (n < 0) {
+                return total;
+            }
+            total += n;
+        }
+        return -1;
     }
 
     private JsonNode parseJson(Request request, byte[] bytes) {
@@ -257,21 +285,33 @@ public final class GatewayHandler extends Handler.Abstract {
         return v;
     }
 
-    private ObjectNode verdictJson(Verdict v) {
-        ObjectNode o = json.createObjectNode();
-        o.put("verdict", v.action().name().toLowerCase(Locale.ROOT));
-        o.put("text", v.text());
-        ArrayNode fs = o.putArray("findings");
-        for (Detection d : v.findings()) {
-            ObjectNode f = fs.addObject();
-            f.put("type", d.type());
-            f.put("start", d.start());
-            f.put("end", d.end());
-            f.put("score", d.score());
+    /** The verdict as JSON bytes, written straight through a streaming generator (no tree, no String). */
+    private byte[] verdictBytes(Verdict v) {
+        ByteArrayBuilder buf = new ByteArrayBuilder(256 + 2 * v.text().length());
+        try (JsonGenerator g = json.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("verdict", v.action().name().toLowerCase(Locale.ROOT));
+            g.writeStringField("text", v.text());
+            g.writeArrayFieldStart("findings");
+            for (Detection d : v.findings()) {
+                g.writeStartObject();
+                g.writeStringField("type", d.type());
+                g.writeNumberField("start", d.start());
+                g.writeNumberField("end", d.end());
+                g.writeNumberField("score", d.score());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("reasons");
+            for (String r : v.reasons()) {
+                g.writeString(r);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
         }
-        ArrayNode rs = o.putArray("reasons");
-        v.reasons().forEach(rs::add);
-        return o;
+        return buf.toByteArray();
     }
 
     // ---- OpenAI-compatible proxy ----
