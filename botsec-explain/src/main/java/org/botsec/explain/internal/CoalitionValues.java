@@ -73,7 +73,6 @@ public final class CoalitionValues {
         int n = background.rows();
         int d = background.cols();
         int m = columns.length;
-        double[] bg = background.data();
         int full = Math.min(perChunk, count);
         double[] buffer = new double[full * n * d];
         Matrix fullSynth = new Matrix(full * n, d, buffer);
@@ -82,60 +81,17 @@ public final class CoalitionValues {
         // background's value, exactly as in the plain construction, so the synthetic rows are bit for bit the same.
         int[] patch = new int[d];
         boolean[] inS = new boolean[d];
-        double[] xRows = null;
+        double[] xRows = new double[n * d];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(x, 0, xRows, r * d, d);
+        }
         for (int chunk = next.getAndIncrement(); (long) chunk * perChunk < count; chunk = next.getAndIncrement()) {
             int start = chunk * perChunk;
             int c = Math.min(perChunk, count - start);
             Matrix synth = c == full ? fullSynth : new Matrix(c * n, d);
             double[] s = synth.data();
             for (int k = 0; k < c; k++) {
-                int base = k * n * d;
-                int mo = (start + k) * m;
-                int size = 0;
-                java.util.Arrays.fill(inS, false);
-                for (int f = 0; f < m; f++) {
-                    if (masks[mo + f] != 0) {
-                        inS[columns[f]] = true;
-                        size++;
-                    }
-                }
-                if (2 * size <= d) {
-                    int p = 0;
-                    for (int f = 0; f < m; f++) {
-                        if (masks[mo + f] != 0) {
-                            patch[p++] = columns[f];
-                        }
-                    }
-                    System.arraycopy(bg, 0, s, base, n * d);
-                    for (int r = 0; r < n; r++) {
-                        int o = base + r * d;
-                        for (int i = 0; i < p; i++) {
-                            int col = patch[i];
-                            s[o + col] = x[col];
-                        }
-                    }
-                } else {
-                    if (xRows == null) {
-                        xRows = new double[n * d];
-                        for (int r = 0; r < n; r++) {
-                            System.arraycopy(x, 0, xRows, r * d, d);
-                        }
-                    }
-                    int p = 0;
-                    for (int col = 0; col < d; col++) {
-                        if (!inS[col]) {
-                            patch[p++] = col;
-                        }
-                    }
-                    System.arraycopy(xRows, 0, s, base, n * d);
-                    for (int r = 0; r < n; r++) {
-                        int o = base + r * d;
-                        for (int i = 0; i < p; i++) {
-                            int col = patch[i];
-                            s[o + col] = bg[r * d + col];
-                        }
-                    }
-                }
+                synthesise(x, xRows, columns, masks, (start + k) * m, s, k * n * d, patch, inS);
             }
             Matrix pr = predict.apply(synth);
             if (pr.rows() != c * n || label >= pr.cols()) {
@@ -150,6 +106,59 @@ public final class CoalitionValues {
                     e += backgroundWeights[r] * pd[(k * n + r) * pc + label];
                 }
                 out[start + k] = e;
+            }
+        }
+    }
+
+    /**
+     * Writes one coalition's n synthetic rows at {@code s[base ...]}: a copy of the background with the columns in
+     * S set to x's values when |S| ≤ d/2, otherwise copies of x with the other columns set to the background's,
+     * whichever patches fewer values (a small method of its own so that the JIT compiles it early and fully).
+     */
+    private void synthesise(double[] x, double[] xRows, int[] columns, byte[] masks, int maskOffset, double[] s,
+            int base, int[] patch, boolean[] inS) {
+        int n = background.rows();
+        int d = background.cols();
+        int m = columns.length;
+        double[] bg = background.data();
+        int size = 0;
+        java.util.Arrays.fill(inS, false);
+        for (int f = 0; f < m; f++) {
+            if (masks[maskOffset + f] != 0) {
+                inS[columns[f]] = true;
+                size++;
+            }
+        }
+        if (2 * size <= d) {
+            int p = 0;
+            for (int f = 0; f < m; f++) {
+                if (masks[maskOffset + f] != 0) {
+                    patch[p++] = columns[f];
+                }
+            }
+            System.arraycopy(bg, 0, s, base, n * d);
+            for (int r = 0; r < n; r++) {
+                int o = base + r * d;
+                for (int i = 0; i < p; i++) {
+                    int col = patch[i];
+                    s[o + col] = x[col];
+                }
+            }
+        } else {
+            int p = 0;
+            for (int col = 0; col < d; col++) {
+                if (!inS[col]) {
+                    patch[p++] = col;
+                }
+            }
+            System.arraycopy(xRows, 0, s, base, n * d);
+            for (int r = 0; r < n; r++) {
+                int o = base + r * d;
+                int b = r * d;
+                for (int i = 0; i < p; i++) {
+                    int col = patch[i];
+                    s[o + col] = bg[b + col];
+                }
             }
         }
     }
