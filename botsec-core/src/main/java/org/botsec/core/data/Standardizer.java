@@ -22,9 +22,10 @@ public final class Standardizer {
         this.mean = mean;
         this.scale = scale;
         int rows = Math.max(1, BLOCK_VALUES / Math.max(1, mean.length));
-        this.meanBlock = new double[rows * mean.length];
-        this.scaleBlock = new double[rows * mean.length];
-        for (int i = 0; i < rows; i++) {
+        // One row (wide data such as TF-IDF) needs no copy: the arrays are never modified.
+        this.meanBlock = rows == 1 ? mean : new double[rows * mean.length];
+        this.scaleBlock = rows == 1 ? scale : new double[rows * mean.length];
+        for (int i = 0; i < rows && rows > 1; i++) {
             System.arraycopy(mean, 0, meanBlock, i * mean.length, mean.length);
             System.arraycopy(scale, 0, scaleBlock, i * mean.length, mean.length);
         }
