@@ -32,6 +32,13 @@ import org.botsec.explain.internal.Seeds;
  * </ul>
  * Immutable and thread-safe when the prediction function is; {@link #explainRows} runs rows in parallel with
  * per-row seeds derived from the explainer's seed, so results do not depend on scheduling.
+ *
+ * <p>Speed: the kernel and exact methods evaluate a black-box model on blocks of synthetic rows (coalitions ×
+ * background rows, ~32k values a block, one prediction call per block, buffers reused) spread over all cores, so
+ * <b>the prediction function is called from several threads at once, even by {@link #explain}</b>, and must be
+ * thread-safe and must not keep its input matrix. For a {@code LinearModel} passed with {@code .linearModel(...)}
+ * no synthetic rows are built at all (see {@code LinearCoalitionValues}); the values agree with the black-box
+ * path to rounding.
  */
 public final class ShapExplainer {
     /** Largest number of features for exact enumeration (2^20 coalitions × background rows model calls). */

@@ -203,6 +203,61 @@ class ShapExplainerTest {
         }
     }
 
+    /**
+     * The golden model as a core {@code LinearModel}, without and with a standardiser in front (coefficients
+     * rescaled so the function is the same): passed as an opaque {@code Classifier} (.model: every synthetic row
+     * goes through LinearModel.predictProba, in parallel blocks) it must give the values of the linear fast path
+     * (.linearModel) to 1e-12, and both the shap 0.50.0 golden Kernel SHAP values (1e-8) and the numpy exact ones
+     * (1e-9).
+     */
+    @Test
+    void blackBoxLinearModelEqualsFastPathOnGoldenCase() throws IOException {
+        double[] mean = new double[10];
+        double[] scale = new double[10];
+        double[][] scaledCoef = new double[1][10];
+        double scaledIntercept = G.intercept;
+        for (int j = 0; j < 10; j++) {
+            mean[j] = 0.25 * j - 1;
+            scale[j] = 0.5 + 0.3 * j;
+            scaledCoef[0][j] = G.coef[j] * scale[j];
+            scaledIntercept += G.coef[j] * mean[j];
+        }
+        List<String> classes = List.of("malignant", "benign");
+        List<org.botsec.core.model.LinearModel> models = List.of(
+                org.botsec.core.model.LinearModel.of(new double[][] {G.coef}, new double[] {G.intercept}, classes,
+                        G.featureNames, null, null),
+                org.botsec.core.model.LinearModel.of(scaledCoef, new double[] {scaledIntercept}, classes,
+                        G.featureNames, mean, scale));
+        List<String[]> kernelRows = ShapGolden.csv("golden/shap_case_kernel.csv").stream()
+                .filter(r -> r[0].startsWith("nsamples=2048;l1_reg=False")).toList();
+        List<String[]> exactRows = ShapGolden.csv("golden/shap_case_exact.csv");
+        exactRows = exactRows.subList(1, exactRows.size());
+        for (org.botsec.core.model.LinearModel lm : models) {
+            for (ShapMethod method : List.of(ShapMethod.KERNEL, ShapMethod.EXACT)) {
+                List<String[]> golden = method == ShapMethod.KERNEL ? kernelRows : exactRows;
+                int phiColumn = method == ShapMethod.KERNEL ? 4 : 3;
+                int rowColumn = method == ShapMethod.KERNEL ? 2 : 0;
+                int[] idx = golden.stream().mapToInt(r -> Integer.parseInt(r[rowColumn])).toArray();
+                Matrix xs = G.data.selectRows(idx);
+                List<Explanation> fast = ShapExplainer.builder().method(method).linearModel(lm)
+                        .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
+                List<Explanation> box = ShapExplainer.builder().method(method).model(lm)
+                        .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
+                for (int i = 0; i < idx.length; i++) {
+                    assertEquals(fast.get(i).intercept(), box.get(i).intercept(), 1e-12, "base value");
+                    for (int j = 0; j < 10; j++) {
+                        double reference = Double.parseDouble(golden.get(i)[phiColumn + j]);
+                        String what = lm + " " + method + " row " + idx[i] + " phi_" + j;
+                        assertEquals(fast.get(i).weights().get(j).weight(), box.get(i).weights().get(j).weight(),
+                                1e-12, what);
+                        assertEquals(reference, box.get(i).weights().get(j).weight(),
+                                method == ShapMethod.KERNEL ? 1e-8 : 1e-9, what);
+                    }
+                }
+            }
+        }
+    }
+
     private static Matrix softmax(double[][] w, double[] b, Matrix x) {
         Matrix out = new Matrix(x.rows(), w.length);
         for (int i = 0; i < x.rows(); i++) {

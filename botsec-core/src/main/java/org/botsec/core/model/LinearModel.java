@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ludovic.netlib.blas.BLAS;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -231,13 +232,41 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         return scaler == null ? x : scaler.transform(x);
     }
 
-    /** Linear scores x̃·Wᵀ + b, n × r. */
+    /**
+     * Linear scores x̃·Wᵀ + b, n × r. With a standardiser, rows are standardised a block at a time into one small
+     * buffer (it stays in L1 cache; no standardised copy of a large input is allocated) and each block's scores
+     * come from BLAS right away: dgemv for a binary model (one coefficient row), dgemm otherwise.
+     */
     public Matrix decisionFunction(Matrix x) {
-        Matrix xs = standardized(x);
-        Matrix z = new Matrix(x.rows(), r);
-        Matrix.gemm(false, true, 1.0, xs, new Matrix(r, d, coef), 0.0, z);
+        if (x.cols() != d) {
+            throw BadInputException.of("model expects %d features, input has %d", d, x.cols());
+        }
+        int n = x.rows();
+        Matrix z = new Matrix(n, r);
+        Matrix w = new Matrix(r, d, coef);
         double[] zd = z.data();
-        for (int i = 0; i < x.rows(); i++) {
+        if (scaler == null || n == 0) {
+            Matrix.gemm(false, true, 1.0, x, w, 0.0, z);
+        } else {
+            double[] xd = x.data();
+            int blockRows = Math.min(n, scaler.blockRows());
+            Matrix block = new Matrix(blockRows, d);
+            Matrix blockScores = r == 1 ? null : new Matrix(blockRows, r);
+            for (int start = 0; start < n; start += blockRows) {
+                int rows = Math.min(blockRows, n - start);
+                scaler.transformBlock(xd, start * d, block.data(), rows);
+                if (r == 1) {
+                    // Row-major block (rows × d) is column-major d × rows: its transpose times the coefficients.
+                    BLAS.getInstance().dgemv("T", d, rows, 1.0, block.data(), 0, d, coef, 0, 1, 0.0, zd, start, 1);
+                } else {
+                    Matrix xb = rows == blockRows ? block : new Matrix(rows, d, Arrays.copyOf(block.data(), rows * d));
+                    Matrix zb = rows == blockRows ? blockScores : new Matrix(rows, r);
+                    Matrix.gemm(false, true, 1.0, xb, w, 0.0, zb);
+                    System.arraycopy(zb.data(), 0, zd, start * r, rows * r);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
             for (int c = 0; c < r; c++) {
                 zd[i * r + c] += intercept[c];
             }
@@ -257,9 +286,16 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         double[] z = scores.data();
         double[] out = p.data();
         if (scores.cols() == 1) {
+            // One exp per row: with e = exp(−|z|), σ(z) and σ(−z) are 1/(1+e) and e/(1+e) — the same expressions
+            // (hence the same bits) as LogisticObjective.sigmoid evaluated twice.
             for (int i = 0; i < n; i++) {
-                out[2 * i] = LogisticObjective.sigmoid(-z[i]);
-                out[2 * i + 1] = LogisticObjective.sigmoid(z[i]);
+                double zi = z[i];
+                double e = Math.exp(-Math.abs(zi));
+                double big = 1.0 / (1.0 + e);
+                double small = e / (1.0 + e);
+                boolean nonNegative = zi >= 0;
+                out[2 * i] = nonNegative ? small : big;
+                out[2 * i + 1] = nonNegative ? big : small;
             }
             return p;
         }
