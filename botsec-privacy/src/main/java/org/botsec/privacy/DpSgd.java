@@ -8,7 +8,6 @@ import org.botsec.core.train.Adam;
 import org.botsec.core.train.Optimizer;
 import org.botsec.core.train.Sgd;
 import org.botsec.privacy.internal.GaussianNoise;
-import org.botsec.privacy.internal.NoisePrefetcher;
 
 /**
  * One DP-SGD step on a batch (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016, Algorithm 1),
@@ -31,16 +30,13 @@ import org.botsec.privacy.internal.NoisePrefetcher;
  * anything else computed from the batch (e.g. a loss printed for monitoring) is not.
  *
  * <p><b>Thread-safety.</b> Not thread-safe: one instance per training run (it owns optimiser state, the noise
- * generator and buffers). With secure randomness the noise of the next step is drawn ahead of time on a shared
- * background daemon thread ({@code botsec-dp-noise}), overlapping the secure generator's cost with the gradient
- * computation; do not draw from the same generator elsewhere. Seeded noise is drawn inline, in a replayable order.
+ * generator and buffers).
  */
 public final class DpSgd {
     private final DpSgdConfig config;
     private final PerExampleGradients model;
     private final Optimizer optimizer;
     private final GaussianNoise noise;
-    private final NoisePrefetcher prefetcher;
     private final double[] params;
     private final double[] gradient;
 
@@ -73,11 +69,6 @@ public final class DpSgd {
                     .beta2(config.beta2()).epsilon(config.adamEpsilon()).build();
         };
         this.noise = new GaussianNoise(randomness.generator());
-        // Secure noise (the slow part) is drawn one step ahead on a background thread; SecureRandom is thread-safe.
-        // Seeded noise stays on the caller's thread, so that a replayed run draws in exactly the same order.
-        this.prefetcher = randomness.isSecure() && config.noiseMultiplier() > 0
-                ? new NoisePrefetcher(noise, model.numParameters(), config.noiseMultiplier() * config.l2NormClip())
-                : null;
         this.params = new double[model.numParameters()];
         this.gradient = new double[model.numParameters()];
     }
@@ -93,9 +84,7 @@ public final class DpSgd {
     public double[] step(Matrix x, int[] labels) {
         clippedSum(x, labels, gradient);
         double sigma = config.noiseMultiplier();
-        if (prefetcher != null) {
-            prefetcher.addTo(gradient);
-        } else if (sigma > 0) {
+        if (sigma > 0) {
             noise.add(gradient, sigma * config.l2NormClip());
         }
         double denominator = config.perExampleClipping() ? config.batchSize()
