@@ -21,8 +21,8 @@ import org.botsec.privacy.internal.GaussianNoise;
  * num_microbatches), the batch is split into M groups, each group's mean gradient is clipped to C, and
  * g̃ = (Σ_g clipped mean_g + N(0, σ²C²·I)) / M. Clipping uses the model's group norms and one weighted backward
  * pass (ghost clipping: no per-example gradient is materialised when the model supports it; models such as
- * core's MLP fuse both into one forward and one backward pass, see {@link PerExampleGradients#clippedGradientSum}). The optimiser
- * (SGD, momentum, Adam) is then applied to g̃.
+ * core's MLP fuse both into one forward and one backward pass, see
+ * {@link PerExampleGradients#clippedGradientSum}). The optimiser (SGD, momentum, Adam) is then applied to g̃.
  *
  * <p><b>Privacy unit and relation.</b> One example; neighbouring data sets differ by adding or removing one
  * example. The sum of clipped per-example gradients has L2 sensitivity C; with microbatches of more than one
