@@ -20,8 +20,9 @@ import org.botsec.privacy.internal.GaussianNoise;
  * batch size keeps the sensitivity of the whole expression at C/B. With M microbatches (TF Privacy's
  * num_microbatches), the batch is split into M groups, each group's mean gradient is clipped to C, and
  * g̃ = (Σ_g clipped mean_g + N(0, σ²C²·I)) / M. Clipping uses the model's group norms and one weighted backward
- * pass (ghost clipping: no per-example gradient is materialised when the model supports it). The optimiser
- * (SGD, momentum, Adam) is then applied to g̃.
+ * pass (ghost clipping: no per-example gradient is materialised when the model supports it; models such as
+ * core's MLP fuse both into one forward and one backward pass, see
+ * {@link PerExampleGradients#clippedGradientSum}). The optimiser (SGD, momentum, Adam) is then applied to g̃.
  *
  * <p><b>Privacy unit and relation.</b> One example; neighbouring data sets differ by adding or removing one
  * example. The sum of clipped per-example gradients has L2 sensitivity C; with microbatches of more than one
@@ -107,40 +108,20 @@ public final class DpSgd {
             Arrays.fill(out, 0.0);
             return;
         }
-        double c = config.l2NormClip();
         int numGroups;
         int[] groups = new int[b];
-        int[] groupSize;
         if (config.perExampleClipping()) {
             numGroups = b;
             for (int i = 0; i < b; i++) {
                 groups[i] = i;
             }
-            groupSize = null;
         } else {
             // microbatches: example i of the (randomly ordered) batch goes to group i mod M
             numGroups = config.numMicrobatches().getAsInt();
-            groupSize = new int[numGroups];
             for (int i = 0; i < b; i++) {
                 groups[i] = i % numGroups;
-                groupSize[groups[i]]++;
             }
         }
-        double[] sq = model.groupGradientSquaredNorms(x, labels, groups, numGroups);
-        double[] groupWeight = new double[numGroups];
-        for (int g = 0; g < numGroups; g++) {
-            int size = groupSize == null ? 1 : groupSize[g];
-            if (size == 0) {
-                continue;
-            }
-            double norm = Math.sqrt(sq[g]) / size; // norm of the group's MEAN gradient
-            double scale = norm > c ? c / norm : 1.0;
-            groupWeight[g] = scale / size;
-        }
-        double[] weights = new double[b];
-        for (int i = 0; i < b; i++) {
-            weights[i] = groupWeight[groups[i]];
-        }
-        model.weightedGradientSum(x, labels, weights, out);
+        model.clippedGradientSum(x, labels, groups, numGroups, config.l2NormClip(), out);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.clip.ClipWeights;
 import org.botsec.core.model.internal.linear.LogisticObjective;
 import org.botsec.core.model.internal.linear.ProvenanceJson;
 import org.botsec.core.prov.Provenance;
@@ -415,7 +416,12 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         if (groups.length != n) {
             throw new IllegalArgumentException("groups (" + groups.length + ") and rows (" + n + ") differ");
         }
-        double[] g = scoreGradients(xs, labels);
+        return groupNorms(xs, scoreGradients(xs, labels), groups, numGroups);
+    }
+
+    /** The squared norms of {@link #groupGradientSquaredNorms}, from standardised inputs and score gradients. */
+    private double[] groupNorms(Matrix xs, double[] g, int[] groups, int numGroups) {
+        int n = xs.rows();
         // Counting sort of rows by group.
         int[] start = new int[numGroups + 1];
         for (int i = 0; i < n; i++) {
@@ -501,7 +507,31 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         if (out.length != numParameters()) {
             throw new IllegalArgumentException("expected " + numParameters() + " outputs, got " + out.length);
         }
+        weightedSum(xs, scoreGradients(xs, labels), weights, out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Standardises the inputs and computes the score gradients once for both the norms and the weighted sum.
+     */
+    @Override
+    public double[] clippedGradientSum(Matrix x, int[] labels, int[] groups, int numGroups, double l2NormClip,
+                                       double[] out) {
+        Matrix xs = standardized(x);
+        ClipWeights.check(x.rows(), groups, numGroups, l2NormClip);
+        if (out.length != numParameters()) {
+            throw new IllegalArgumentException("expected " + numParameters() + " outputs, got " + out.length);
+        }
         double[] g = scoreGradients(xs, labels);
+        double[] norms = groupNorms(xs, g, groups, numGroups);
+        weightedSum(xs, g, ClipWeights.rowWeights(norms, groups, numGroups, l2NormClip), out);
+        return norms;
+    }
+
+    /** Σ_i weights[i] · ∇loss_i from standardised inputs and score gradients g (scaled in place). */
+    private void weightedSum(Matrix xs, double[] g, double[] weights, double[] out) {
+        int n = xs.rows();
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < r; c++) {
                 g[i * r + c] *= weights[i];

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.clip.ClipWeights;
 import org.botsec.core.model.internal.linear.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
 import org.botsec.core.model.internal.mlp.GroupIndex;
@@ -277,6 +278,17 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
 
     /** Back-propagates from the output signal already in {@code ws} and writes the summed gradient into out. */
     private void backwardInto(Matrix x, Workspace ws, double[] out) {
+        for (int l = numLayers() - 1; l > 0; l--) {
+            propagate(l, ws);
+        }
+        gradientsFromSignals(x, ws, out);
+    }
+
+    /**
+     * Writes Σ_i δ_{l,i} ⊗ a_{l,i} (weights) and Σ_i δ_{l,i} (biases) of every layer into out, from the signals
+     * δ_l already back-propagated into {@code ws}: one BLAS product per layer.
+     */
+    private void gradientsFromSignals(Matrix x, Workspace ws, double[] out) {
         int offset = 0;
         for (int l = numLayers() - 1; l >= 0; l--) {
             Matrix in = l == 0 ? x : ws.output(l - 1);
@@ -291,9 +303,6 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
                 for (int c = 0; c < width; c++) {
                     gb[c] += d[base + c];
                 }
-            }
-            if (l > 0) {
-                propagate(l, ws);
             }
         }
         for (int l = 0; l < numLayers(); l++) {
@@ -443,6 +452,54 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
         forward(x, null, ws);
         outputSignal(labels, rowWeights, 0.0, ws);
         backwardInto(x, ws, out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One forward and one backward pass serve both the norms and the sum: the signals δ_l of every layer are
+     * kept, the ghost norms are computed from them as in {@link #groupGradientSquaredNorms}, and then each layer's
+     * δ_l is scaled row by row by the clip weight w_i — back-propagation is linear in the output signal once the
+     * forward pass has fixed the ReLU masks, so this equals back-propagating the weighted output signal — and one
+     * BLAS product per layer forms the weighted gradient. Not thread-safe.
+     */
+    @Override
+    public double[] clippedGradientSum(Matrix x, int[] labels, int[] groups, int numGroups, double l2NormClip,
+                                       double[] out) {
+        checkInput(x, labels);
+        checkLength("out", out, numParameters);
+        ClipWeights.check(x.rows(), groups, numGroups, l2NormClip);
+        GroupIndex index = GroupIndex.of(groups, numGroups);
+        double[] norms = new double[numGroups];
+        int n = x.rows();
+        if (n == 0) {
+            Arrays.fill(out, 0.0);
+            return norms;
+        }
+        Workspace ws = workspaces.get(n);
+        forward(x, null, ws);
+        outputSignal(labels, null, 1.0, ws);
+        for (int l = numLayers() - 1; l >= 0; l--) {
+            Matrix in = l == 0 ? x : ws.output(l - 1);
+            ghostNorms.accumulate(in, ws.delta(l), index, norms);
+            if (l > 0) {
+                propagate(l, ws);
+            }
+        }
+        double[] rowWeights = ClipWeights.rowWeights(norms, groups, numGroups, l2NormClip);
+        for (int l = 0; l < numLayers(); l++) {
+            double[] d = ws.delta(l).data();
+            int width = layerSizes[l + 1];
+            for (int i = 0; i < n; i++) {
+                double w = rowWeights[i];
+                int base = i * width;
+                for (int c = 0; c < width; c++) {
+                    d[base + c] *= w;
+                }
+            }
+        }
+        gradientsFromSignals(x, ws, out);
+        return norms;
     }
 
     private void checkInput(Matrix x, int[] labels) {

@@ -1,6 +1,7 @@
 package org.botsec.core.model;
 
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.internal.clip.ClipWeights;
 
 /**
  * A trainable model whose parameter gradients can be taken per example or per group of examples, as DP-SGD
@@ -41,4 +42,29 @@ public interface PerExampleGradients {
      * Writes Σ_i weights[i] · ∇θ loss_i into {@code out} (length {@link #numParameters()}, overwritten).
      */
     void weightedGradientSum(Matrix x, int[] labels, double[] weights, double[] out);
+
+    /**
+     * The clipped sum DP-SGD needs, in one call: with m_g = (1/|g|) Σ_{i : groups[i] = g} ∇θ loss_i the mean
+     * gradient of group g, writes Σ_g m_g · min(1, C/‖m_g‖₂) into {@code out} (empty groups contribute nothing).
+     * With {@code groups[i] = i} this is the sum of per-example gradients each clipped to norm C.
+     *
+     * <p>The default implementation calls {@link #groupGradientSquaredNorms} and then {@link #weightedGradientSum}
+     * (two forward and backward passes); implementations override it to reuse one pass for both, since the
+     * back-propagated signals are linear in the per-row output signals.
+     *
+     * @param x          inputs, n × numFeatures
+     * @param labels     class index per row
+     * @param groups     group index per row, in [0, numGroups)
+     * @param numGroups  number of groups (≥ 1)
+     * @param l2NormClip C, &gt; 0 and finite
+     * @param out        receives the clipped sum (length {@link #numParameters()}, overwritten)
+     * @return the squared norms of each group's summed gradient, as {@link #groupGradientSquaredNorms} returns
+     */
+    default double[] clippedGradientSum(Matrix x, int[] labels, int[] groups, int numGroups, double l2NormClip,
+                                        double[] out) {
+        ClipWeights.check(x.rows(), groups, numGroups, l2NormClip);
+        double[] squaredNorms = groupGradientSquaredNorms(x, labels, groups, numGroups);
+        weightedGradientSum(x, labels, ClipWeights.rowWeights(squaredNorms, groups, numGroups, l2NormClip), out);
+        return squaredNorms;
+    }
 }

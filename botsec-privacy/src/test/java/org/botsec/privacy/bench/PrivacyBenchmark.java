@@ -12,6 +12,7 @@ import org.botsec.core.train.Sgd;
 import org.botsec.core.train.Trainer;
 import org.botsec.core.train.TrainingListener;
 import org.botsec.privacy.DpProgressListener;
+import org.botsec.privacy.DpSgd;
 import org.botsec.privacy.DpSgdConfig;
 import org.botsec.privacy.DpTraining;
 import org.botsec.privacy.accountant.AccountantType;
@@ -54,6 +55,114 @@ public final class PrivacyBenchmark {
         }
         if (what.equals("all") || what.equals("epoch")) {
             epochs();
+        }
+        if (what.equals("all") || what.equals("step")) {
+            steps();
+        }
+    }
+
+    /**
+     * Per-step costs on one batch of 256 mnist10k rows, the operations interleaved round-robin (so that load
+     * changes on the shared machine hit all of them alike), medians of {@code -Dreps} rounds after 10 warm-up
+     * rounds: the non-DP gradient, the clipped sum by the two-call path and by the fused one pass, the secure and
+     * seeded noise for one step, and whole DP-SGD steps (clipped sum + noise + update) with each noise source.
+     */
+    static void steps() {
+        Dataset train = Builtins.load("mnist10k", Split.TRAIN);
+        int b = 256;
+        int[] rows = new int[b];
+        for (int i = 0; i < b; i++) {
+            rows[i] = i;
+        }
+        Matrix x = train.x().selectRows(rows);
+        int[] y = new int[b];
+        for (int i = 0; i < b; i++) {
+            y[i] = train.y()[i];
+        }
+        int[] layers = {784, 512, 10};
+        Mlp mlp = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
+        int p = mlp.numParameters();
+        double[] g = new double[p];
+        int[] groups = new int[b];
+        for (int i = 0; i < b; i++) {
+            groups[i] = i;
+        }
+        double[] weights = new double[b];
+        org.botsec.privacy.internal.GaussianNoise secure =
+                new org.botsec.privacy.internal.GaussianNoise(DpSgd.secureRandomness().generator());
+        org.botsec.privacy.internal.GaussianNoise seeded =
+                new org.botsec.privacy.internal.GaussianNoise(new java.util.SplittableRandom(3));
+        DpSgdConfig config = DpSgdConfig.builder().l2NormClip(1.0).noiseMultiplier(1.0).learningRate(1e-9)
+                .batchSize(b).epochs(1).delta(1e-5).build();
+        Mlp mlpSecure = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
+        Mlp mlpSeeded = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
+        DpSgd stepSecure = new DpSgd(config, mlpSecure, DpSgd.secureRandomness());
+        DpSgd stepSeeded = new DpSgd(config, mlpSeeded, Randomness.replayable(4));
+        String[] names = {"non-DP gradient (meanLossGradient)", "clipped sum, two calls (norms + weighted sum)",
+                "clipped sum, fused (clippedGradientSum)", "secure noise, 407,050 samples (DRBG)",
+                "seeded noise, 407,050 samples (SplittableRandom)"};
+        Runnable[] ops = {
+            () -> mlp.meanLossGradient(x, y, g),
+            () -> {
+                double[] sq = mlp.groupGradientSquaredNorms(x, y, groups, b);
+                for (int i = 0; i < b; i++) {
+                    double n = Math.sqrt(sq[i]);
+                    weights[i] = n > 1.0 ? 1.0 / n : 1.0;
+                }
+                mlp.weightedGradientSum(x, y, weights, g);
+            },
+            () -> mlp.clippedGradientSum(x, y, groups, b, 1.0, g),
+            () -> secure.add(g, 1.0),
+            () -> seeded.add(g, 1.0)};
+        int reps = Integer.getInteger("reps", 40);
+        double[][] t = new double[ops.length][reps];
+        for (int r = -10; r < reps; r++) {
+            for (int o = 0; o < ops.length; o++) {
+                double ms = timeMs(ops[o]);
+                if (r >= 0) {
+                    t[o][r] = ms;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "per-step medians over %d interleaved rounds, MLP 784-512-10, B = %d:%n", reps, b);
+        double base = median(t[0]);
+        for (int o = 0; o < ops.length; o++) {
+            double m = median(t[o]);
+            System.out.printf(Locale.ROOT, "  %-50s %7.2f ms  (%.2fx non-DP gradient)%n", names[o], m, m / base);
+        }
+        // Whole steps, in blocks of 10 consecutive steps of one kind (the first 2 of each block dropped as warm-up
+        // for that kind), blocks rotated.
+        Mlp mlpPlain = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
+        org.botsec.core.train.Optimizer sgd = Sgd.builder().learningRate(1e-9).build();
+        double[] params = new double[p];
+        String[] stepNames = {"non-DP step (gradient + SGD update)", "DP-SGD step, secure noise",
+                "DP-SGD step, seeded noise"};
+        Runnable[] stepOps = {
+            () -> {
+                mlpPlain.meanLossGradient(x, y, g);
+                mlpPlain.getParameters(params);
+                sgd.step(params, g);
+                mlpPlain.setParameters(params);
+            },
+            () -> stepSecure.step(x, y),
+            () -> stepSeeded.step(x, y)};
+        int blocks = Math.max(3, reps / 8);
+        double[][] st = new double[stepOps.length][blocks * 8];
+        for (int r = -1; r < blocks; r++) {
+            for (int o = 0; o < stepOps.length; o++) {
+                for (int k = 0; k < 10; k++) {
+                    double ms = timeMs(stepOps[o]);
+                    if (r >= 0 && k >= 2) {
+                        st[o][r * 8 + k - 2] = ms;
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "whole steps, medians of %d steps in %d rotated blocks:%n", blocks * 8, blocks);
+        double stepBase = median(st[0]);
+        for (int o = 0; o < stepOps.length; o++) {
+            double m = median(st[o]);
+            System.out.printf(Locale.ROOT, "  %-50s %7.2f ms  (%.2fx non-DP step)%n", stepNames[o], m, m / stepBase);
         }
     }
 
