@@ -230,13 +230,34 @@ public final class PiiScanner implements Scanner {
         }
     }
 
-    /** E-mail addresses, searched only in a window around each '@' (local part ≤ 64, domain ≤ 255 chars). */
-    private static void emails(String text, List<Detection> out) {
+    /**
+     * E-mail addresses, searched only in a window around each '@' (local part ≤ 64, domain ≤ 255 chars),
+     * narrowed to the run of characters the pattern can use: local-part characters before the '@', domain
+     * characters after it. A match holds exactly one '@' and only such characters, and the pattern has no
+     * look-around or word boundary, so the narrowed window gives the same matches as the wide one (checked
+     * against the wide search by {@code EmailWindowPropertyTest}) while the regex reads ~30 characters, not ~320.
+     */
+    static void emails(String text, List<Detection> out) {
         int at = text.indexOf('@');
         int searchedTo = 0;
+        int n = text.length();
         while (at >= 0) {
             int from = Math.max(searchedTo, at - 64);
-            int to = Math.min(text.length(), at + 256);
+            int to = Math.min(n, at + 256);
+            int l = at;
+            while (l > from && isLocalChar(text.charAt(l - 1))) {
+                l--;
+            }
+            int r = at + 1;
+            while (r < to && isDomainChar(text.charAt(r))) {
+                r++;
+            }
+            if (l == at || r == at + 1) { // empty local part or domain: no address around this '@'
+                at = text.indexOf('@', Math.max(at + 1, searchedTo));
+                continue;
+            }
+            from = l;
+            to = r;
             Matcher m = EMAIL.matcher(text.substring(from, to));
             while (m.find()) {
                 int s = from + m.start();
@@ -248,6 +269,14 @@ public final class PiiScanner implements Scanner {
             }
             at = text.indexOf('@', Math.max(at + 1, searchedTo));
         }
+    }
+
+    private static boolean isDomainChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.';
+    }
+
+    private static boolean isLocalChar(char c) {
+        return isDomainChar(c) || c == '_' || c == '%' || c == '+';
     }
 
     /** Names after a context phrase, searched only in a short window after each phrase. */
