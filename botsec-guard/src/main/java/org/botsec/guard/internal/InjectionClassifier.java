@@ -159,6 +159,16 @@ public final class InjectionClassifier {
         }
     }
 
+    /** For each ASCII char: its lower case if a letter or digit, else a space. */
+    private static final char[] ASCII_FOLD = new char[0x80];
+
+    static {
+        for (char ch = 0; ch < 0x80; ch++) {
+            char lower = Character.toLowerCase(ch);
+            ASCII_FOLD[ch] = Character.isLetterOrDigit(lower) ? lower : ' ';
+        }
+    }
+
     /** Reusable buffers: normalised chars, an open-addressing table of bucket → position, the output vector. */
     static final class Scratch {
         char[] chars = new char[64];
@@ -219,9 +229,14 @@ public final class InjectionClassifier {
         int m = 0;
         c[m++] = ' ';
         for (int i = 0; i < n; i++) {
-            char ch = Character.toLowerCase(raw.charAt(i));
-            if (!Character.isLetterOrDigit(ch)) {
-                ch = ' ';
+            char ch = raw.charAt(i);
+            if (ch < 0x80) { // ASCII fast path, same result as the general branch
+                ch = ASCII_FOLD[ch];
+            } else {
+                ch = Character.toLowerCase(ch);
+                if (!Character.isLetterOrDigit(ch)) {
+                    ch = ' ';
+                }
             }
             if (ch == ' ' && c[m - 1] == ' ') {
                 continue;
