@@ -30,6 +30,17 @@ class PhoneWindowPropertyTest {
     private static final String[] REGIONS = {"US", "GB", "DE", "FR", "IN", "NU", "SH", "AT", "JP", "BR", "AU", "CH", "IT", "RU", "CN"};
 
     @Test
+    void internationalMinimumIsNoLargerThanTheMetadataSays() {
+        int min = Integer.MAX_VALUE;
+        for (int cc : UTIL.getSupportedCallingCodes()) {
+            min = Math.min(min, Integer.toString(cc).length() + PiiScanner.shortestNational(UTIL, cc));
+        }
+        assertTrue(PiiScanner.MIN_INTERNATIONAL_PHONE_DIGITS <= min,
+                "libphonenumber knows a valid number with " + min + " digits; lower MIN_INTERNATIONAL_PHONE_DIGITS");
+        assertEquals(6, min, "libphonenumber 8.13.52's shortest number with calling code");
+    }
+
+    @Test
     void shortestValidNumberIsReadFromMetadata() {
         // Niue (+683) has 4-digit national numbers: 3 + 4 digits internationally, 4 when read as NU
         assertTrue(PiiScanner.minValidPhoneDigits("US") <= 7, "global minimum includes +683 xxxx");
