@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardPipeline;
+import org.botsec.guard.Scanner;
+import org.botsec.guard.Scanners;
 import org.botsec.guard.Verdict;
 
 /**
@@ -73,7 +75,29 @@ public final class GuardScanBenchmark {
                     Arrays.stream(ns).average().orElse(0) / 1e3, pct(ns, 0.50), pct(ns, 0.90), pct(ns, 0.99), pct(ns, 0.999), ns[ns.length - 1] / 1e3);
             System.out.printf(Locale.ROOT, "  cpu:  mean=%.1f us  p50=%.1f us  p90=%.1f us  p99=%.1f us  p99.9=%.1f us  max=%.1f us%n",
                     Arrays.stream(cpu).average().orElse(0) / 1e3, pct(cpu, 0.50), pct(cpu, 0.90), pct(cpu, 0.99), pct(cpu, 0.999), cpu[cpu.length - 1] / 1e3);
+            perScanner(c[0].substring(0, c[0].indexOf(' ')), text, warmup / 4, measured / 4);
         }
+    }
+
+    /** CPU-time p50/p99 of each default scanner on its own, so that a change can be attributed to a stage. */
+    private static void perScanner(String label, String text, int warmup, int measured) {
+        Scanner[] scanners = {Scanners.pii(), Scanners.promptInjection(), Scanners.secrets()};
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  per scanner (%s, cpu):", label));
+        for (Scanner s : scanners) {
+            long sink = 0;
+            for (int i = 0; i < warmup; i++) {
+                sink += s.scan(text, Direction.INPUT).size();
+            }
+            long[] cpu = new long[measured];
+            for (int i = 0; i < measured; i++) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                sink += s.scan(text, Direction.INPUT).size();
+                cpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
+            }
+            Arrays.sort(cpu);
+            line.append(String.format(Locale.ROOT, "  %s p50=%.1f us p99=%.1f us (%d)", s.name(), pct(cpu, 0.50), pct(cpu, 0.99), sink));
+        }
+        System.out.println(line);
     }
 
     private static double pct(long[] sorted, double q) {

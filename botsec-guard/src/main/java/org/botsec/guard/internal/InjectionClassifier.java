@@ -19,8 +19,8 @@ import org.botsec.core.BadInputException;
  * Small enough to train in well under a second on BotSec's own corpus, so the shipped model is trained from
  * the committed CSV when first used, with a fixed seed: same corpus, same weights.
  *
- * <p>Instances are immutable after training and thread-safe; {@link #score} allocates one small feature
- * buffer per call.
+ * <p>Instances are immutable after training and thread-safe; {@link #score} works in per-thread buffers
+ * and allocates nothing once they have grown to the longest text seen.
  */
 public final class InjectionClassifier {
     /** Number of hash buckets (2^18). */
@@ -69,7 +69,8 @@ public final class InjectionClassifier {
 
     /** Probability in [0, 1] that {@code text} is a prompt-injection or jailbreak attempt. */
     public double score(String text) {
-        SparseVector x = features(text);
+        Scratch x = SCRATCH.get();
+        extract(text, x);
         double z = bias;
         for (int i = 0; i < x.size; i++) {
             z += weights[x.index[i]] * x.value[i];
@@ -139,19 +140,103 @@ public final class InjectionClassifier {
         }
     }
 
+    /** Features of {@code raw} as a fresh vector (training keeps them); scoring uses {@link #extract} instead. */
     static SparseVector features(String raw) {
-        String text = raw.length() > MAX_CHARS ? raw.substring(0, MAX_CHARS) : raw;
-        int n = text.length();
-        int[] idx = new int[Math.max(16, 4 * n + 16)];
-        int count = 0;
-        // character 3..5-grams over the lower-cased text with collapsed non-letters
-        char[] c = new char[n + 2];
+        Scratch x = new Scratch();
+        extract(raw, x);
+        return new SparseVector(Arrays.copyOf(x.index, x.size), Arrays.copyOf(x.value, x.size), x.size);
+    }
+
+    /** Per-thread buffers so that scoring allocates nothing once they have grown to the longest text seen. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** {@code 1 + ln(k)} as floats for small counts k, the same values the sublinear term frequency computes. */
+    private static final float[] ONE_PLUS_LOG = new float[256];
+
+    static {
+        for (int k = 1; k < ONE_PLUS_LOG.length; k++) {
+            ONE_PLUS_LOG[k] = (float) (1 + Math.log(k));
+        }
+    }
+
+    /** For each ASCII char: its lower case if a letter or digit, else a space. */
+    private static final char[] ASCII_FOLD = new char[0x80];
+
+    static {
+        for (char ch = 0; ch < 0x80; ch++) {
+            char lower = Character.toLowerCase(ch);
+            ASCII_FOLD[ch] = Character.isLetterOrDigit(lower) ? lower : ' ';
+        }
+    }
+
+    /** Reusable buffers: normalised chars, an open-addressing table of bucket → position, the output vector. */
+    static final class Scratch {
+        char[] chars = new char[64];
+        int[] keys = new int[64];
+        int[] slotPos = new int[64];
+        int[] index = new int[64];
+        float[] value = new float[64];
+        int size;
+        private int mask;
+
+        private void reset(int textLength) {
+            if (chars.length < textLength + 2) {
+                chars = new char[textLength + 2];
+            }
+            // at most 3 char n-grams + 2 word features per normalised char, table at most half full
+            int features = 5 * (textLength + 2) + 16;
+            int cap = Integer.highestOneBit(Math.max(16, features)) << 2; // at most half full
+            if (keys.length < cap) {
+                keys = new int[cap];
+                slotPos = new int[cap];
+            }
+            if (index.length < features) {
+                index = new int[features];
+                value = new float[features];
+            }
+            mask = cap - 1;
+            Arrays.fill(keys, 0, mask + 1, -1);
+            size = 0;
+        }
+
+        /** Counts one occurrence of feature {@code key}; new features are appended in first-seen order. */
+        private void add(int key) {
+            int slot = (key * 0x9E3779B1) >>> 1 & mask;
+            int k;
+            while ((k = keys[slot]) != -1 && k != key) {
+                slot = (slot + 1) & mask;
+            }
+            if (k == -1) {
+                keys[slot] = key;
+                slotPos[slot] = size;
+                index[size] = key;
+                value[size++] = 1;
+            } else {
+                value[slotPos[slot]] += 1;
+            }
+        }
+    }
+
+    /**
+     * Hashed features into {@code x}: character 3–5-grams over the lower-cased text with non-letters collapsed
+     * to one space, computed by one polynomial pass per start position (no substrings), and word uni/bigrams;
+     * duplicates counted in first-seen order, sublinear term frequency, L2-normalised.
+     */
+    static void extract(String raw, Scratch x) {
+        int n = Math.min(raw.length(), MAX_CHARS);
+        x.reset(n);
+        char[] c = x.chars;
         int m = 0;
         c[m++] = ' ';
         for (int i = 0; i < n; i++) {
-            char ch = Character.toLowerCase(text.charAt(i));
-            if (!Character.isLetterOrDigit(ch)) {
-                ch = ' ';
+            char ch = raw.charAt(i);
+            if (ch < 0x80) { // ASCII fast path, same result as the general branch
+                ch = ASCII_FOLD[ch];
+            } else {
+                ch = Character.toLowerCase(ch);
+                if (!Character.isLetterOrDigit(ch)) {
+                    ch = ' ';
+                }
             }
             if (ch == ' ' && c[m - 1] == ' ') {
                 continue;
@@ -161,15 +246,21 @@ public final class InjectionClassifier {
         if (c[m - 1] != ' ') {
             c[m++] = ' ';
         }
-        for (int len = 3; len <= 5; len++) {
-            for (int i = 0; i + len <= m; i++) {
-                int h = 0x9747b28c + len;
-                for (int k = 0; k < len; k++) {
-                    h = h * 31 + c[i + k];
-                }
-                idx = grow(idx, count);
-                idx[count++] = bucket(h);
-            }
+        // h_len(i) = (seed + len) * 31^len + sum_k c[i+k] * 31^(len-1-k), in int arithmetic as before
+        final int seed = 0x9747b28c;
+        final int s3 = (seed + 3) * 31 * 31 * 31;
+        final int s4 = (seed + 4) * 31 * 31 * 31 * 31;
+        final int s5 = (seed + 5) * 31 * 31 * 31 * 31 * 31;
+        // the original order was all 3-grams, then all 4-grams, then all 5-grams; first-seen order matters for
+        // the summation order of the score, so keep three passes
+        for (int i = 0; i + 3 <= m; i++) {
+            x.add(bucket(s3 + (c[i] * 31 + c[i + 1]) * 31 + c[i + 2]));
+        }
+        for (int i = 0; i + 4 <= m; i++) {
+            x.add(bucket(s4 + ((c[i] * 31 + c[i + 1]) * 31 + c[i + 2]) * 31 + c[i + 3]));
+        }
+        for (int i = 0; i + 5 <= m; i++) {
+            x.add(bucket(s5 + (((c[i] * 31 + c[i + 1]) * 31 + c[i + 2]) * 31 + c[i + 3]) * 31 + c[i + 4]));
         }
         // word unigrams and bigrams
         int prevHash = 0;
@@ -186,57 +277,26 @@ public final class InjectionClassifier {
                 i++;
             }
             if (i > s) {
-                idx = grow(idx, count + 1);
-                idx[count++] = bucket(h);
+                x.add(bucket(h));
                 if (havePrev) {
-                    idx[count++] = bucket(prevHash * 0x5bd1e995 + h);
+                    x.add(bucket(prevHash * 0x5bd1e995 + h));
                 }
                 prevHash = h;
                 havePrev = true;
             }
         }
-        // count duplicates with a small open-addressing table (cheaper than sorting on the hot path)
-        int cap = Integer.highestOneBit(Math.max(16, count * 2)) << 1;
-        int[] keys = new int[cap];
-        float[] counts = new float[cap];
-        Arrays.fill(keys, -1);
-        int[] outIdx = new int[count];
-        int size = 0;
-        for (int k = 0; k < count; k++) {
-            int key = idx[k];
-            int slot = (key * 0x9E3779B1) >>> 1 & (cap - 1);
-            while (keys[slot] != -1 && keys[slot] != key) {
-                slot = (slot + 1) & (cap - 1);
-            }
-            if (keys[slot] == -1) {
-                keys[slot] = key;
-                outIdx[size++] = key;
-            }
-            counts[slot] += 1;
-        }
-        float[] outVal = new float[size];
-        for (int k = 0; k < size; k++) {
-            int key = outIdx[k];
-            int slot = (key * 0x9E3779B1) >>> 1 & (cap - 1);
-            while (keys[slot] != key) {
-                slot = (slot + 1) & (cap - 1);
-            }
-            outVal[k] = counts[slot];
-        }
+        int size = x.size;
+        float[] v = x.value;
         double norm = 0;
         for (int k = 0; k < size; k++) {
-            outVal[k] = (float) (1 + Math.log(outVal[k])); // sublinear term frequency
-            norm += outVal[k] * outVal[k];
+            int count = (int) v[k];
+            v[k] = count < ONE_PLUS_LOG.length ? ONE_PLUS_LOG[count] : (float) (1 + Math.log(v[k])); // sublinear tf
+            norm += v[k] * v[k];
         }
         float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
         for (int k = 0; k < size; k++) {
-            outVal[k] *= inv;
+            v[k] *= inv;
         }
-        return new SparseVector(outIdx, outVal, size);
-    }
-
-    private static int[] grow(int[] a, int need) {
-        return need + 1 < a.length ? a : Arrays.copyOf(a, a.length * 2 + 2);
     }
 
     private static int bucket(int h) {
