@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code botsec} command: groups and commands per DESIGN.md. */
 @Command(name = "botsec", mixinStandardHelpOptions = true, versionProvider = Botsec.Version.class,
-        description = "BotSec: train privately, explain, attack-test and guard AI bots.",
+        description = "BotSec: train privately, explain and guard AI bots.",
         subcommands = {
                 CommandLine.HelpCommand.class,
                 org.botsec.cli.core.TrainCommand.class,

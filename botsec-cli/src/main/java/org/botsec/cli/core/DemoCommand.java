@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * writes everything into a folder.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Train on the shipped data and show the results: logistic regression on breast_cancer, an MLP "
+        description = {"The README's main job: train, explain and guard on the shipped data.",
+                "Trains logistic regression on breast_cancer, an MLP "
                 + "on digits8x8 without and with differential privacy (DP-SGD, SecureRandom noise, epsilon about "
                 + "4.3 at delta 1e-5) and a TF-IDF text model on sentiment_sentences (then it classifies "
                 + "\"" + DemoCommand.SENTENCE + "\" and explains it with LIME, 10 features), then guards two "
