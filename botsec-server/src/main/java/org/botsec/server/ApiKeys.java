@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
-import org.botsec.server.internal.Io;
+import org.botsec.core.io.SafeFiles;
 
 /**
  * The client API keys a gateway accepts, stored only as SHA-256 hashes. The keys file has one
@@ -34,7 +34,7 @@ public final class ApiKeys {
 
     /** Reads a keys file ({@code name:sha256hex} per line). */
     public static ApiKeys load(Path file) {
-        String text = Io.readSmallUtf8(file, MAX_FILE_BYTES, "API keys file");
+        String text = SafeFiles.readSmallUtf8(file, MAX_FILE_BYTES, "API keys file");
         List<String> names = new ArrayList<>();
         List<byte[]> hashes = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);

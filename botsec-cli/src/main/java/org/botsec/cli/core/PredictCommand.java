@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
+import org.botsec.core.data.CsvLoader;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.TextDataset;
@@ -119,7 +120,7 @@ public final class PredictCommand implements Callable<Integer> {
             CoreSupport.requireRows(d.size(), input.data);
             return d.texts();
         }
-        return FeatureCsv.readTexts(Path.of(input.data));
+        return CsvLoader.readTexts(Path.of(input.data));
     }
 
     private Matrix features(Classifier c) {
@@ -128,6 +129,6 @@ public final class PredictCommand implements Callable<Integer> {
             CoreSupport.requireRows(d.size(), input.data);
             return CoreSupport.alignFeatures(d, c, input.data);
         }
-        return FeatureCsv.readFeatures(Path.of(input.data), c.featureNames());
+        return CsvLoader.readFeatures(Path.of(input.data), c.featureNames());
     }
 }

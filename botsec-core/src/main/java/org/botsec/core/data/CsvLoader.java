@@ -73,6 +73,115 @@ public final class CsvLoader {
     }
 
     /**
+     * Reads the columns {@code featureNames} of a numeric CSV file, in that order, without a label (e.g. the
+     * inputs of a trained model, named by {@link org.botsec.core.model.Classifier#featureNames()}). Other columns
+     * are ignored and need not be numeric.
+     *
+     * @throws BadInputException when a column is missing, a row is ragged, a cell is not a finite number or the
+     *                           file has no data rows
+     */
+    public static Matrix readFeatures(Path csv, List<String> featureNames) {
+        try (InputStream in = Sources.open(csv, "CSV file")) {
+            return readFeatures(in, featureNames, csv.toString());
+        } catch (IOException e) {
+            throw Sources.ioFailure(csv.toString(), e);
+        }
+    }
+
+    /** {@link #readFeatures(Path, List)} from a stream (read to its end, then closed). */
+    public static Matrix readFeatures(InputStream in, List<String> featureNames, String sourceName) {
+        try (Sources.Hashed source = Sources.Hashed.of(in, sourceName);
+             CSVParser parser = parser(source.content())) {
+            Records records = new Records(parser, sourceName);
+            List<String> header = records.header();
+            int d = featureNames.size();
+            int[] index = new int[d];
+            for (int j = 0; j < d; j++) {
+                index[j] = header.indexOf(featureNames.get(j));
+                if (index[j] < 0) {
+                    throw BadInputException.of("%s: the model's feature column '%s' is missing (the model expects %d "
+                            + "features, the file has columns %s)", sourceName, featureNames.get(j), d,
+                            abbreviate(header));
+                }
+            }
+            double[] values = new double[Math.max(16, Math.min(d * 256, 1 << 20))];
+            int row = 0;
+            while (records.next()) {
+                CSVRecord rec = records.current();
+                row++;
+                checkWidth(rec, header.size(), row, sourceName);
+                long needed = (long) row * d;
+                if (needed > MAX_VALUES) {
+                    throw BadInputException.of("%s: more than %d values; too large to load", sourceName, MAX_VALUES);
+                }
+                if (needed > values.length) {
+                    values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, Math.max(needed, 2L * values.length)));
+                }
+                int base = (row - 1) * d;
+                for (int j = 0; j < d; j++) {
+                    values[base + j] = number(rec.get(index[j]).trim(), row, featureNames.get(j), sourceName);
+                }
+            }
+            if (row == 0) {
+                throw BadInputException.of("%s: no data rows after the header", sourceName);
+            }
+            return new Matrix(row, d, values.length == row * d ? values : Arrays.copyOf(values, row * d));
+        } catch (IOException e) {
+            throw Sources.ioFailure(sourceName, e);
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw malformed(sourceName, e);
+        }
+    }
+
+    /**
+     * Reads the {@code text} column of a CSV file without a label (other columns are ignored).
+     *
+     * @throws BadInputException when the column is missing, a row is ragged, a text is blank or the file has no
+     *                           data rows
+     */
+    public static List<String> readTexts(Path csv) {
+        try (InputStream in = Sources.open(csv, "text CSV file")) {
+            return readTexts(in, csv.toString());
+        } catch (IOException e) {
+            throw Sources.ioFailure(csv.toString(), e);
+        }
+    }
+
+    /** {@link #readTexts(Path)} from a stream (read to its end, then closed). */
+    public static List<String> readTexts(InputStream in, String sourceName) {
+        try (Sources.Hashed source = Sources.Hashed.of(in, sourceName);
+             CSVParser parser = parser(source.content())) {
+            Records records = new Records(parser, sourceName);
+            List<String> header = records.header();
+            int col = header.indexOf("text");
+            if (col < 0) {
+                throw BadInputException.of("%s: text column 'text' not found; columns are %s", sourceName,
+                        abbreviate(header));
+            }
+            List<String> texts = new ArrayList<>();
+            int row = 0;
+            while (records.next()) {
+                CSVRecord rec = records.current();
+                row++;
+                checkWidth(rec, header.size(), row, sourceName);
+                String t = rec.get(col);
+                if (t.isBlank()) {
+                    throw BadInputException.of("%s: data row %d has an empty text", sourceName, row);
+                }
+                texts.add(t);
+            }
+            if (row == 0) {
+                throw BadInputException.of("%s: no data rows after the header", sourceName);
+            }
+            return texts;
+        } catch (IOException e) {
+            throw Sources.ioFailure(sourceName, e);
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw malformed(sourceName, e);
+        }
+    }
+
+    /**
      * Numeric CSV with options for the built-in sets.
      *
      * @param featureScale every feature value is multiplied by this (1/16 for 8×8 digits)
@@ -250,18 +359,23 @@ public final class CsvLoader {
         if (!Numbers.looksNumericFast(cell)) {
             String lower = cell.toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("nan") || lower.contains("inf")) {
-                throw BadInputException.of("%s: data row %d, column '%s' is not finite: '%s'", sourceName, row,
-                        column, excerpt(cell));
+                double v = lower.contains("nan") ? Double.NaN
+                        : lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                throw notFinite(cell, v, row, column, sourceName);
             }
-            throw BadInputException.of("%s: data row %d, column '%s' is not a number: '%s'", sourceName, row,
+            throw BadInputException.of("%s: data row %d, column '%s': not a number: '%s'", sourceName, row,
                     column, excerpt(cell));
         }
         double v = Double.parseDouble(cell);
         if (!Double.isFinite(v)) {
-            throw BadInputException.of("%s: data row %d, column '%s' is not finite: '%s'", sourceName, row, column,
-                    excerpt(cell));
+            throw notFinite(cell, v, row, column, sourceName);
         }
         return v;
+    }
+
+    private static BadInputException notFinite(String cell, double v, int row, String column, String sourceName) {
+        return BadInputException.of("%s: data row %d, column '%s': cell '%s': value %s is not finite", sourceName,
+                row, column, excerpt(cell), v);
     }
 
     // ---- parsing helpers -------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import org.botsec.core.BadInputException;
 import org.botsec.guard.Detection;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Verdict;
-import org.botsec.guard.crypto.internal.Files2;
+import org.botsec.core.io.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**
@@ -135,7 +135,7 @@ public final class AuditLog implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            Files2.fsyncDirectory(file.toAbsolutePath().getParent());
+            SafeFiles.fsyncDirectory(file.toAbsolutePath().getParent());
             nextIndex = 0;
             lastHash = ZERO_HASH;
             ObjectNode header = base("header");

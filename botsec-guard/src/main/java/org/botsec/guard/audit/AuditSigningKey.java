@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import org.botsec.core.BadInputException;
 import org.botsec.guard.crypto.MasterKey;
-import org.botsec.guard.crypto.internal.Files2;
+import org.botsec.core.io.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**
@@ -91,7 +91,7 @@ public final class AuditSigningKey {
             key.write(keyFile, master);
             return new AuditSigningKey(key, master != null);
         }
-        String json = Files2.readSmallUtf8(keyFile, MAX_KEY_CHARS, "audit signing key file");
+        String json = SafeFiles.readSmallUtf8(keyFile, MAX_KEY_CHARS, "audit signing key file");
         boolean encrypted = json.contains("\"encryptedKeyset\"");
         if (encrypted) {
             if (master == null) {
@@ -127,7 +127,7 @@ public final class AuditSigningKey {
             String text = master == null
                     ? TinkJsonProtoKeysetFormat.serializeKeyset(privateKeyset, InsecureSecretKeyAccess.get())
                     : master.wrapKeyset(privateKeyset, KEY_AD);
-            Files2.writeAtomically(keyFile, text);
+            SafeFiles.writeAtomically(keyFile, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write audit signing key " + keyFile, e);
         } catch (GeneralSecurityException e) {
@@ -148,7 +148,7 @@ public final class AuditSigningKey {
     /** Writes the public keyset as Tink JSON to {@code file}. */
     public void writePublicKey(Path file) {
         try {
-            Files2.writeAtomically(file, publicKeyJson);
+            SafeFiles.writeAtomically(file, publicKeyJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write public key " + file, e);
         }
@@ -174,7 +174,7 @@ public final class AuditSigningKey {
 
     /** Reads a public key file written by {@link #writePublicKey(Path)}; returns its JSON. */
     public static String readPublicKeyFile(Path file) {
-        String json = Files2.readSmallUtf8(file, MAX_KEY_CHARS, "public key file");
+        String json = SafeFiles.readSmallUtf8(file, MAX_KEY_CHARS, "public key file");
         verifierFromJson(json, "public key file " + file);
         return json;
     }

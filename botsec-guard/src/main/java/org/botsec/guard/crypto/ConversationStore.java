@@ -30,7 +30,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.crypto.internal.Files2;
+import org.botsec.core.io.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**
@@ -90,7 +90,7 @@ public final class ConversationStore implements AutoCloseable {
         this.clock = clock;
         Files.createDirectories(dir);
         if (Files.exists(keysFile)) {
-            String text = Files2.readSmallUtf8(keysFile, 1 << 20, "conversation store key file");
+            String text = SafeFiles.readSmallUtf8(keysFile, 1 << 20, "conversation store key file");
             JsonNode root;
             try {
                 root = JSON.readTree(text);
@@ -112,7 +112,7 @@ public final class ConversationStore implements AutoCloseable {
         this.mac = macKeyset.getPrimitive(RegistryConfiguration.get(), Mac.class);
         this.nextIndex = recoverRecordsFile();
         this.channel = FileChannel.open(recordsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        Files2.fsyncDirectory(dir);
+        SafeFiles.fsyncDirectory(dir);
     }
 
     /** Opens the store in {@code dir}, creating it (with fresh data keys) if it does not exist yet. */
@@ -148,7 +148,7 @@ public final class ConversationStore implements AutoCloseable {
         root.put("format", FORMAT);
         root.put("aead_keyset", TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(aeadKeyset, masterKey.aead(), AEAD_KEYSET_AD));
         root.put("mac_keyset", TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(macKeyset, masterKey.aead(), MAC_KEYSET_AD));
-        Files2.writeAtomically(keysFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        SafeFiles.writeAtomically(keysFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 
     /** Counts complete records and cuts off a torn last line left by a crash during an append. */

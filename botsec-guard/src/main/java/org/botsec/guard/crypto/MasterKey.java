@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.crypto.internal.Files2;
+import org.botsec.core.io.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**
@@ -64,7 +64,7 @@ public final class MasterKey {
 
     /** Reads the master key (a Tink JSON keyset, at most 64 KiB) from a file. */
     public static MasterKey fromFile(Path file) {
-        return fromKeysetJson(Files2.readSmallUtf8(file, MAX_KEYSET_CHARS, "master key file"), "master key file " + file);
+        return fromKeysetJson(SafeFiles.readSmallUtf8(file, MAX_KEYSET_CHARS, "master key file"), "master key file " + file);
     }
 
     /** Parses a Tink JSON AEAD keyset; {@code source} names where it came from in error messages. */
@@ -93,7 +93,7 @@ public final class MasterKey {
     /** Writes the keyset as Tink JSON to an owner-only file (atomically). */
     public void writeTo(Path file) {
         try {
-            Files2.writeAtomically(file, exportKeysetJson());
+            SafeFiles.writeAtomically(file, exportKeysetJson());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write master key file " + file, e);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.botsec.core.BadInputException;
+import org.botsec.core.io.SafeFiles;
 
 /** Turns a PEM certificate chain and a PEM PKCS#8 private key into an in-memory PKCS#12 KeyStore. */
 public final class Pem {
@@ -50,7 +51,7 @@ public final class Pem {
     }
 
     private static PrivateKey privateKey(Path keyFile) {
-        String text = Io.readSmallUtf8(keyFile, MAX_PEM_BYTES, "TLS key file");
+        String text = SafeFiles.readSmallUtf8(keyFile, MAX_PEM_BYTES, "TLS key file");
         if (text.contains("-----BEGIN RSA PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----")) {
             throw BadInputException.of("TLS key file must be PKCS#8 (BEGIN PRIVATE KEY); convert with "
                     + "'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8': %s", keyFile);
@@ -74,7 +75,7 @@ public final class Pem {
     }
 
     private static List<byte[]> blocks(Path file, String type, String what) {
-        return parse(Io.readSmallUtf8(file, MAX_PEM_BYTES, what), type);
+        return parse(SafeFiles.readSmallUtf8(file, MAX_PEM_BYTES, what), type);
     }
 
     private static List<byte[]> parse(String text, String type) {

@@ -1,4 +1,4 @@
-package org.botsec.guard.crypto.internal;
+package org.botsec.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +13,14 @@ import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
 import org.botsec.core.BadInputException;
 
-/** Bounded reads and atomic, fsynced replacement of small files (key files). */
-public final class Files2 {
-    private Files2() {
+/**
+ * Bounded reads and atomic, fsynced replacement of small files (key files, keysets, configuration files).
+ *
+ * <p>Public only so that the guard and server modules can share one implementation; it is internal to BotSec
+ * and not part of the supported API. Stateless and thread-safe.
+ */
+public final class SafeFiles {
+    private SafeFiles() {
     }
 
     /** Reads a small UTF-8 file, refusing anything larger than {@code maxBytes}. */
