@@ -167,6 +167,14 @@ final class ExplainSupport {
         }
     }
 
+    /** Row {@code row} of {@code x} (read from {@code data}), rejecting a {@code --row} out of range. */
+    static double[] row(Matrix x, int row, String data) {
+        if (row < 0 || row >= x.rows()) {
+            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
+        }
+        return x.row(row);
+    }
+
     /** The column of row 0's largest value (the first on ties): the predicted class. */
     static int argmax(Matrix p) {
         int best = 0;

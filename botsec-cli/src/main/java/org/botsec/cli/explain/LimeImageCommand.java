@@ -81,10 +81,7 @@ public final class LimeImageCommand implements Callable<Integer> {
                     hwc[0], hwc[1], hwc[2], hwc[0] * hwc[1] * hwc[2], c.numFeatures());
         }
         Matrix x = ExplainSupport.features(data, c.featureNames(), "data");
-        if (row < 0 || row >= x.rows()) {
-            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
-        }
-        double[] px = x.row(row);
+        double[] px = ExplainSupport.row(x, row, data);
         LimeImageExplainer.Builder b = LimeImageExplainer.builder().shape(hwc[0], hwc[1], hwc[2])
                 .classNames(c.classNames());
         if (seed != null) {

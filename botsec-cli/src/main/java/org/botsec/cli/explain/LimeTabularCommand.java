@@ -66,11 +66,8 @@ public final class LimeTabularCommand implements Callable<Integer> {
                     m.type());
         }
         Matrix x = ExplainSupport.features(data, c.featureNames(), "data");
-        if (row < 0 || row >= x.rows()) {
-            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
-        }
+        double[] r = ExplainSupport.row(x, row, data);
         Matrix t = train == null ? x : ExplainSupport.features(train, c.featureNames(), "training data");
-        double[] r = x.row(row);
         int fallback = c.numClasses() == 2 ? 1 : ExplainSupport.argmax(c.predictProba(new Matrix(1, r.length, r.clone())));
         int l = ExplainSupport.label(sampling.label, c.classNames(), fallback);
         LimeTabularExplainer.Builder b = LimeTabularExplainer.builder().trainingData(t).model(c)
