@@ -1,17 +1,13 @@
 package org.botsec.explain;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
-import org.botsec.explain.internal.LimeFit;
 import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.internal.Slic;
-import org.botsec.explain.internal.WeightedDesign;
 
 /**
  * LIME for image classifiers, as marcotcr/lime's {@code LimeImageExplainer} (Ribeiro et al. 2016): the image is
@@ -25,6 +21,9 @@ import org.botsec.explain.internal.WeightedDesign;
  * <p>Randomness: each call replays the explainer's seed (recorded in the result). Immutable and thread-safe.
  */
 public final class LimeImageExplainer {
+    /** Most perturbed images per call. */
+    private static final int MAX_IMAGE_SAMPLES = 200_000;
+
     private final int height;
     private final int width;
     private final int channels;
@@ -71,12 +70,7 @@ public final class LimeImageExplainer {
     public Explanation explainInstance(double[] pixels, Function<Matrix, Matrix> predictProba, int numFeatures,
             int numSamples, int label) {
         checkSize(pixels);
-        if (numFeatures <= 0) {
-            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
-        }
-        if (numSamples < 2 || numSamples > 200_000) {
-            throw BadInputException.of("numSamples must be in [2, 200000], got %d", numSamples);
-        }
+        LimeSupport.checkCounts(numFeatures, numSamples, MAX_IMAGE_SAMPLES);
         int[] seg = segments(pixels);
         int s = Arrays.stream(seg).max().orElse(0) + 1;
         int p = height * width;
@@ -137,27 +131,10 @@ public final class LimeImageExplainer {
             System.arraycopy(part.data(), 0, probaData, start * k, c * k);
         }
         proba = new Matrix(numSamples, k, probaData);
-        List<String> cn = classNames != null ? classNames : LimeTextExplainer.defaultNames(k);
-        if (cn.size() != k) {
-            throw BadInputException.of("model has %d classes but %d class names were given", k, cn.size());
-        }
-        if (label < 0 || label >= k) {
-            throw BadInputException.of("label must be in [0, %d), got %d", k, label);
-        }
-        double[] y = new double[numSamples];
-        for (int i = 0; i < numSamples; i++) {
-            y[i] = proba.get(i, label);
-        }
-        WeightedDesign.Fit fit = LimeFit.fit(new WeightedDesign(data, y,
-                LimeTextExplainer.kernel(distances, kernelWidth)), numFeatures, featureSelection);
-        List<Double> probs = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            probs.add(proba.get(0, c));
-        }
-        return new Explanation(ExplanationMethod.LIME_IMAGE, cn, label, probs,
-                LimeTextExplainer.sortedWeights(fit, g -> "segment " + g), fit.intercept(), fit.score(),
-                fit.localPrediction(), y[0], OptionalLong.of(seed), numSamples,
-                new Instance.Image(height, width, channels, pixels, seg));
+        List<String> cn = LimeSupport.classNames(classNames, k);
+        return LimeSupport.explain(ExplanationMethod.LIME_IMAGE, cn, proba, label, data,
+                LimeSupport.kernel(distances, kernelWidth), numFeatures, featureSelection, g -> "segment " + g,
+                seed, new Instance.Image(height, width, channels, pixels, seg));
     }
 
     /** Builder; the image shape is required. */
@@ -218,10 +195,7 @@ public final class LimeImageExplainer {
         }
 
         public Builder kernelWidth(double w) {
-            if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + w);
-            }
-            this.kernelWidth = w;
+            this.kernelWidth = LimeSupport.checkKernelWidth(w);
             return this;
         }
 
@@ -245,8 +219,7 @@ public final class LimeImageExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
-            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
-                    : randomness.generator().nextLong();
+            this.seed = Seeds.of(randomness);
             return this;
         }
 

@@ -2,16 +2,13 @@ package org.botsec.explain;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
-import org.botsec.explain.internal.LimeFit;
 import org.botsec.explain.internal.QuartileDiscretizer;
 import org.botsec.explain.internal.Seeds;
-import org.botsec.explain.internal.WeightedDesign;
 
 /**
  * LIME for tabular rows, as marcotcr/lime's {@code LimeTabularExplainer} with its defaults (Ribeiro et al.
@@ -104,13 +101,7 @@ public final class LimeTabularExplainer {
         if (row.length != d) {
             throw BadInputException.of("row has %d values but the training data has %d columns", row.length, d);
         }
-        if (numFeatures <= 0) {
-            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
-        }
-        if (numSamples < 2 || numSamples > LimeTextExplainer.MAX_SAMPLES) {
-            throw BadInputException.of("numSamples must be in [2, %d], got %d", LimeTextExplainer.MAX_SAMPLES,
-                    numSamples);
-        }
+        LimeSupport.checkCounts(numFeatures, numSamples, LimeTextExplainer.MAX_SAMPLES);
         LimeTextExplainer.checkSize(numSamples, d);
         SplittableRandom random = new SplittableRandom(seed);
         Matrix data = new Matrix(numSamples, d);
@@ -167,27 +158,9 @@ public final class LimeTabularExplainer {
             }
         }
         Matrix proba = predictProba.apply(inverse);
-        int k = proba.cols();
-        List<String> cn = classNames != null ? classNames : LimeTextExplainer.defaultNames(k);
-        if (cn.size() != k) {
-            throw BadInputException.of("model has %d classes but %d class names were given", k, cn.size());
-        }
-        if (label < 0 || label >= k) {
-            throw BadInputException.of("label must be in [0, %d), got %d", k, label);
-        }
-        double[] y = new double[numSamples];
-        for (int i = 0; i < numSamples; i++) {
-            y[i] = proba.get(i, label);
-        }
-        double[] weights = LimeTextExplainer.kernel(distances, kernelWidth);
-        WeightedDesign.Fit fit = LimeFit.fit(new WeightedDesign(data, y, weights), numFeatures, featureSelection);
-        List<Double> probs = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            probs.add(proba.get(0, c));
-        }
-        return new Explanation(ExplanationMethod.LIME_TABULAR, cn, label, probs,
-                LimeTextExplainer.sortedWeights(fit, names::get), fit.intercept(), fit.score(),
-                fit.localPrediction(), y[0], OptionalLong.of(seed), numSamples,
+        List<String> cn = LimeSupport.classNames(classNames, proba.cols());
+        return LimeSupport.explain(ExplanationMethod.LIME_TABULAR, cn, proba, label, data,
+                LimeSupport.kernel(distances, kernelWidth), numFeatures, featureSelection, names::get, seed,
                 new Instance.Tabular(featureNames, row));
     }
 
@@ -232,10 +205,7 @@ public final class LimeTabularExplainer {
 
         /** Kernel width (default 0.75·sqrt(number of features)). */
         public Builder kernelWidth(double width) {
-            if (!(width > 0) || Double.isInfinite(width)) {
-                throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + width);
-            }
-            this.kernelWidth = width;
+            this.kernelWidth = LimeSupport.checkKernelWidth(width);
             return this;
         }
 
@@ -260,8 +230,7 @@ public final class LimeTabularExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
-            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
-                    : randomness.generator().nextLong();
+            this.seed = Seeds.of(randomness);
             return this;
         }
 

@@ -3,16 +3,13 @@ package org.botsec.explain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.explain.internal.IndexedText;
-import org.botsec.explain.internal.LimeFit;
 import org.botsec.explain.internal.Seeds;
-import org.botsec.explain.internal.WeightedDesign;
 
 /**
  * LIME for text classifiers, as marcotcr/lime's {@code LimeTextExplainer} defines it (Ribeiro, Singh, Guestrin
@@ -100,12 +97,7 @@ public final class LimeTextExplainer {
         if (text == null) {
             throw BadInputException.of("text must not be null");
         }
-        if (numFeatures <= 0) {
-            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
-        }
-        if (numSamples < 2 || numSamples > MAX_SAMPLES) {
-            throw BadInputException.of("numSamples must be in [2, %d], got %d", MAX_SAMPLES, numSamples);
-        }
+        LimeSupport.checkCounts(numFeatures, numSamples, MAX_SAMPLES);
         IndexedText indexed = new IndexedText(text, split, bow, maskString);
         int d = indexed.numFeatures();
         if (d == 0) {
@@ -118,30 +110,12 @@ public final class LimeTextExplainer {
             throw new IllegalStateException("prediction function returned " + proba.rows() + " rows for "
                     + numSamples + " texts");
         }
-        int k = proba.cols();
-        List<String> names = classNames != null ? classNames : defaultNames(k);
-        if (names.size() != k) {
-            throw BadInputException.of("model has %d classes but %d class names were given", k, names.size());
-        }
-        double[] weights = kernel(nb.distances, kernelWidth);
-        List<Double> probs = new ArrayList<>(k);
-        for (int c = 0; c < k; c++) {
-            probs.add(proba.get(0, c));
-        }
+        List<String> names = LimeSupport.classNames(classNames, proba.cols());
+        double[] weights = LimeSupport.kernel(nb.distances, kernelWidth);
         List<Explanation> out = new ArrayList<>();
         for (int label : labels) {
-            if (label < 0 || label >= k) {
-                throw BadInputException.of("label must be in [0, %d), got %d", k, label);
-            }
-            double[] y = new double[numSamples];
-            for (int i = 0; i < numSamples; i++) {
-                y[i] = proba.get(i, label);
-            }
-            WeightedDesign design = new WeightedDesign(nb.data, y, weights);
-            WeightedDesign.Fit fit = LimeFit.fit(design, numFeatures, featureSelection);
-            out.add(new Explanation(ExplanationMethod.LIME_TEXT, names, label, probs,
-                    sortedWeights(fit, indexed::word), fit.intercept(), fit.score(), fit.localPrediction(),
-                    y[0], OptionalLong.of(seed), numSamples, indexed.toInstance()));
+            out.add(LimeSupport.explain(ExplanationMethod.LIME_TEXT, names, proba, label, nb.data, weights,
+                    numFeatures, featureSelection, indexed::word, seed, indexed.toInstance()));
         }
         return out;
     }
@@ -199,32 +173,6 @@ public final class LimeTextExplainer {
         return kept == 0 ? 1.0 : 1.0 - Math.sqrt((double) kept / d);
     }
 
-    static double[] kernel(double[] distances, double width) {
-        double[] w = new double[distances.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = Math.sqrt(Math.exp(-(distances[i] * distances[i]) / (width * width)));
-        }
-        return w;
-    }
-
-    static List<FeatureWeight> sortedWeights(WeightedDesign.Fit fit, java.util.function.IntFunction<String> name) {
-        List<FeatureWeight> ws = new ArrayList<>();
-        for (int i = 0; i < fit.columns().length; i++) {
-            int f = fit.columns()[i];
-            ws.add(new FeatureWeight(f, name.apply(f), fit.coef()[i]));
-        }
-        ws.sort((x, y) -> Double.compare(Math.abs(y.weight()), Math.abs(x.weight())));
-        return ws;
-    }
-
-    static List<String> defaultNames(int k) {
-        List<String> n = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            n.add(Integer.toString(i));
-        }
-        return n;
-    }
-
     static String excerpt(String s) {
         String t = s.replaceAll("\\s+", " ");
         return t.length() <= 40 ? t : t.substring(0, 40) + "...";
@@ -258,10 +206,7 @@ public final class LimeTextExplainer {
 
         /** Kernel width (default 25, as lime; distances are cosine × 100). */
         public Builder kernelWidth(double width) {
-            if (!(width > 0) || Double.isInfinite(width)) {
-                throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + width);
-            }
-            this.kernelWidth = width;
+            this.kernelWidth = LimeSupport.checkKernelWidth(width);
             return this;
         }
 
@@ -305,8 +250,7 @@ public final class LimeTextExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
-            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
-                    : randomness.generator().nextLong();
+            this.seed = Seeds.of(randomness);
             return this;
         }
 

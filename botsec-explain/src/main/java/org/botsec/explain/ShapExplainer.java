@@ -556,8 +556,7 @@ public final class ShapExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
-            this.seed = randomness.seed().isPresent() ? randomness.seed().getAsLong()
-                    : randomness.generator().nextLong();
+            this.seed = Seeds.of(randomness);
             return this;
         }
 
@@ -597,7 +596,7 @@ public final class ShapExplainer {
                     }
                 }
                 if (classNames == null) {
-                    classNames = LimeTextExplainer.defaultNames(coef.length == 1 ? 2 : coef.length);
+                    classNames = LimeSupport.defaultNames(coef.length == 1 ? 2 : coef.length);
                 }
                 int k = coef.length == 1 ? 2 : coef.length;
                 if (classNames.size() != k) {
@@ -630,7 +629,7 @@ public final class ShapExplainer {
             }
             if (classNames == null) {
                 int k = predictProba.apply(new Matrix(1, d, background.data().row(0))).cols();
-                classNames = LimeTextExplainer.defaultNames(k);
+                classNames = LimeSupport.defaultNames(k);
             }
             int k = classNames.size();
             if (label == null) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
@@ -23,6 +24,8 @@ import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureWeight;
+import org.botsec.explain.render.HtmlRenderer;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** What the explain commands share: model loading, feature CSVs, labels and output records. */
 final class ExplainSupport {
@@ -155,6 +158,47 @@ final class ExplainSupport {
             }
         }
         return out;
+    }
+
+    /** Rejects a {@code --num-features} value that is not positive. */
+    static void checkNumFeatures(int numFeatures) {
+        if (numFeatures <= 0) {
+            throw BadInputException.of("--num-features must be > 0, got %d", numFeatures);
+        }
+    }
+
+    /** Row {@code row} of {@code x} (read from {@code data}), rejecting a {@code --row} out of range. */
+    static double[] row(Matrix x, int row, String data) {
+        if (row < 0 || row >= x.rows()) {
+            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
+        }
+        return x.row(row);
+    }
+
+    /** The column of row 0's largest value (the first on ties): the predicted class. */
+    static int argmax(Matrix p) {
+        int best = 0;
+        for (int k = 1; k < p.cols(); k++) {
+            if (p.get(0, k) > p.get(0, best)) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The LIME commands' output: the HTML page titled {@code title} when {@code html} is given, then the
+     * explanation on the command's output as one JSON document or as text.
+     */
+    static void writeLime(CommandSpec spec, Explanation e, Path html, String title, boolean json) {
+        if (html != null) {
+            HtmlRenderer.write(List.of(e), title, html);
+        }
+        if (json) {
+            Json.print(spec.commandLine().getOut(), LimeResult.of(e));
+        } else {
+            printLime(spec.commandLine().getOut(), e);
+        }
     }
 
     static String abbreviate(List<String> names) {

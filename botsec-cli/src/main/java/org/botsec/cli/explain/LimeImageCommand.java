@@ -1,21 +1,19 @@
 package org.botsec.cli.explain;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.botsec.cli.ExitCode;
-import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.LimeImageExplainer;
-import org.botsec.explain.render.HtmlRenderer;
 import org.botsec.explain.render.ImageOverlay;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,17 +62,15 @@ public final class LimeImageCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "FILE", description = "Write the overlay as a PNG file.")
     Path png;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page.")
-    Path html;
+    @Mixin
+    HtmlOption html;
 
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (numFeatures <= 0) {
-            throw BadInputException.of("--num-features must be > 0, got %d", numFeatures);
-        }
+        ExplainSupport.checkNumFeatures(numFeatures);
         Model m = ExplainSupport.loadModel(model);
         if (!(m instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a numeric classifier", model, m.type());
@@ -85,10 +81,7 @@ public final class LimeImageCommand implements Callable<Integer> {
                     hwc[0], hwc[1], hwc[2], hwc[0] * hwc[1] * hwc[2], c.numFeatures());
         }
         Matrix x = ExplainSupport.features(data, c.featureNames(), "data");
-        if (row < 0 || row >= x.rows()) {
-            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
-        }
-        double[] px = x.row(row);
+        double[] px = ExplainSupport.row(x, row, data);
         LimeImageExplainer.Builder b = LimeImageExplainer.builder().shape(hwc[0], hwc[1], hwc[2])
                 .classNames(c.classNames());
         if (seed != null) {
@@ -104,20 +97,13 @@ public final class LimeImageCommand implements Callable<Integer> {
                 throw BadInputException.of("--hide must be 'mean' or a number, got '%s'", ExplainSupport.excerpt(hide));
             }
         }
-        int fallback = LimeTabularCommand.argmax(c.predictProba(new Matrix(1, px.length, px.clone())));
+        int fallback = ExplainSupport.argmax(c.predictProba(new Matrix(1, px.length, px.clone())));
         int l = ExplainSupport.label(label, c.classNames(), fallback);
         Explanation e = b.build().explainInstance(px, c::predictProba, numFeatures, numSamples, l);
         if (png != null) {
             ImageOverlay.write(e, png);
         }
-        if (html != null) {
-            HtmlRenderer.write(List.of(e), "LIME image explanation", html);
-        }
-        if (json) {
-            Json.print(spec.commandLine().getOut(), ExplainSupport.LimeResult.of(e));
-        } else {
-            ExplainSupport.printLime(spec.commandLine().getOut(), e);
-        }
+        ExplainSupport.writeLime(spec, e, html.html, "LIME image explanation", json);
         return ExitCode.OK;
     }
 

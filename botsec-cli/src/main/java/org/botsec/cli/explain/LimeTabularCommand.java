@@ -1,10 +1,8 @@
 package org.botsec.cli.explain;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
-import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
@@ -12,8 +10,8 @@ import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureSelection;
 import org.botsec.explain.LimeTabularExplainer;
-import org.botsec.explain.render.HtmlRenderer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,14 +40,8 @@ public final class LimeTabularCommand implements Callable<Integer> {
     @Option(names = "--num-features", defaultValue = "10", paramLabel = "K", description = "Features in the explanation (default: ${DEFAULT-VALUE}).")
     int numFeatures;
 
-    @Option(names = "--num-samples", defaultValue = "5000", paramLabel = "N", description = "Neighbourhood size (default: ${DEFAULT-VALUE}).")
-    int numSamples;
-
-    @Option(names = "--label", paramLabel = "L", description = "Class to explain, by name or index (default: 1 for two classes, else the predicted class).")
-    String label;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Seed for replayable sampling (default: random, printed).")
-    Long seed;
+    @Mixin
+    LimeSamplingOptions sampling;
 
     @Option(names = "--no-discretize", description = "Sample continuous values instead of quartile bins.")
     boolean noDiscretize;
@@ -59,54 +51,32 @@ public final class LimeTabularCommand implements Callable<Integer> {
             converter = FeatureSelectionConverter.class)
     FeatureSelection featureSelection;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page.")
-    Path html;
+    @Mixin
+    HtmlOption html;
 
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (numFeatures <= 0) {
-            throw BadInputException.of("--num-features must be > 0, got %d", numFeatures);
-        }
+        ExplainSupport.checkNumFeatures(numFeatures);
         Model m = ExplainSupport.loadModel(model);
         if (!(m instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a numeric classifier; use lime-text", model,
                     m.type());
         }
         Matrix x = ExplainSupport.features(data, c.featureNames(), "data");
-        if (row < 0 || row >= x.rows()) {
-            throw BadInputException.of("--row %d is out of range: %s has %d rows", row, data, x.rows());
-        }
+        double[] r = ExplainSupport.row(x, row, data);
         Matrix t = train == null ? x : ExplainSupport.features(train, c.featureNames(), "training data");
-        double[] r = x.row(row);
-        int fallback = c.numClasses() == 2 ? 1 : argmax(c.predictProba(new Matrix(1, r.length, r.clone())));
-        int l = ExplainSupport.label(label, c.classNames(), fallback);
+        int fallback = c.numClasses() == 2 ? 1 : ExplainSupport.argmax(c.predictProba(new Matrix(1, r.length, r.clone())));
+        int l = ExplainSupport.label(sampling.label, c.classNames(), fallback);
         LimeTabularExplainer.Builder b = LimeTabularExplainer.builder().trainingData(t).model(c)
                 .discretize(!noDiscretize).featureSelection(featureSelection);
-        if (seed != null) {
-            b.seed(seed); // otherwise the explainer draws a fresh seed and records it
+        if (sampling.seed != null) {
+            b.seed(sampling.seed); // otherwise the explainer draws a fresh seed and records it
         }
-        Explanation e = b.build().explainInstance(r, c::predictProba, numFeatures, numSamples, l);
-        if (html != null) {
-            HtmlRenderer.write(List.of(e), "LIME explanation", html);
-        }
-        if (json) {
-            Json.print(spec.commandLine().getOut(), ExplainSupport.LimeResult.of(e));
-        } else {
-            ExplainSupport.printLime(spec.commandLine().getOut(), e);
-        }
+        Explanation e = b.build().explainInstance(r, c::predictProba, numFeatures, sampling.numSamples, l);
+        ExplainSupport.writeLime(spec, e, html.html, "LIME explanation", json);
         return ExitCode.OK;
-    }
-
-    static int argmax(Matrix p) {
-        int best = 0;
-        for (int k = 1; k < p.cols(); k++) {
-            if (p.get(0, k) > p.get(0, best)) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

@@ -1,6 +1,7 @@
 package org.botsec.explain.internal;
 
 import java.security.SecureRandom;
+import org.botsec.core.rand.Randomness;
 
 /** Seed helpers: a fresh seed when the caller gave none, and independent per-row seeds for batches. */
 public final class Seeds {
@@ -12,6 +13,14 @@ public final class Seeds {
     /** A fresh random seed (recorded in results so the run can be replayed). */
     public static long fresh() {
         return SECURE.nextLong();
+    }
+
+    /**
+     * The seed a {@link Randomness} stands for: its own seed when replayable, otherwise one draw from it (recorded
+     * in the results, so even a secure source's explanation can be replayed).
+     */
+    public static long of(Randomness randomness) {
+        return randomness.seed().isPresent() ? randomness.seed().getAsLong() : randomness.generator().nextLong();
     }
 
     /**

@@ -1,0 +1,10 @@
+package org.botsec.cli.explain;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --html FILE} option of the LIME commands. */
+final class HtmlOption {
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page.")
+    Path html;
+}
