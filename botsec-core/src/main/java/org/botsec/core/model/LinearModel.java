@@ -14,7 +14,7 @@ import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.internal.clip.ClipWeights;
 import org.botsec.core.model.internal.linear.LogisticObjective;
-import org.botsec.core.model.internal.linear.ProvenanceJson;
+import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.prov.Provenance;
 
 /**

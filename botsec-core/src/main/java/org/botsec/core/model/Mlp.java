@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.internal.clip.ClipWeights;
-import org.botsec.core.model.internal.linear.ProvenanceJson;
+import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
 import org.botsec.core.model.internal.mlp.GroupIndex;
 import org.botsec.core.model.internal.mlp.Workspace;

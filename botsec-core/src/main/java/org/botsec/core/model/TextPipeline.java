@@ -9,7 +9,7 @@ import org.botsec.core.BadInputException;
 import org.botsec.core.data.TextDataset;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.internal.linear.CsrDesign;
-import org.botsec.core.model.internal.linear.ProvenanceJson;
+import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.text.SparseMatrix;
 import org.botsec.core.text.TfidfVectorizer;
 

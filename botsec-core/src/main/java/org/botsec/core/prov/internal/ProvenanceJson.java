@@ -1,4 +1,4 @@
-package org.botsec.core.model.internal.linear;
+package org.botsec.core.prov.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
