@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ludovic.netlib.blas.BLAS;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -236,7 +235,8 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
     /**
      * Linear scores x̃·Wᵀ + b, n × r. With a standardiser, rows are standardised a block at a time into one small
      * buffer (it stays in L1 cache; no standardised copy of a large input is allocated) and each block's scores
-     * come from BLAS right away: dgemv for a binary model (one coefficient row), dgemm otherwise.
+     * come from BLAS right away (dgemm); a binary model (one coefficient row) takes a fused one-pass loop instead
+     * (see {@code binaryStandardizedScores}).
      */
     public Matrix decisionFunction(Matrix x) {
         if (x.cols() != d) {
@@ -248,23 +248,20 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         double[] zd = z.data();
         if (scaler == null || n == 0) {
             Matrix.gemm(false, true, 1.0, x, w, 0.0, z);
+        } else if (r == 1) {
+            binaryStandardizedScores(x.data(), n, zd);
         } else {
             double[] xd = x.data();
             int blockRows = Math.min(n, scaler.blockRows());
             Matrix block = new Matrix(blockRows, d);
-            Matrix blockScores = r == 1 ? null : new Matrix(blockRows, r);
+            Matrix blockScores = new Matrix(blockRows, r);
             for (int start = 0; start < n; start += blockRows) {
                 int rows = Math.min(blockRows, n - start);
                 scaler.transformBlock(xd, start * d, block.data(), rows);
-                if (r == 1) {
-                    // Row-major block (rows × d) is column-major d × rows: its transpose times the coefficients.
-                    BLAS.getInstance().dgemv("T", d, rows, 1.0, block.data(), 0, d, coef, 0, 1, 0.0, zd, start, 1);
-                } else {
-                    Matrix xb = rows == blockRows ? block : new Matrix(rows, d, Arrays.copyOf(block.data(), rows * d));
-                    Matrix zb = rows == blockRows ? blockScores : new Matrix(rows, r);
-                    Matrix.gemm(false, true, 1.0, xb, w, 0.0, zb);
-                    System.arraycopy(zb.data(), 0, zd, start * r, rows * r);
-                }
+                Matrix xb = rows == blockRows ? block : new Matrix(rows, d, Arrays.copyOf(block.data(), rows * d));
+                Matrix zb = rows == blockRows ? blockScores : new Matrix(rows, r);
+                Matrix.gemm(false, true, 1.0, xb, w, 0.0, zb);
+                System.arraycopy(zb.data(), 0, zd, start * r, rows * r);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -273,6 +270,62 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             }
         }
         return z;
+    }
+
+    /**
+     * Scores of a binary model with a standardiser, Σ_j (x_j − mean_j) · (coef_j / scale_j), in one pass over the
+     * input and without a standardised copy: the mean is still subtracted from each value (no folding of the
+     * means into the intercept, which would cancel badly for large means), and the division by the scale is moved
+     * into the d coefficients, so each value costs one subtraction and one fused multiply-add. Eight rows at a time with
+     * independent sums hide the multiply-add latency. Agrees with standardise-then-dot to a few ulps (the
+     * order of the rounding steps differs); a scalar division per value would cost about three times as much.
+     */
+    private void binaryStandardizedScores(double[] x, int n, double[] z) {
+        double[] mu = scaler.mean();
+        double[] ws = scaler.scale();
+        for (int j = 0; j < d; j++) {
+            ws[j] = coef[j] / ws[j];
+        }
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            int o = i * d;
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            double a4 = 0;
+            double a5 = 0;
+            double a6 = 0;
+            double a7 = 0;
+            for (int j = 0; j < d; j++) {
+                double m = mu[j];
+                double c = ws[j];
+                a0 = Math.fma(x[o + j] - m, c, a0);
+                a1 = Math.fma(x[o + d + j] - m, c, a1);
+                a2 = Math.fma(x[o + 2 * d + j] - m, c, a2);
+                a3 = Math.fma(x[o + 3 * d + j] - m, c, a3);
+                a4 = Math.fma(x[o + 4 * d + j] - m, c, a4);
+                a5 = Math.fma(x[o + 5 * d + j] - m, c, a5);
+                a6 = Math.fma(x[o + 6 * d + j] - m, c, a6);
+                a7 = Math.fma(x[o + 7 * d + j] - m, c, a7);
+            }
+            z[i] = a0;
+            z[i + 1] = a1;
+            z[i + 2] = a2;
+            z[i + 3] = a3;
+            z[i + 4] = a4;
+            z[i + 5] = a5;
+            z[i + 6] = a6;
+            z[i + 7] = a7;
+        }
+        for (; i < n; i++) {
+            int o = i * d;
+            double a = 0;
+            for (int j = 0; j < d; j++) {
+                a = Math.fma(x[o + j] - mu[j], ws[j], a);
+            }
+            z[i] = a;
+        }
     }
 
     @Override

@@ -8,8 +8,8 @@ import org.botsec.core.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 
 /**
- * predictProba standardises and scores large inputs block by block (BLAS dgemv for binary models); the reference
- * is the textbook formula evaluated row by row: σ(Σ w_j (x_j − μ_j)/s_j + b), softmax for 3 classes.
+ * predictProba scores standardised inputs without a standardised copy (binary models: one fused pass, eight rows at
+ * a time; others: block by block through BLAS); the reference is the textbook formula evaluated row by row: σ(Σ w_j (x_j − μ_j)/s_j + b), softmax for 3 classes.
  */
 class LinearModelBlocksTest {
     @Test
@@ -38,7 +38,7 @@ class LinearModelBlocksTest {
                 features.add("f" + j);
             }
             LinearModel m = LinearModel.of(w, b, classes, features, mean, scale);
-            for (int n : new int[] {1, 68, 69, 1000}) {
+            for (int n : new int[] {1, 7, 8, 68, 69, 1000}) {
                 Matrix x = new Matrix(n, d);
                 for (int i = 0; i < x.data().length; i++) {
                     x.data()[i] = 2 * r.nextGaussian();

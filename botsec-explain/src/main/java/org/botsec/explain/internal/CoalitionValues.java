@@ -137,11 +137,13 @@ public final class CoalitionValues {
                 }
             }
             System.arraycopy(bg, 0, s, base, n * d);
-            for (int r = 0; r < n; r++) {
-                int o = base + r * d;
-                for (int i = 0; i < p; i++) {
-                    int col = patch[i];
-                    s[o + col] = x[col];
+            // column by column: a constant written with a fixed stride (no index array in the inner loop)
+            int end = base + n * d;
+            for (int i = 0; i < p; i++) {
+                int col = patch[i];
+                double v = x[col];
+                for (int o = base + col; o < end; o += d) {
+                    s[o] = v;
                 }
             }
         } else {
@@ -152,12 +154,11 @@ public final class CoalitionValues {
                 }
             }
             System.arraycopy(xRows, 0, s, base, n * d);
-            for (int r = 0; r < n; r++) {
-                int o = base + r * d;
-                int b = r * d;
-                for (int i = 0; i < p; i++) {
-                    int col = patch[i];
-                    s[o + col] = bg[b + col];
+            int offset = base;
+            for (int i = 0; i < p; i++) {
+                int col = patch[i];
+                for (int b = col; b < n * d; b += d) {
+                    s[offset + b] = bg[b];
                 }
             }
         }
