@@ -28,13 +28,15 @@ class DpVocabularyTest {
     void frequentTokensAreKeptAndAUniqueTokenIsNot() {
         List<List<String>> docs = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            docs.add(List.of("the", "bot", i % 2 == 0 ? "good" : "bad"));
+            // "the" in 2,000 documents, "bot" in 1,500, "good"/"bad" in 1,000 each: far apart next to the noise
+            docs.add(i % 4 == 0 ? List.of("the", i % 2 == 0 ? "good" : "bad")
+                    : List.of("the", "bot", i % 2 == 0 ? "good" : "bad"));
         }
         docs.add(List.of("the", "secret-password-123"));
         DpVocabulary.Result r = DpVocabulary.select(docs, 1.0, 1e-6, 3, Randomness.replayable(7));
         assertTrue(r.tokens().containsAll(List.of("the", "bot", "good", "bad")), r.tokens().toString());
         assertFalse(r.tokens().contains("secret-password-123"));
-        assertEquals("the", r.tokens().get(0), "ordered by noisy count");
+        assertEquals(List.of("the", "bot"), r.tokens().subList(0, 2), "ordered by noisy count");
         assertEquals("differentially_private", r.provenance().get("preprocessing"));
     }
 

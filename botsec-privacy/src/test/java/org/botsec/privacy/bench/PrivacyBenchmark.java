@@ -65,7 +65,8 @@ public final class PrivacyBenchmark {
      * Per-step costs on one batch of 256 mnist10k rows, the operations interleaved round-robin (so that load
      * changes on the shared machine hit all of them alike), medians of {@code -Dreps} rounds after 10 warm-up
      * rounds: the non-DP gradient, the clipped sum by the two-call path and by the fused one pass, the secure and
-     * seeded noise for one step, and whole DP-SGD steps (clipped sum + noise + update) with each noise source.
+     * seeded noise for one step (also the previous polar sampler and the DRBG's bytes alone), and whole DP-SGD
+     * steps (clipped sum + noise + update) with each noise source.
      */
     static void steps() {
         Dataset train = Builtins.load("mnist10k", Split.TRAIN);
@@ -92,6 +93,9 @@ public final class PrivacyBenchmark {
                 new org.botsec.privacy.internal.GaussianNoise(DpSgd.secureRandomness().generator());
         org.botsec.privacy.internal.GaussianNoise seeded =
                 new org.botsec.privacy.internal.GaussianNoise(new java.util.SplittableRandom(3));
+        PolarNoise polarSecure = new PolarNoise(DpSgd.secureRandomness().generator());
+        java.util.random.RandomGenerator drbg = DpSgd.secureRandomness().generator();
+        byte[] drbgBytes = new byte[8 * (g.length + g.length / 32 + 64)];
         DpSgdConfig config = DpSgdConfig.builder().l2NormClip(1.0).noiseMultiplier(1.0).learningRate(1e-9)
                 .batchSize(b).epochs(1).delta(1e-5).build();
         Mlp mlpSecure = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
@@ -100,7 +104,8 @@ public final class PrivacyBenchmark {
         DpSgd stepSeeded = new DpSgd(config, mlpSeeded, Randomness.replayable(4));
         String[] names = {"non-DP gradient (meanLossGradient)", "clipped sum, two calls (norms + weighted sum)",
                 "clipped sum, fused (clippedGradientSum)", "secure noise, 407,050 samples (DRBG)",
-                "seeded noise, 407,050 samples (SplittableRandom)"};
+                "seeded noise, 407,050 samples (SplittableRandom)", "secure noise, polar method (previous sampler)",
+                "DRBG bytes alone for the ziggurat (8.25 per sample)"};
         Runnable[] ops = {
             () -> mlp.meanLossGradient(x, y, g),
             () -> {
@@ -113,7 +118,9 @@ public final class PrivacyBenchmark {
             },
             () -> mlp.clippedGradientSum(x, y, groups, b, 1.0, g),
             () -> secure.add(g, 1.0),
-            () -> seeded.add(g, 1.0)};
+            () -> seeded.add(g, 1.0),
+            () -> polarSecure.add(g, 1.0),
+            () -> drbg.nextBytes(drbgBytes)};
         int reps = Integer.getInteger("reps", 40);
         double[][] t = new double[ops.length][reps];
         for (int r = -10; r < reps; r++) {

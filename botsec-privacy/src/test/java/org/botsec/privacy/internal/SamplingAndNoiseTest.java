@@ -65,6 +65,70 @@ class SamplingAndNoiseTest {
         assertEquals(n * p, beyond2Sigma, 5 * Math.sqrt(n * p * (1 - p)));
     }
 
+    /**
+     * The ziggurat against the exact normal CDF ({@link SpecialFunctions#normalCdf}): a chi-square test over 200
+     * equiprobable bins (the bins' edges are not aligned with the 256 layers, so a wrong layer edge, wedge or tail
+     * shows up) and the frequency beyond the tail start r. Seeded, so the outcome is fixed; the thresholds are the
+     * 0.1% critical values. Seen failing with the wedge test removed (chi-square 336) and with the tail stretched (r + 2a: 4σ count); r perturbed in its 6th
+     * digit is caught by {@link #zigguratTablesClose}.
+     */
+    @Test
+    void zigguratMatchesTheNormalDistribution() {
+        for (int chunk : new int[] {GaussianNoise.CHUNK_BYTES, 24}) {
+            // a 3-word chunk: attempts, wedge and tail draws cross chunk ends all the time; calls of varied sizes
+            GaussianNoise g = new GaussianNoise(new SplittableRandom(11), chunk);
+            int n = 2_000_000;
+            double[] v = new double[n];
+            int done = 0;
+            int[] sizes = {1, 7, 1000, 65_536, 400_000};
+            for (int c = 0; done < n; c++) {
+                int m = Math.min(sizes[c % sizes.length], n - done);
+                double[] part = new double[m];
+                g.add(part, 1.0);
+                System.arraycopy(part, 0, v, done, m);
+                done += m;
+            }
+            int bins = 200;
+            double[] edges = new double[bins - 1];
+            for (int b = 1; b < bins; b++) {
+                edges[b - 1] = SpecialFunctions.normalQuantile((double) b / bins);
+            }
+            long[] counts = new long[bins];
+            int beyondR = 0;
+            int beyond4 = 0;
+            for (double x : v) {
+                beyond4 += Math.abs(x) > 4.0 ? 1 : 0;
+                int lo = java.util.Arrays.binarySearch(edges, x);
+                counts[lo >= 0 ? lo + 1 : -lo - 1]++;
+                beyondR += Math.abs(x) > GaussianNoise.R ? 1 : 0;
+            }
+            double expected = (double) n / bins;
+            double chi2 = 0;
+            for (long c : counts) {
+                chi2 += (c - expected) * (c - expected) / expected;
+            }
+            assertTrue(chi2 < 267.0, "chi-square " + chi2 + " over 199 degrees of freedom (chunk " + chunk + ")");
+            double p = 2 * SpecialFunctions.normalCdf(-GaussianNoise.R);
+            assertEquals(n * p, beyondR, 3.3 * Math.sqrt(n * p), "samples beyond r (chunk " + chunk + ")");
+            // the tail's shape: P(|Z| > 4) = 6.3e-5, i.e. about a quarter of the samples beyond r
+            double p4 = 2 * SpecialFunctions.normalCdf(-4.0);
+            assertEquals(n * p4, beyond4, 3.3 * Math.sqrt(n * p4), "samples beyond 4 (chunk " + chunk + ")");
+        }
+    }
+
+    @Test
+    void zigguratTablesClose() {
+        double[] x = GaussianNoise.layerEdges();
+        double r = GaussianNoise.R;
+        double v = r * Math.exp(-0.5 * r * r) + Math.sqrt(Math.PI / 2) * SpecialFunctions.erfc(r / Math.sqrt(2));
+        // every layer has area v; the top one (from x_255 up to f(0) = 1) is where rounding errors pile up
+        assertEquals(v, x[255] * (1 - Math.exp(-0.5 * x[255] * x[255])), 1e-9 * v);
+        assertEquals(v, x[0] * Math.exp(-0.5 * r * r), 1e-15);
+        for (int i = 1; i < 256; i++) {
+            assertTrue(x[i + 1] < x[i], "layer edges decrease at " + i);
+        }
+    }
+
     @Test
     void erfcMatchesReferenceValues() {
         // reference values: CPython's math.erfc (Sun fdlibm, < 1 ulp) and, for log erfc(30), the asymptotic
