@@ -63,6 +63,9 @@ public record DpResult(PrivacySpent spent, double sampleRate, long stepsPlanned,
             m.put("stopped_by_budget", stoppedByBudget);
         }
         m.put("noise_source", insecureSeed.isPresent() ? "insecure_seeded" : "secure_random");
+        m.put("noise_generator", insecureSeed.isPresent() ? "java.util.SplittableRandom"
+                : DpSgd.secureGeneratorDescription());
+        m.put("noise_sampler", "ziggurat-256, 53-bit");
         insecureSeed.ifPresent(s -> m.put("insecure_seed", s));
         m.put("preprocessing", PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA.label());
         m.put("preprocessing_note", PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA.note());

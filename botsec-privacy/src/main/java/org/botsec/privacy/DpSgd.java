@@ -8,6 +8,7 @@ import org.botsec.core.train.Adam;
 import org.botsec.core.train.Optimizer;
 import org.botsec.core.train.Sgd;
 import org.botsec.privacy.internal.GaussianNoise;
+import org.botsec.privacy.internal.SecureSources;
 
 /**
  * One DP-SGD step on a batch (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016, Algorithm 1),
@@ -29,30 +30,37 @@ import org.botsec.privacy.internal.GaussianNoise;
  * example it is 2C (see {@link DpSgdConfig#accountingNoiseMultiplier()}). Only the aggregate g̃ is private;
  * anything else computed from the batch (e.g. a loss printed for monitoring) is not.
  *
+ * <p><b>Noise.</b> For models with at least {@value #PARALLEL_NOISE_MIN} parameters the noise vector is drawn in
+ * {@value #NOISE_PARTS} fixed contiguous parts, each from its own generator, on the common fork-join pool (the
+ * cores are idle between the clipped sum's matrix products and the update). Part k always uses generator k, so a
+ * seeded run replays exactly whatever the number of cores: the seeded generator is split deterministically into
+ * the parts' generators; a secure generator is joined by further instances of the same algorithm and provider.
+ *
  * <p><b>Thread-safety.</b> Not thread-safe: one instance per training run (it owns optimiser state, the noise
- * generator and buffers).
+ * generators and buffers).
  */
 public final class DpSgd {
     private final DpSgdConfig config;
     private final PerExampleGradients model;
     private final Optimizer optimizer;
-    private final GaussianNoise noise;
+    /** One sampler per part of the parameter vector (see {@link #NOISE_PARTS}), each with its own generator. */
+    private final GaussianNoise[] noise;
     private final double[] params;
     private final double[] gradient;
 
     /**
-     * A secure source for DP noise: the JDK's {@code DRBG} SecureRandom (NIST SP 800-90A Hash_DRBG, seeded from
-     * the operating system), about 6× faster in bulk than the default {@code NativePRNG} on Linux; falls back to
-     * {@code new SecureRandom()} where DRBG is unavailable.
+     * A secure source for DP noise and sampling: Conscrypt's generator (BoringSSL's CTR-DRBG, AES-NI) where its
+     * native library loads, else the JDK's {@code DRBG} (NIST SP 800-90A Hash_DRBG); see
+     * {@link org.botsec.privacy.internal.SecureSources} for the choice and the {@code botsec.dp.generator} property.
+     * Each call returns an independent generator.
      */
     public static Randomness secureRandomness() {
-        java.security.SecureRandom random;
-        try {
-            random = java.security.SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            random = new java.security.SecureRandom();
-        }
-        return new Randomness(random, java.util.OptionalLong.empty());
+        return new Randomness(SecureSources.newSecureRandom(), java.util.OptionalLong.empty());
+    }
+
+    /** Which generator {@link #secureRandomness()} uses in this JVM (recorded in provenance). */
+    public static String secureGeneratorDescription() {
+        return SecureSources.description();
     }
 
     /**
@@ -68,7 +76,7 @@ public final class DpSgd {
             case ADAM -> Adam.builder().learningRate(config.learningRate()).beta1(config.beta1())
                     .beta2(config.beta2()).epsilon(config.adamEpsilon()).build();
         };
-        this.noise = new GaussianNoise(randomness.generator());
+        this.noise = noiseParts(randomness, model.numParameters());
         this.params = new double[model.numParameters()];
         this.gradient = new double[model.numParameters()];
     }
@@ -82,20 +90,69 @@ public final class DpSgd {
      * @return the private gradient g̃ that was applied (a copy)
      */
     public double[] step(Matrix x, int[] labels) {
+        apply(x, labels);
+        return gradient.clone();
+    }
+
+    /** {@link #step} without the copy of g̃ (for the training loop). */
+    void apply(Matrix x, int[] labels) {
         clippedSum(x, labels, gradient);
-        double sigma = config.noiseMultiplier();
-        if (sigma > 0) {
-            noise.add(gradient, sigma * config.l2NormClip());
-        }
+        double scale = config.noiseMultiplier() * config.l2NormClip();
         double denominator = config.perExampleClipping() ? config.batchSize()
                 : config.numMicrobatches().getAsInt();
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] /= denominator;
+        int parts = noise.length;
+        int n = gradient.length;
+        if (parts == 1) {
+            noiseAndNormalise(0, 0, n, scale, denominator);
+        } else {
+            java.util.stream.IntStream.range(0, parts).parallel().forEach(k ->
+                    noiseAndNormalise(k, (int) ((long) k * n / parts), (int) ((long) (k + 1) * n / parts), scale,
+                            denominator));
         }
         model.getParameters(params);
         optimizer.step(params, gradient);
         model.setParameters(params);
-        return gradient.clone();
+    }
+
+    /** Part k of the gradient: adds its noise (from generator k) and divides by the denominator. */
+    private void noiseAndNormalise(int k, int from, int to, double scale, double denominator) {
+        if (scale > 0) {
+            noise[k].add(gradient, from, to, scale);
+        }
+        for (int i = from; i < to; i++) {
+            gradient[i] /= denominator;
+        }
+    }
+
+    /** Parts of the noise vector drawn in parallel for large models; a constant, so that seeded runs replay. */
+    static final int NOISE_PARTS = 4;
+    /** Models with fewer parameters draw their noise in one part, on the calling thread. */
+    static final int PARALLEL_NOISE_MIN = 1 << 16;
+
+    private static GaussianNoise[] noiseParts(Randomness randomness, int numParameters) {
+        java.util.random.RandomGenerator g = randomness.generator();
+        int parts = numParameters >= PARALLEL_NOISE_MIN ? NOISE_PARTS : 1;
+        GaussianNoise[] out = new GaussianNoise[parts];
+        out[0] = new GaussianNoise(g);
+        if (parts == 1) {
+            return out;
+        }
+        for (int k = 1; k < parts; k++) {
+            java.util.random.RandomGenerator gk;
+            if (g instanceof java.security.SecureRandom sr) {
+                try {
+                    gk = java.security.SecureRandom.getInstance(sr.getAlgorithm(), sr.getProvider());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    gk = SecureSources.newSecureRandom();
+                }
+            } else if (g instanceof java.util.random.RandomGenerator.SplittableGenerator sg) {
+                gk = sg.split();
+            } else {
+                return new GaussianNoise[] {out[0]}; // a generator we cannot multiply: one part
+            }
+            out[k] = new GaussianNoise(gk);
+        }
+        return out;
     }
 
     /**

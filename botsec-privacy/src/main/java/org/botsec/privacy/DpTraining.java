@@ -105,7 +105,7 @@ public final class DpTraining {
             for (int i = 0; i < batch.length; i++) {
                 yb[i] = y[batch[i]];
             }
-            dpSgd.step(x.selectRows(batch), yb);
+            dpSgd.apply(x.selectRows(batch), yb);
             accountant.step(accountingSigma, q, 1);
             listener.onStep(t, allowed);
             if (t % stepsPerEpoch == 0 || t == allowed) {

@@ -128,6 +128,10 @@ public final class ModelInfoCommand implements Callable<Integer> {
         out.printf("  noise:     noise multiplier sigma = %s, source %s%s%n", p.path("noise_multiplier").asText(),
                 p.path("noise_source").asText(),
                 p.has("insecure_seed") ? " (seed " + p.get("insecure_seed").asText() + ")" : "");
+        if (p.has("noise_generator")) {
+            out.printf("  generator: %s%s%n", p.get("noise_generator").asText(),
+                    p.has("noise_sampler") ? "; sampler " + p.get("noise_sampler").asText() : "");
+        }
         if (p.has("target_epsilon")) {
             out.printf("  budget:    target epsilon %s, stopped by budget: %s%n", p.get("target_epsilon").asText(),
                     p.path("stopped_by_budget").asText());

@@ -138,6 +138,8 @@ class TrainDpCommandTest {
         assertNotEquals(m1.coef().get(0, 0), m2.coef().get(0, 0), "two SecureRandom runs differ");
         assertEquals(null, m1.scaler(), "--no-standardize: no scaler fitted on the private data");
         assertEquals("secure_random", m1.provenance().privacy().get("noise_source"));
+        assertEquals(org.botsec.privacy.DpSgd.secureGeneratorDescription(),
+                m1.provenance().privacy().get("noise_generator"));
         // the same ε as the seeded runs: the accountant does not depend on the noise source
         assertEquals(j.get("epsilon").asDouble(), r2.json().get("epsilon").asDouble(), 0.0);
     }
@@ -288,6 +290,7 @@ class TrainDpCommandTest {
                 + " steps"), o);
         assertTrue(o.contains("l2 norm clip C = 1.0, per-example clipping"), o);
         assertTrue(o.contains("noise multiplier sigma = 1.1, source insecure_seeded (seed 11)"), o);
+        assertTrue(o.contains("generator: java.util.SplittableRandom; sampler ziggurat-256, 53-bit"), o);
         assertTrue(o.contains("WARNING: part of the pipeline is NOT covered by the DP guarantee: standardizer"), o);
         assertTrue(o.contains("WARNING: the DP noise was seeded"), o);
 

@@ -78,9 +78,17 @@ public final class GaussianNoise {
 
     /** Adds scale·N(0, 1) to each element of {@code out}. */
     public void add(double[] out, double scale) {
+        add(out, 0, out.length, scale);
+    }
+
+    /** Adds scale·N(0, 1) to each element of {@code out[from, to)}. */
+    public void add(double[] out, int from, int to, double scale) {
+        if (from < 0 || to > out.length || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of an array of " + out.length);
+        }
         byte[] b = chunk;
         int limit = b.length;
-        for (int k = 0; k < out.length; k++) {
+        for (int k = from; k < to; k++) {
             int p = position;
             if (p + 8 > limit) {
                 refill();

@@ -191,47 +191,55 @@ public final class PrivacyBenchmark {
         }
     }
 
+    /**
+     * Whole epochs on mnist10k's training split (MLP 784-512-10, B = 256, σ = 1, C = 1): the non-DP {@link Trainer},
+     * DP-SGD with secure noise (the default) and with seeded noise, interleaved round-robin so that load changes on
+     * the shared machine hit all three alike; 2 warm-up rounds, then medians of {@code -Dreps} rounds (default 9).
+     */
     static void epochs() {
         Dataset train = Builtins.load("mnist10k", Split.TRAIN);
-        System.out.printf(Locale.ROOT, "mnist10k train: %d x %d, BLAS %s, %d cores%n", train.size(),
-                train.numFeatures(), Matrix.blasImplementation(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "mnist10k train: %d x %d, BLAS %s, %d cores, DP noise generator: %s%n",
+                train.size(), train.numFeatures(), Matrix.blasImplementation(),
+                Runtime.getRuntime().availableProcessors(), DpSgd.secureGeneratorDescription());
         int[] layers = {784, 512, 10};
-        int reps = Integer.getInteger("reps", 3);
-        double[] plain = new double[reps + 1];
-        double[] plainCpu = new double[reps + 1];
-        for (int i = 0; i <= reps; i++) {
-            Mlp mlp = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
-            Trainer trainer = Trainer.builder().optimizer(Sgd.builder().learningRate(0.1).build()).epochs(1)
-                    .batchSize(256).randomness(Randomness.replayable(2)).listener(TrainingListener.NONE).build();
-            double[] wall = new double[1];
-            plainCpu[i] = cpuMs(() -> wall[0] = timeMs(() -> trainer.fit(mlp, train)));
-            plain[i] = wall[0];
-        }
-        for (boolean secure : new boolean[] {true, false}) {
-            double[] dp = new double[reps + 1];
-            double[] dpCpu = new double[reps + 1];
-            for (int i = 0; i <= reps; i++) {
+        int reps = Integer.getInteger("reps", 9);
+        String[] names = {"non-DP (Trainer, SGD)", "DP-SGD, secure noise (default)", "DP-SGD, seeded noise"};
+        double[][] wall = new double[3][reps];
+        double[][] cpu = new double[3][reps];
+        for (int r = -2; r < reps; r++) {
+            for (int v = 0; v < 3; v++) {
                 Mlp mlp = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
-                DpSgdConfig.Builder b = DpSgdConfig.builder().l2NormClip(1.0).noiseMultiplier(1.0).learningRate(0.1)
-                        .batchSize(256).epochs(1).delta(1e-5);
-                if (!secure) {
-                    b.insecureSeed(3);
+                Runnable epoch;
+                if (v == 0) {
+                    Trainer trainer = Trainer.builder().optimizer(Sgd.builder().learningRate(0.1).build()).epochs(1)
+                            .batchSize(256).randomness(Randomness.replayable(2)).listener(TrainingListener.NONE)
+                            .build();
+                    epoch = () -> trainer.fit(mlp, train);
+                } else {
+                    DpSgdConfig.Builder b = DpSgdConfig.builder().l2NormClip(1.0).noiseMultiplier(1.0)
+                            .learningRate(0.1).batchSize(256).epochs(1).delta(1e-5);
+                    if (v == 2) {
+                        b.insecureSeed(3);
+                    }
+                    DpSgdConfig config = b.build();
+                    epoch = () -> DpTraining.train(mlp, train.x(), train.y(), config, DpProgressListener.none());
                 }
-                DpSgdConfig config = b.build();
-                double[] wall = new double[1];
-                dpCpu[i] = cpuMs(() -> wall[0] = timeMs(
-                        () -> DpTraining.train(mlp, train.x(), train.y(), config, DpProgressListener.none())));
-                dp[i] = wall[0];
+                double[] w = new double[1];
+                double c = cpuMs(() -> w[0] = timeMs(epoch));
+                if (r >= 0) {
+                    wall[v][r] = w[0];
+                    cpu[v][r] = c;
+                }
             }
-            double p = median(Arrays.copyOfRange(plain, 1, reps + 1));
-            double d = median(Arrays.copyOfRange(dp, 1, reps + 1));
-            System.out.printf(Locale.ROOT, "epoch MLP 784-512-10 B=256 n=%d: non-DP %.0f ms, DP (%s noise) %.0f ms "
-                    + "(%.2fx), DP throughput %.0f examples/s, non-DP %.0f examples/s%n", train.size(), p,
-                    secure ? "SecureRandom" : "seeded", d, d / p, train.size() / (d / 1000), train.size() / (p / 1000));
-            double pc = median(Arrays.copyOfRange(plainCpu, 1, reps + 1));
-            double dc = median(Arrays.copyOfRange(dpCpu, 1, reps + 1));
-            System.out.printf(Locale.ROOT, "  process CPU time per epoch: non-DP %.0f ms, DP %.0f ms (%.2fx)%n", pc, dc,
-                    dc / pc);
+        }
+        double base = median(wall[0]);
+        double baseCpu = median(cpu[0]);
+        System.out.printf(Locale.ROOT, "epochs, medians of %d interleaved rounds:%n", reps);
+        for (int v = 0; v < 3; v++) {
+            double m = median(wall[v]);
+            System.out.printf(Locale.ROOT, "  %-32s %6.0f ms (%.2fx non-DP), %6.0f examples/s; process CPU %6.0f ms "
+                    + "(%.2fx)%n", names[v], m, m / base, train.size() / (m / 1000), median(cpu[v]),
+                    median(cpu[v]) / baseCpu);
         }
     }
 }
