@@ -103,9 +103,9 @@ public final class PrivacyBenchmark {
         DpSgd stepSecure = new DpSgd(config, mlpSecure, DpSgd.secureRandomness());
         DpSgd stepSeeded = new DpSgd(config, mlpSeeded, Randomness.replayable(4));
         String[] names = {"non-DP gradient (meanLossGradient)", "clipped sum, two calls (norms + weighted sum)",
-                "clipped sum, fused (clippedGradientSum)", "secure noise, 407,050 samples (DRBG)",
+                "clipped sum, fused (clippedGradientSum)", "secure noise, 407,050 samples (default generator)",
                 "seeded noise, 407,050 samples (SplittableRandom)", "secure noise, polar method (previous sampler)",
-                "DRBG bytes alone for the ziggurat (8.25 per sample)"};
+                "secure bytes alone for the ziggurat (8.25/sample)"};
         Runnable[] ops = {
             () -> mlp.meanLossGradient(x, y, g),
             () -> {
