@@ -24,8 +24,9 @@ import org.botsec.explain.internal.Seeds;
  *       enumerated, the rest sampled in complementary pairs) and a weighted least-squares fit with the
  *       efficiency constraint substituted out (one feature's value is Δ − Σ others). With a budget of at least
  *       2^M − 2 every coalition is enumerated and the result equals the exact Shapley values. As shap, features
- *       whose value equals every background row's get 0 and are left out of the regression. No L1 feature
- *       selection is done (shap's {@code l1_reg=False}).</li>
+ *       whose value equals every background row's get 0 and are left out of the regression. By default no L1
+ *       feature selection is done (shap's {@code l1_reg=False}); {@link Builder#l1NumFeatures} gives shap's
+ *       {@code l1_reg="num_features(k)"}.</li>
  *   <li>{@link ShapMethod#EXACT}: Shapley's formula over all 2^M coalitions, M ≤ {@link #MAX_EXACT_FEATURES}.</li>
  *   <li>{@link ShapMethod#LINEAR}: for a linear model with margin β·x + b, φ_i = β_i (x_i − E_b[x_i]) on the
  *       margin (interventional, features independent); base = β·E_b[x] + b.</li>

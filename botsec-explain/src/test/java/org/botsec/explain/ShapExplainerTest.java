@@ -88,6 +88,50 @@ class ShapExplainerTest {
     }
 
     /**
+     * k &lt; M against shap itself: golden/shap_case_l1.csv is shap 0.50.0 (commit e7277dc49ea3)
+     * {@code KernelExplainer(f, rows 0..49).shap_values(x, nsamples=2048, l1_reg="num_features(k)")} for k = 3, 5
+     * and rows 0..4 (all 1022 coalitions enumerated, so no randomness), written by make_shap_l1_golden.py in
+     * that folder together with the order in which scikit-learn's {@code lars_path} let the features in. Ours
+     * must give a value to exactly the same features and match every φ to 1e-12 (measured: 3e-16, rounding).
+     */
+    @Test
+    void l1NumFeaturesBelowMMatchesShapGolden() throws IOException {
+        List<String[]> rows = ShapGolden.csv("golden/shap_case_l1.csv");
+        int checked = 0;
+        for (String[] r : rows.subList(1, rows.size())) {
+            int k = Integer.parseInt(r[0].replaceAll(".*num_features\\((\\d+)\\).*", "$1"));
+            int row = Integer.parseInt(r[1]);
+            Explanation e = builder(ShapMethod.KERNEL).nsamples(2048).l1NumFeatures(k).seed(0).build()
+                    .explain(G.data.row(row));
+            String where = "k=" + k + " row " + row;
+            assertEquals(1022, e.numSamples(), where);
+            assertEquals(Double.parseDouble(r[2]), e.intercept(), 1e-12, where + " base value");
+            List<Integer> shapSelected = new java.util.ArrayList<>();
+            for (String s : r[13].split(";")) {
+                shapSelected.add(Integer.parseInt(s));
+            }
+            assertEquals(k, shapSelected.size(), where);
+            List<Integer> ours = new java.util.ArrayList<>();
+            List<Integer> theirs = new java.util.ArrayList<>();
+            for (int j = 0; j < 10; j++) {
+                double reference = Double.parseDouble(r[3 + j]);
+                if (e.weights().get(j).weight() != 0) {
+                    ours.add(j);
+                }
+                if (reference != 0) {
+                    theirs.add(j);
+                }
+                assertEquals(reference, e.weights().get(j).weight(), 1e-12, where + " phi_" + j);
+            }
+            assertEquals(theirs, ours, where + " selected features");
+            assertEquals(shapSelected.stream().sorted().toList(), ours, where + " lars_path active set");
+            assertEquals(e.prediction(), e.localPrediction(), 1e-12, where + " efficiency");
+            checked++;
+        }
+        assertEquals(10, checked);
+    }
+
+    /**
      * nsamples = 200 is a random estimate in shap and here; our estimates over 40 seeds give a per-feature
      * mean and standard deviation. shap's three seeded runs must lie within 5 sd of our mean, and the typical
      * size of shap's error must be comparable to ours (ratio of RMS errors within [1/3, 3]).
