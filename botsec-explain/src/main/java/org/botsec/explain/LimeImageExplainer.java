@@ -6,29 +6,39 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.explain.internal.Quickshift;
 import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.internal.Slic;
 
 /**
  * LIME for image classifiers, as marcotcr/lime's {@code LimeImageExplainer} (Ribeiro et al. 2016): the image is
- * cut into superpixels (SLIC, {@link org.botsec.explain.internal.Slic}); the first sample is the image, every
+ * cut into superpixels (SLIC, {@link org.botsec.explain.internal.Slic}, by default, or quick shift,
+ * {@link org.botsec.explain.internal.Quickshift}, lime's own default); the first sample is the image, every
  * other sample switches each superpixel off with probability 1/2; switched-off superpixels are filled with
  * their own mean colour (lime's default {@code hide_color=None}) or with a fixed fill value. Distances are
  * cosine distances of the 0/1 vectors to all-ones, the kernel sqrt(exp(−d²/0.25²)), the fit is LIME's.
  * Images are flat pixel rows (height·width·channels, channels interleaved, values in [0, 1]), the way the
  * model sees them.
  *
- * <p>Randomness: each call replays the explainer's seed (recorded in the result). Immutable and thread-safe.
+ * <p>Randomness: each call replays the explainer's seed (recorded in the result); quick shift's tie-breaking
+ * noise is drawn from a stream split off that seed, so segments too are fixed by the seed. Immutable and
+ * thread-safe.
  */
 public final class LimeImageExplainer {
+    /** Largest quick shift kernel size (its search window is then 193×193 pixels). */
+    public static final int MAX_KERNEL_SIZE = 32;
     /** Most perturbed images per call. */
     private static final int MAX_IMAGE_SAMPLES = 200_000;
 
     private final int height;
     private final int width;
     private final int channels;
+    private final Segmentation segmentation;
     private final int numSegments;
     private final double compactness;
+    private final double kernelSize;
+    private final double maxDist;
+    private final double ratio;
     private final Double fillValue;
     private final double kernelWidth;
     private final FeatureSelection featureSelection;
@@ -41,6 +51,10 @@ public final class LimeImageExplainer {
         this.channels = b.channels;
         this.numSegments = b.numSegments != null ? b.numSegments : Math.min(50, Math.max(4, height * width / 4));
         this.compactness = b.compactness;
+        this.segmentation = b.segmentation;
+        this.kernelSize = b.kernelSize;
+        this.maxDist = b.maxDist;
+        this.ratio = b.ratio;
         this.fillValue = b.fillValue;
         this.kernelWidth = b.kernelWidth;
         this.featureSelection = b.featureSelection;
@@ -55,6 +69,10 @@ public final class LimeImageExplainer {
     /** The superpixels this explainer would use for {@code pixels}. */
     public int[] segments(double[] pixels) {
         checkSize(pixels);
+        if (segmentation == Segmentation.QUICKSHIFT) {
+            long noiseSeed = new SplittableRandom(seed).split().nextLong();
+            return Quickshift.segment(pixels, height, width, channels, kernelSize, maxDist, ratio, noiseSeed);
+        }
         return Slic.segment(pixels, height, width, channels, numSegments, compactness);
     }
 
@@ -144,6 +162,10 @@ public final class LimeImageExplainer {
         private int channels = 1;
         private Integer numSegments;
         private double compactness = 0.3;
+        private Segmentation segmentation = Segmentation.SLIC;
+        private double kernelSize = 4;
+        private double maxDist = 200;
+        private double ratio = 0.2;
         private Double fillValue;
         private double kernelWidth = 0.25;
         private FeatureSelection featureSelection = FeatureSelection.AUTO;
@@ -167,7 +189,7 @@ public final class LimeImageExplainer {
             return this;
         }
 
-        /** Wanted number of superpixels (default min(50, max(4, pixels/4))). */
+        /** SLIC: wanted number of superpixels (default min(50, max(4, pixels/4))); quick shift ignores it. */
         public Builder numSegments(int n) {
             if (n < 1) {
                 throw BadInputException.of("numSegments must be > 0, got %d", n);
@@ -176,12 +198,51 @@ public final class LimeImageExplainer {
             return this;
         }
 
-        /** SLIC compactness m (default 0.3 for colours in [0, 1]). */
+        /** SLIC compactness m (default 0.3 for colours in [0, 1]); quick shift ignores it. */
         public Builder compactness(double m) {
             if (!(m > 0) || Double.isInfinite(m)) {
                 throw new IllegalArgumentException("compactness must be > 0 and finite, got " + m);
             }
             this.compactness = m;
+            return this;
+        }
+
+        /** The superpixel algorithm (default {@link Segmentation#SLIC}). */
+        public Builder segmentation(Segmentation segmentation) {
+            this.segmentation = java.util.Objects.requireNonNull(segmentation, "segmentation");
+            return this;
+        }
+
+        /**
+         * Quick shift: σ of the Gaussian density kernel in pixels, ≥ 1 (lime's default 4; the search window is
+         * ⌈3σ⌉ pixels each way, so larger is slower and gives fewer segments). SLIC ignores it.
+         */
+        public Builder kernelSize(double sigma) {
+            if (!(sigma >= 1 && sigma <= MAX_KERNEL_SIZE)) {
+                throw BadInputException.of("kernelSize must be in [1, %d], got %s", MAX_KERNEL_SIZE, sigma);
+            }
+            this.kernelSize = sigma;
+            return this;
+        }
+
+        /** Quick shift: longest link in the joint colour-position space, &gt; 0 (lime's default 200). */
+        public Builder maxDist(double d) {
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw BadInputException.of("maxDist must be > 0 and finite, got %s", d);
+            }
+            this.maxDist = d;
+            return this;
+        }
+
+        /**
+         * Quick shift: weight of colour against position, in [0, 1] (lime's default 0.2): Lab colours, L in
+         * [0, 100], are multiplied by it; higher values follow colour edges more.
+         */
+        public Builder ratio(double r) {
+            if (!(r >= 0 && r <= 1)) {
+                throw BadInputException.of("ratio must be in [0, 1], got %s", r);
+            }
+            this.ratio = r;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.botsec.cli.explain;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,6 +12,7 @@ import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.LimeImageExplainer;
+import org.botsec.explain.Segmentation;
 import org.botsec.explain.render.ImageOverlay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,9 +22,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec explain lime-image}: which superpixels of an image made the model decide. */
 @Command(name = "lime-image", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Explain an image model's prediction with LIME on SLIC superpixels.",
-        footer = {"", "Example:", "  botsec explain lime-image --model digits.safetensors "
-                + "--data builtin:digits8x8:test --row 0 --png digit.png --html digit.html"})
+        description = "Explain an image model's prediction with LIME on SLIC or quick shift superpixels.",
+        footer = {"", "Examples:", "  botsec explain lime-image --model digits.safetensors "
+                + "--data builtin:digits8x8:test --row 0 --png digit.png --html digit.html",
+                "  botsec explain lime-image --model mnist.safetensors --data builtin:mnist10k --row 0 "
+                + "--segmentation quickshift --kernel-size 2 --max-dist 5 --ratio 1"})
 public final class LimeImageCommand implements Callable<Integer> {
     private static final Pattern SHAPE = Pattern.compile("(\\d{1,4})x(\\d{1,4})(?:x([13]))?");
 
@@ -41,8 +45,20 @@ public final class LimeImageCommand implements Callable<Integer> {
     @Option(names = "--shape", paramLabel = "HxW[xC]", description = "Image shape (default: square grey image from the feature count, e.g. 8x8, 28x28).")
     String shape;
 
-    @Option(names = "--num-segments", paramLabel = "K", description = "Wanted number of superpixels (default: min(50, pixels/4)).")
+    @Option(names = "--segmentation", defaultValue = "slic", paramLabel = "slic|quickshift", description = "Superpixels: slic (default) or quickshift (lime's own default, as scikit-image's quickshift).")
+    String segmentation;
+
+    @Option(names = "--num-segments", paramLabel = "K", description = "SLIC: wanted number of superpixels (default: min(50, pixels/4)).")
     Integer numSegments;
+
+    @Option(names = "--kernel-size", paramLabel = "SIGMA", description = "Quickshift: width of the Gaussian density kernel in pixels, 1 to 32 (default: 4, as lime; smaller gives more segments).")
+    String kernelSize;
+
+    @Option(names = "--max-dist", paramLabel = "D", description = "Quickshift: longest link in colour-position space, > 0 (default: 200, as lime; smaller gives more segments).")
+    String maxDist;
+
+    @Option(names = "--ratio", paramLabel = "R", description = "Quickshift: weight of Lab colour against position, 0 to 1 (default: 0.2, as lime).")
+    String ratio;
 
     @Option(names = "--num-features", defaultValue = "5", paramLabel = "K", description = "Superpixels in the explanation (default: ${DEFAULT-VALUE}).")
     int numFeatures;
@@ -87,9 +103,7 @@ public final class LimeImageCommand implements Callable<Integer> {
         if (seed != null) {
             b.seed(seed); // otherwise the explainer draws a fresh seed and records it
         }
-        if (numSegments != null) {
-            b.numSegments(numSegments);
-        }
+        segmentation(b);
         if (!hide.equalsIgnoreCase("mean")) {
             try {
                 b.fillValue(Double.parseDouble(hide));
@@ -105,6 +119,65 @@ public final class LimeImageCommand implements Callable<Integer> {
         }
         ExplainSupport.writeLime(spec, e, html.html, "LIME image explanation", json);
         return ExitCode.OK;
+    }
+
+    private void segmentation(LimeImageExplainer.Builder b) {
+        Segmentation s = switch (segmentation.trim().toLowerCase(Locale.ROOT)) {
+            case "slic" -> Segmentation.SLIC;
+            case "quickshift" -> Segmentation.QUICKSHIFT;
+            default -> throw BadInputException.of("--segmentation must be slic or quickshift, got '%s'",
+                    ExplainSupport.excerpt(segmentation));
+        };
+        b.segmentation(s);
+        if (s == Segmentation.SLIC) {
+            for (String[] o : new String[][] {{"--kernel-size", kernelSize}, {"--max-dist", maxDist},
+                    {"--ratio", ratio}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s applies to --segmentation quickshift only", o[0]);
+                }
+            }
+            if (numSegments != null) {
+                b.numSegments(numSegments);
+            }
+            return;
+        }
+        if (numSegments != null) {
+            throw BadInputException.of("--num-segments applies to --segmentation slic only; quickshift's segment "
+                    + "count follows from --kernel-size, --max-dist and --ratio");
+        }
+        if (kernelSize != null) {
+            double v = number(kernelSize);
+            if (!(v >= 1 && v <= LimeImageExplainer.MAX_KERNEL_SIZE)) {
+                throw BadInputException.of("--kernel-size must be a number from 1 to %d, got '%s'",
+                        LimeImageExplainer.MAX_KERNEL_SIZE, ExplainSupport.excerpt(kernelSize));
+            }
+            b.kernelSize(v);
+        }
+        if (maxDist != null) {
+            double v = number(maxDist);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw BadInputException.of("--max-dist must be a number > 0, got '%s'",
+                        ExplainSupport.excerpt(maxDist));
+            }
+            b.maxDist(v);
+        }
+        if (ratio != null) {
+            double v = number(ratio);
+            if (!(v >= 0 && v <= 1)) {
+                throw BadInputException.of("--ratio must be a number from 0 to 1, got '%s'",
+                        ExplainSupport.excerpt(ratio));
+            }
+            b.ratio(v);
+        }
+    }
+
+    /** The value of a number option, NaN when it is not a number (then rejected by its range check). */
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private int[] shape(int features) {

@@ -207,6 +207,55 @@ class ExplainCommandTest {
                 "8x8"), "expects 784");
     }
 
+    /** --segmentation quickshift end to end; lime's defaults leave an 8×8 digit in one segment. */
+    @Test
+    void limeImageWithQuickshift() throws IOException {
+        Path png = dir.resolve("digit-qs.png");
+        Run q = run("explain", "lime-image", "--model", digitsModel.toString(), "--data", "builtin:digits8x8:test",
+                "--row", "0", "--seed", "1", "--num-samples", "300", "--segmentation", "quickshift", "--kernel-size",
+                "1", "--max-dist", "3", "--ratio", "1", "--png", png.toString(), "--json");
+        assertEquals(0, q.code(), q.err());
+        assertTrue(Files.size(png) > 100);
+        JsonNode n = new ObjectMapper().readTree(q.out());
+        assertEquals(5, n.get("weights").size(), "at least 5 segments with a small kernel");
+        assertEquals(q.out(), run("explain", "lime-image", "--model", digitsModel.toString(), "--data",
+                "builtin:digits8x8:test", "--row", "0", "--seed", "1", "--num-samples", "300", "--segmentation",
+                "QuickShift", "--kernel-size", "1", "--max-dist", "3", "--ratio", "1", "--png", png.toString(),
+                "--json").out(), "the seed fixes segments and samples");
+        Run lime = run("explain", "lime-image", "--model", digitsModel.toString(), "--data", "builtin:digits8x8:test",
+                "--row", "0", "--seed", "1", "--num-samples", "100", "--segmentation", "quickshift", "--json");
+        assertEquals(0, lime.code(), lime.err());
+        // lime's kernel size 4 searches ±12 pixels, beyond the 8×8 image: one segment, as scikit-image 0.19.3's
+        // quickshift(gray2rgb(x), kernel_size=4, max_dist=200, ratio=0.2) gives for all 1,797 digits8x8 images
+        assertEquals(1, new ObjectMapper().readTree(lime.out()).get("weights").size());
+    }
+
+    @Test
+    void badSegmentationOptionsAreOneLineAndExitTwo() {
+        String[] base = {"explain", "lime-image", "--model", digitsModel.toString(), "--data",
+            "builtin:digits8x8:test", "--seed", "1", "--num-samples", "50"};
+        String[][] cases = {
+            {"--segmentation", "felzenszwalb", "--segmentation must be slic or quickshift, got 'felzenszwalb'"},
+            {"--segmentation", "quickshift", "--kernel-size", "0.5",
+                "--kernel-size must be a number from 1 to 32, got '0.5'"},
+            {"--segmentation", "quickshift", "--kernel-size", "33", "got '33'"},
+            {"--segmentation", "quickshift", "--kernel-size", "four",
+                "--kernel-size must be a number from 1 to 32, got 'four'"},
+            {"--segmentation", "quickshift", "--max-dist", "0", "--max-dist must be a number > 0, got '0'"},
+            {"--segmentation", "quickshift", "--max-dist", "NaN", "--max-dist must be a number > 0, got 'NaN'"},
+            {"--segmentation", "quickshift", "--ratio", "1.5", "--ratio must be a number from 0 to 1, got '1.5'"},
+            {"--segmentation", "quickshift", "--ratio", "-0.2", "got '-0.2'"},
+            {"--segmentation", "quickshift", "--num-segments", "10", "--num-segments applies to --segmentation slic"},
+            {"--kernel-size", "2", "--kernel-size applies to --segmentation quickshift only"},
+            {"--segmentation", "slic", "--ratio", "0.5", "--ratio applies to --segmentation quickshift only"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(List.of(base));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            assertBad(run(args.toArray(String[]::new)), c[c.length - 1]);
+        }
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() {
         assertBad(run("explain", "lime-text", "--model", textModel.toString(), "--text", "?! ...", "--seed", "1"),
