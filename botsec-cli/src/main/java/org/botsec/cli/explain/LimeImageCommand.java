@@ -1,6 +1,7 @@
 package org.botsec.cli.explain;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -114,6 +115,16 @@ public final class LimeImageCommand implements Callable<Integer> {
         int fallback = ExplainSupport.argmax(c.predictProba(new Matrix(1, px.length, px.clone())));
         int l = ExplainSupport.label(label, c.classNames(), fallback);
         Explanation e = b.build().explainInstance(px, c::predictProba, numFeatures, numSamples, l);
+        if (e.instance() instanceof org.botsec.explain.Instance.Image img
+                && Arrays.stream(img.segments()).max().orElse(0) == 0) {
+            // one superpixel: hiding it hides the whole image, so the "explanation" says nothing
+            spec.commandLine().getErr().println("WARNING: the segmentation found a single superpixel in this "
+                    + hwc[0] + "x" + hwc[1] + " image, so the explanation cannot point at any part of it; "
+                    + (segmentation.trim().equalsIgnoreCase("quickshift")
+                            ? "try smaller quickshift parameters, e.g. --kernel-size 2 --max-dist 5 --ratio 1"
+                            : "try a larger --num-segments"));
+            spec.commandLine().getErr().flush();
+        }
         if (png != null) {
             ImageOverlay.write(e, png);
         }

@@ -228,6 +228,10 @@ class ExplainCommandTest {
         // lime's kernel size 4 searches ±12 pixels, beyond the 8×8 image: one segment, as scikit-image 0.19.3's
         // quickshift(gray2rgb(x), kernel_size=4, max_dist=200, ratio=0.2) gives for all 1,797 digits8x8 images
         assertEquals(1, new ObjectMapper().readTree(lime.out()).get("weights").size());
+        assertTrue(lime.err().startsWith("WARNING: the segmentation found a single superpixel in this 8x8 image"),
+                lime.err());
+        assertTrue(lime.err().contains("--kernel-size 2 --max-dist 5 --ratio 1"), lime.err());
+        assertEquals("", q.err(), "no warning with several segments");
     }
 
     @Test
