@@ -124,12 +124,40 @@ public final class LimeImageCommand implements Callable<Integer> {
                             ? "try smaller quickshift parameters, e.g. --kernel-size 2 --max-dist 5 --ratio 1"
                             : "try a larger --num-segments"));
             spec.commandLine().getErr().flush();
+        } else if (e.instance() instanceof org.botsec.explain.Instance.Image img && hide.equalsIgnoreCase("mean")
+                && everySegmentUniform(img)) {
+            spec.commandLine().getErr().println("WARNING: every superpixel has a single colour, so hiding it with its "
+                    + "mean (--hide mean) changes no pixel and all weights are 0; use --hide 0 or another fill value");
+            spec.commandLine().getErr().flush();
         }
         if (png != null) {
             ImageOverlay.write(e, png);
         }
         ExplainSupport.writeLime(spec, e, html.html, "LIME image explanation", json);
         return ExitCode.OK;
+    }
+
+    /** True when every superpixel's pixels all have the same value in every channel. */
+    private static boolean everySegmentUniform(org.botsec.explain.Instance.Image img) {
+        int[] seg = img.segments();
+        int ch = img.channels();
+        double[] px = img.pixels();
+        int s = Arrays.stream(seg).max().orElse(0) + 1;
+        double[] first = new double[s * ch];
+        boolean[] seen = new boolean[s];
+        for (int i = 0; i < seg.length; i++) {
+            int g = seg[i];
+            for (int c = 0; c < ch; c++) {
+                double v = px[i * ch + c];
+                if (!seen[g]) {
+                    first[g * ch + c] = v;
+                } else if (first[g * ch + c] != v) {
+                    return false;
+                }
+            }
+            seen[g] = true;
+        }
+        return true;
     }
 
     private void segmentation(LimeImageExplainer.Builder b) {

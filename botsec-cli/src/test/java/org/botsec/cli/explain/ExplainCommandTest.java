@@ -231,7 +231,14 @@ class ExplainCommandTest {
         assertTrue(lime.err().startsWith("WARNING: the segmentation found a single superpixel in this 8x8 image"),
                 lime.err());
         assertTrue(lime.err().contains("--kernel-size 2 --max-dist 5 --ratio 1"), lime.err());
-        assertEquals("", q.err(), "no warning with several segments");
+        assertTrue(q.err().startsWith("WARNING: every superpixel has a single colour"), q.err());
+        Run black = run("explain", "lime-image", "--model", digitsModel.toString(), "--data",
+                "builtin:digits8x8:test", "--row", "0", "--seed", "1", "--num-samples", "300", "--segmentation",
+                "quickshift", "--kernel-size", "1", "--max-dist", "3", "--ratio", "1", "--hide", "0", "--json");
+        assertEquals(0, black.code(), black.err());
+        assertEquals("", black.err(), "no warning with several segments and a fill that changes pixels");
+        assertTrue(Math.abs(new ObjectMapper().readTree(black.out()).get("weights").get(0).get("weight").asDouble())
+                > 0.01, black.out());
     }
 
     @Test
