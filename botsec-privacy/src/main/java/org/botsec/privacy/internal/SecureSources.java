@@ -38,7 +38,7 @@ public final class SecureSources {
     private SecureSources() {
     }
 
-    private record Choice(Provider provider, String description) {
+    record Choice(Provider provider, String description) {
     }
 
     /** A new secure generator from the preferred source (each call returns an independent instance). */
@@ -74,7 +74,8 @@ public final class SecureSources {
         }
     }
 
-    private static Choice choose(String wanted) {
+    /** The generator for a value of {@link #PROPERTY} (package-private for tests). */
+    static Choice choose(String wanted) {
         String w = wanted.trim().toLowerCase(Locale.ROOT);
         if (!w.equals("jdk") && !w.equals("conscrypt")) {
             throw BadInputException.of("system property %s must be jdk or conscrypt, got '%s'", PROPERTY, wanted);

@@ -33,6 +33,16 @@ class SecureSourcesTest {
     }
 
     @Test
+    void propertySelectsTheJdkGeneratorAndRejectsOtherValues() {
+        SecureSources.Choice jdk = SecureSources.choose(" JDK ");
+        assertEquals(null, jdk.provider());
+        assertTrue(jdk.description().startsWith("jdk DRBG (SUN: Hash_DRBG"), jdk.description());
+        assertEquals("system property botsec.dp.generator must be jdk or conscrypt, got 'openssl'",
+                org.junit.jupiter.api.Assertions.assertThrows(org.botsec.core.BadInputException.class,
+                        () -> SecureSources.choose("openssl")).getMessage());
+    }
+
+    @Test
     void zigguratOnTheSecureGeneratorIsStandardNormal() {
         GaussianNoise g = new GaussianNoise(SecureSources.newSecureRandom());
         int n = 1_000_000;
