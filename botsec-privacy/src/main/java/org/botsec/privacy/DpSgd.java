@@ -1,6 +1,11 @@
 package org.botsec.privacy;
 
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.rand.Randomness;
@@ -40,6 +45,11 @@ import org.botsec.privacy.internal.SecureSources;
  * generators and buffers).
  */
 public final class DpSgd {
+    /** Parts of the noise vector drawn in parallel for large models; a constant, so that seeded runs replay. */
+    static final int NOISE_PARTS = 4;
+    /** Models with fewer parameters draw their noise in one part, on the calling thread. */
+    static final int PARALLEL_NOISE_MIN = 1 << 16;
+
     private final DpSgdConfig config;
     private final PerExampleGradients model;
     private final Optimizer optimizer;
@@ -55,7 +65,7 @@ public final class DpSgd {
      * Each call returns an independent generator.
      */
     public static Randomness secureRandomness() {
-        return new Randomness(SecureSources.newSecureRandom(), java.util.OptionalLong.empty());
+        return new Randomness(SecureSources.newSecureRandom(), OptionalLong.empty());
     }
 
     /** Which generator {@link #secureRandomness()} uses in this JVM (recorded in provenance). */
@@ -105,7 +115,7 @@ public final class DpSgd {
         if (parts == 1) {
             noiseAndNormalise(0, 0, n, scale, denominator);
         } else {
-            java.util.stream.IntStream.range(0, parts).parallel().forEach(k ->
+            IntStream.range(0, parts).parallel().forEach(k ->
                     noiseAndNormalise(k, (int) ((long) k * n / parts), (int) ((long) (k + 1) * n / parts), scale,
                             denominator));
         }
@@ -124,13 +134,8 @@ public final class DpSgd {
         }
     }
 
-    /** Parts of the noise vector drawn in parallel for large models; a constant, so that seeded runs replay. */
-    static final int NOISE_PARTS = 4;
-    /** Models with fewer parameters draw their noise in one part, on the calling thread. */
-    static final int PARALLEL_NOISE_MIN = 1 << 16;
-
     private static GaussianNoise[] noiseParts(Randomness randomness, int numParameters) {
-        java.util.random.RandomGenerator g = randomness.generator();
+        RandomGenerator g = randomness.generator();
         int parts = numParameters >= PARALLEL_NOISE_MIN ? NOISE_PARTS : 1;
         GaussianNoise[] out = new GaussianNoise[parts];
         out[0] = new GaussianNoise(g);
@@ -138,14 +143,14 @@ public final class DpSgd {
             return out;
         }
         for (int k = 1; k < parts; k++) {
-            java.util.random.RandomGenerator gk;
-            if (g instanceof java.security.SecureRandom sr) {
+            RandomGenerator gk;
+            if (g instanceof SecureRandom sr) {
                 try {
-                    gk = java.security.SecureRandom.getInstance(sr.getAlgorithm(), sr.getProvider());
-                } catch (java.security.NoSuchAlgorithmException e) {
+                    gk = SecureRandom.getInstance(sr.getAlgorithm(), sr.getProvider());
+                } catch (NoSuchAlgorithmException e) {
                     gk = SecureSources.newSecureRandom();
                 }
-            } else if (g instanceof java.util.random.RandomGenerator.SplittableGenerator sg) {
+            } else if (g instanceof RandomGenerator.SplittableGenerator sg) {
                 gk = sg.split();
             } else {
                 return new GaussianNoise[] {out[0]}; // a generator we cannot multiply: one part
