@@ -82,6 +82,13 @@ public final class LimeImageExplainer {
             throw BadInputException.of("image has %d values, expected %d (%dx%dx%d)", pixels.length, expected,
                     height, width, channels);
         }
+        // both segmentations measure colour distances on a [0, 1] scale (SLIC's compactness, quick shift's Lab)
+        for (int i = 0; i < pixels.length; i++) {
+            if (!(pixels[i] >= 0 && pixels[i] <= 1)) {
+                throw BadInputException.of("image values must be in [0, 1] (divide 8-bit pixels by 255), got %s at "
+                        + "index %d", pixels[i], i);
+            }
+        }
     }
 
     /** Explains {@code label} for one image with {@code numSamples} perturbed images (lime default 1000). */

@@ -186,4 +186,16 @@ class LimeImageExplainerTest {
         assertTrue(e.getMessage().contains("expected 784"), e.getMessage());
         assertThrows(BadInputException.class, () -> LimeImageExplainer.builder().shape(8, 8, 2));
     }
+
+    @Test
+    void rejectsPixelsOutsideZeroToOne() {
+        LimeImageExplainer ex = LimeImageExplainer.builder().shape(8, 8, 1).seed(1).build();
+        double[] img = new double[64];
+        img[5] = 255;
+        assertEquals("image values must be in [0, 1] (divide 8-bit pixels by 255), got 255.0 at index 5",
+                assertThrows(BadInputException.class,
+                        () -> ex.explainInstance(img, x -> new Matrix(x.rows(), 10), 5, 100, 0)).getMessage());
+        img[5] = Double.NaN;
+        assertThrows(BadInputException.class, () -> ex.segments(img));
+    }
 }
