@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 org.botsec.cli.core.DemoCommand.class,
                 org.botsec.cli.privacy.PrivacyCommand.class,
                 org.botsec.cli.explain.ExplainCommand.class,
+                org.botsec.cli.attack.AttackCommand.class,
                 org.botsec.cli.guard.GuardCommand.class,
                 org.botsec.cli.guard.AuditLogCommand.class,
                 org.botsec.cli.server.ServeCommand.class,

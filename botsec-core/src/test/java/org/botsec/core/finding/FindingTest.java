@@ -48,4 +48,19 @@ class FindingTest {
         assertEquals(List.of(1, 2), f.evidence().get("rows"));
         assertTrue(f.location().isEmpty());
     }
+
+    @Test
+    void jsonFormNamesEveryPresentPart() {
+        Finding f = Finding.builder("guard.pii.email", FindingKind.PII, Severity.MEDIUM, "E-mail address")
+                .span(3, 17).score(Score.ruleMatch()).atlas(AtlasTechnique.LLM_DATA_LEAKAGE).source("pii").build();
+        java.util.Map<String, Object> m = FindingJson.toMap(f);
+        assertEquals(List.of("rule_id", "kind", "severity", "title", "description", "location", "score", "atlas",
+                "evidence", "source"), List.copyOf(m.keySet()));
+        assertEquals("pii", m.get("kind"));
+        assertEquals("medium", m.get("severity"));
+        assertEquals(java.util.Map.of("type", "text_span", "start", 3, "end", 17), m.get("location"));
+        assertEquals("rule_match", ((java.util.Map<?, ?>) m.get("score")).get("basis"));
+        Finding bare = Finding.builder("privacy.x", FindingKind.PRIVACY, Severity.INFO, "t").build();
+        assertTrue(!FindingJson.toMap(bare).containsKey("location"));
+    }
 }
