@@ -40,7 +40,24 @@ public final class Botsec implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        return run(cl, err, args);
+    }
+
+    /** Executes {@code cl}; a heap exhausted anywhere ends in one line with the fix instead of a stack trace. */
+    static int run(CommandLine cl, PrintWriter err, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println(outOfMemoryMessage(Runtime.getRuntime().maxMemory()));
+            err.flush();
+            return ExitCode.INTERNAL_ERROR;
+        }
+    }
+
+    /** The one line printed when the heap runs out, with the fix. */
+    static String outOfMemoryMessage(long maxHeapBytes) {
+        return String.format(java.util.Locale.ROOT, "botsec: out of memory (Java heap limit %d MB); give the JVM more, "
+                + "e.g. BOTSEC_JAVA_OPTS=-Xmx8g bin/botsec ..., or use smaller inputs", maxHeapBytes >> 20);
     }
 
     /** The configured command line, with the exception handlers that map errors to exit codes. */
@@ -66,6 +83,10 @@ public final class Botsec implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("botsec: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+                // "botsec trian" -> "Did you mean: botsec train?"
+                CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+            }
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCode.BAD_INPUT;
         });

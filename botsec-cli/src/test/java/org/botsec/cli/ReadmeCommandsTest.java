@@ -1,0 +1,134 @@
+package org.botsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every {@code bin/botsec} command of the README's bash blocks, in order and as written, so that none of
+ * them rots: files under {@code examples/} are the shipped ones, every other file a command names is written to
+ * and read from a temporary folder. Only {@code demo} (it has its own test) and {@code serve} (it does not
+ * return) are left out. A command that exits non-zero fails the test with its output.
+ */
+class ReadmeCommandsTest {
+    private static final Pattern FILE = Pattern.compile("[\\w./-]+\\.(safetensors|html|png|csv|json|jsonl|yaml)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyReadmeCommandRunsAsWritten() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        List<List<String>> commands = commands(Files.readString(root.resolve("README.md")));
+        assertTrue(commands.size() >= 15, "found only " + commands.size() + " README commands");
+        for (List<String> words : commands) {
+            String sub = words.get(0);
+            if (sub.equals("demo") || sub.equals("serve")) {
+                continue;
+            }
+            List<String> args = new ArrayList<>();
+            for (String w : words) {
+                if (FILE.matcher(w).matches()) {
+                    args.add((w.startsWith("examples/") ? root.resolve(w) : dir.resolve(w)).toString());
+                } else {
+                    args.add(w);
+                }
+            }
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), "README command failed: bin/botsec " + String.join(" ", words) + "\n" + r);
+        }
+    }
+
+    /** The words after {@code bin/botsec} of each command in the README's bash blocks (continuations joined). */
+    static List<List<String>> commands(String readme) {
+        List<List<String>> out = new ArrayList<>();
+        boolean inBash = false;
+        StringBuilder pending = new StringBuilder();
+        for (String line : readme.split("\n", -1)) {
+            if (line.startsWith("```")) {
+                inBash = line.equals("```bash");
+                continue;
+            }
+            if (!inBash) {
+                continue;
+            }
+            String code = stripComment(line).strip();
+            if (code.endsWith("\\")) {
+                pending.append(code, 0, code.length() - 1).append(' ');
+                continue;
+            }
+            String full = pending.append(code).toString().strip();
+            pending.setLength(0);
+            if (full.startsWith("bin/botsec ")) {
+                out.add(words(full.substring("bin/botsec ".length())));
+            }
+        }
+        return out;
+    }
+
+    private static String stripComment(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    /** Splits as a POSIX shell would for the plain words and quotes the README uses. */
+    static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void splitterHandlesQuotesCommentsAndContinuations() {
+        String md = "```bash\nbin/botsec a --text \"x # y\" 'q r'   # comment\nbin/botsec b \\\n  --c d\nls\n```\n"
+                + "```java\nbin/botsec not-bash\n```\n";
+        assertEquals(List.of(List.of("a", "--text", "x # y", "q r"), List.of("b", "--c", "d")), commands(md));
+    }
+}
