@@ -1,31 +1,38 @@
 package org.botsec.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.ThresholdException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code botsec} command: groups and commands per DESIGN.md. */
+/**
+ * The {@code botsec} command: groups and commands per DESIGN.md.
+ *
+ * <p>Building picocli's model of every command costs about 0.2 s of a cold start, so {@link #commandLine(String...)}
+ * registers only the top-level command the arguments name; help, a misspelled command and no arguments get the
+ * whole tree.
+ */
 @Command(name = "botsec", mixinStandardHelpOptions = true, versionProvider = Botsec.Version.class,
-        description = "BotSec: train privately, explain and guard AI bots.",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                org.botsec.cli.core.TrainCommand.class,
-                org.botsec.cli.core.PredictCommand.class,
-                org.botsec.cli.core.EvalCommand.class,
-                org.botsec.cli.core.ModelsCommand.class,
-                org.botsec.cli.core.DemoCommand.class,
-                org.botsec.cli.privacy.PrivacyCommand.class,
-                org.botsec.cli.explain.ExplainCommand.class,
-                org.botsec.cli.attack.AttackCommand.class,
-                org.botsec.cli.guard.GuardCommand.class,
-                org.botsec.cli.guard.AuditLogCommand.class,
-                org.botsec.cli.server.ServeCommand.class,
-        })
+        description = "BotSec: train privately, explain, attack-test and guard AI bots.")
 public final class Botsec implements Runnable {
     /** netlib announces its BLAS backend at INFO through java.util.logging; held here so the level sticks. */
     private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
+    /** The top-level commands, in the order {@code botsec --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
+            org.botsec.cli.core.TrainCommand.class,
+            org.botsec.cli.core.PredictCommand.class,
+            org.botsec.cli.core.EvalCommand.class,
+            org.botsec.cli.core.ModelsCommand.class,
+            org.botsec.cli.core.DemoCommand.class,
+            org.botsec.cli.privacy.PrivacyCommand.class,
+            org.botsec.cli.explain.ExplainCommand.class,
+            org.botsec.cli.attack.AttackCommand.class,
+            org.botsec.cli.guard.GuardCommand.class,
+            org.botsec.cli.guard.AuditLogCommand.class,
+            org.botsec.cli.server.ServeCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,7 +44,7 @@ public final class Botsec implements Runnable {
 
     /** Runs the CLI with the given writers; returns the exit code. Tests call this. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return run(cl, err, args);
@@ -60,9 +67,24 @@ public final class Botsec implements Runnable {
                 + "e.g. BOTSEC_JAVA_OPTS=-Xmx8g bin/botsec ..., or use smaller inputs", maxHeapBytes >> 20);
     }
 
-    /** The configured command line, with the exception handlers that map errors to exit codes. */
+    /** The whole configured command line, with the exception handlers that map errors to exit codes. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The configured command line for these arguments: only the top-level command they name, or every command
+     * when they name none (help, a misspelling, no arguments).
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Botsec());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        String first = args.length == 0 || args[0].startsWith("-") ? null : args[0];
+        List<Class<?>> named = COMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
+        for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             Throwable e = ex;
@@ -80,7 +102,7 @@ public final class Botsec implements Runnable {
             }
             return ExitCode.INTERNAL_ERROR;
         });
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, unusedArgs) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("botsec: " + ex.getMessage());
             if (ex instanceof CommandLine.UnmatchedArgumentException u) {
