@@ -48,6 +48,10 @@ public final class PredictCommand implements Callable<Integer> {
 
         @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")
         List<String> texts;
+
+        @Option(names = "--text-file", paramLabel = "FILE",
+                description = "Classify the text in FILE (UTF-8, at most 1 MiB); - reads standard input.")
+        String textFile;
     }
 
     @Option(names = "--json", description = "Print one JSON document: {\"predictions\": [{\"label\", \"probabilities\"}]}.")
@@ -63,6 +67,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (input.textFile != null) {
+            input.texts = List.of(org.botsec.cli.TextFiles.read(input.textFile, System.in));
+        }
         if (input.texts != null) {
             for (String s : input.texts) {
                 if (s.isBlank()) {

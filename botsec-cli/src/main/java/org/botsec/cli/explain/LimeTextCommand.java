@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
+import org.botsec.cli.TextFiles;
 import org.botsec.core.BadInputException;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.TextClassifier;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureSelection;
 import org.botsec.explain.LimeTextExplainer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "lime-text", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Explain a text model's prediction with LIME (words as features, as marcotcr/lime).",
         footer = {"", "Example:", "  botsec explain lime-text --model sentiment.safetensors "
-                + "--text \"The movie was awesome!\" --seed 0 --html lime.html --json"})
+                + "--text \"The movie was awesome!\" --seed 0 --html lime.html --json",
+                "  botsec explain lime-text --model sentiment.safetensors --text-file review.txt",
+                "  cat review.txt | botsec explain lime-text --model sentiment.safetensors --text-file -"})
 public final class LimeTextCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,8 +32,17 @@ public final class LimeTextCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Text model file (.safetensors).")
     Path model;
 
-    @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text to explain.")
-    String text;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TextArg input;
+
+    static final class TextArg {
+        @Option(names = "--text", paramLabel = "TEXT", description = "The text to explain.")
+        String text;
+
+        @Option(names = "--text-file", paramLabel = "FILE",
+                description = "Read the text to explain from FILE (UTF-8, at most 1 MiB); - reads standard input.")
+        String file;
+    }
 
     @Option(names = "--num-features", defaultValue = "10", paramLabel = "K", description = "Words in the explanation (default: ${DEFAULT-VALUE}).")
     int numFeatures;
@@ -58,6 +71,7 @@ public final class LimeTextCommand implements Callable<Integer> {
             throw BadInputException.of("--num-samples must be in [2, %d], got %d", LimeTextExplainer.MAX_SAMPLES,
                     sampling.numSamples);
         }
+        String text = input.text != null ? input.text : TextFiles.read(input.file, System.in);
         Model m = ExplainSupport.loadModel(model);
         if (!(m instanceof TextClassifier tc)) {
             throw BadInputException.of("model %s (type %s) is not a text model; use lime-tabular or shap", model,
