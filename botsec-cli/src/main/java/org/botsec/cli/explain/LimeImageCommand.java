@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
 /** {@code botsec explain lime-image}: which superpixels of an image made the model decide. */
 @Command(name = "lime-image", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Explain an image model's prediction with LIME on SLIC or quick shift superpixels.",
-        footer = {"", "Examples:", "  botsec explain lime-image --model digits.safetensors "
-                + "--data builtin:digits8x8:test --row 0 --png digit.png --html digit.html",
-                "  botsec explain lime-image --model mnist.safetensors --data builtin:mnist10k --row 0 "
-                + "--segmentation quickshift --kernel-size 2 --max-dist 5 --ratio 1"})
+        footer = {"", "Examples:",
+                "  botsec explain lime-image --model digits.safetensors \\",
+                "      --data builtin:digits8x8:test --row 0 --png digit.png --html digit.html",
+                "  botsec explain lime-image --model mnist.safetensors --data builtin:mnist10k \\",
+                "      --row 0 --segmentation quickshift --kernel-size 2 --max-dist 5 --ratio 1"})
 public final class LimeImageCommand implements Callable<Integer> {
     private static final Pattern SHAPE = Pattern.compile("(\\d{1,4})x(\\d{1,4})(?:x([13]))?");
 

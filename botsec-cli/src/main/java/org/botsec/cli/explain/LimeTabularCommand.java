@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code botsec explain lime-tabular}: which feature ranges made a numeric model decide for one row. */
 @Command(name = "lime-tabular", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Explain a numeric model's prediction for one row with LIME (quartile bins, as marcotcr/lime).",
-        footer = {"", "Example:", "  botsec explain lime-tabular --model cancer.safetensors "
-                + "--data builtin:breast_cancer:test --row 3 --train builtin:breast_cancer:train --json"})
+        footer = {"", "Example:",
+                "  botsec explain lime-tabular --model cancer.safetensors \\",
+                "      --data builtin:breast_cancer:test --row 3 --train builtin:breast_cancer:train --json"})
 public final class LimeTabularCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -21,10 +21,12 @@ import picocli.CommandLine.Spec;
 /** {@code botsec explain lime-text}: which words made a text model decide. */
 @Command(name = "lime-text", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Explain a text model's prediction with LIME (words as features, as marcotcr/lime).",
-        footer = {"", "Example:", "  botsec explain lime-text --model sentiment.safetensors "
-                + "--text \"The movie was awesome!\" --seed 0 --html lime.html --json",
+        footer = {"", "Examples:",
+                "  botsec explain lime-text --model sentiment.safetensors \\",
+                "      --text \"The movie was awesome!\" --seed 0 --html lime.html --json",
                 "  botsec explain lime-text --model sentiment.safetensors --text-file review.txt",
-                "  cat review.txt | botsec explain lime-text --model sentiment.safetensors --text-file -"})
+                "  cat review.txt | botsec explain lime-text --model sentiment.safetensors \\",
+                "      --text-file -"})
 public final class LimeTextCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

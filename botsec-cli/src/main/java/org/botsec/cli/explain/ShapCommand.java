@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 /** {@code botsec explain shap}: SHAP values of rows against a background. */
 @Command(name = "shap", mixinStandardHelpOptions = true, sortOptions = false,
         description = "SHAP values of a numeric model's output for rows of --data against --background.",
-        footer = {"", "Example:", "  botsec explain shap --model cancer.safetensors --background bg.csv "
-                + "--data rows.csv --rows 0,1 --method exact --json"})
+        footer = {"", "Example:",
+                "  botsec explain shap --model cancer.safetensors --background bg.csv \\",
+                "      --data rows.csv --rows 0,1 --method exact --json"})
 public final class ShapCommand implements Callable<Integer> {
     /** Most rows explained in one call. */
     static final int MAX_ROWS = 10_000;

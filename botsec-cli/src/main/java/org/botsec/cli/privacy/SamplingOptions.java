@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.botsec.core.BadInputException;
 import org.botsec.privacy.accountant.AccountantType;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code privacy epsilon} and {@code privacy noise}: data size, batch, duration, δ, accountant. */
@@ -17,8 +16,13 @@ final class SamplingOptions {
             description = "Expected batch size; Poisson sampling rate q = B/N.")
     long batchSize;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Duration duration;
+    // plain options rather than an exclusive @ArgGroup: picocli 4.7 lists a group's options twice in the help
+    // of a mixin; check() enforces "exactly one of them"
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs; steps = ceil(E·N/B). Give --epochs or --steps.")
+    Double epochs;
+
+    @Option(names = "--steps", paramLabel = "T", description = "Number of DP-SGD steps. Give --epochs or --steps.")
+    Long steps;
 
     @Option(names = "--delta", required = true, paramLabel = "D", description = "Target delta, in (0, 1/N).")
     double delta;
@@ -29,14 +33,6 @@ final class SamplingOptions {
 
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
-
-    static final class Duration {
-        @Option(names = "--epochs", paramLabel = "E", description = "Epochs; steps = ceil(E·N/B).")
-        Double epochs;
-
-        @Option(names = "--steps", paramLabel = "T", description = "Number of DP-SGD steps.")
-        Long steps;
-    }
 
     /** Validates everything and returns the checked values. */
     Checked check() {
@@ -57,14 +53,18 @@ final class SamplingOptions {
                     + "(it allows publishing a whole example); use a delta well below 1/N", delta, 1.0 / sampleSize);
         }
         AccountantType type = AccountantType.parse(accountant);
-        long steps;
-        if (duration.steps != null) {
-            steps = duration.steps;
-            if (steps <= 0) {
-                throw BadInputException.of("--steps must be > 0, got %d", steps);
+        if ((epochs == null) == (steps == null)) {
+            throw new BadInputException(epochs == null ? "give --epochs E or --steps T"
+                    : "--epochs and --steps are mutually exclusive; give one");
+        }
+        long totalSteps;
+        if (steps != null) {
+            totalSteps = steps;
+            if (totalSteps <= 0) {
+                throw BadInputException.of("--steps must be > 0, got %d", totalSteps);
             }
         } else {
-            double e = duration.epochs;
+            double e = epochs;
             if (!(e > 0 && Double.isFinite(e))) {
                 throw BadInputException.of("--epochs must be > 0 and finite, got %s", e);
             }
@@ -72,9 +72,9 @@ final class SamplingOptions {
             if (s > 1e12) {
                 throw BadInputException.of("--epochs %s gives too many steps (%s)", e, s);
             }
-            steps = (long) s;
+            totalSteps = (long) s;
         }
-        return new Checked((double) batchSize / sampleSize, steps, type);
+        return new Checked((double) batchSize / sampleSize, totalSteps, type);
     }
 
     record Checked(double sampleRate, long steps, AccountantType accountant) {
@@ -89,8 +89,8 @@ final class SamplingOptions {
         m.put("sample_rate", c.sampleRate());
         m.put("sample_size", sampleSize);
         m.put("batch_size", batchSize);
-        if (duration.epochs != null) {
-            m.put("epochs", duration.epochs);
+        if (epochs != null) {
+            m.put("epochs", epochs);
         }
         m.put("sampling", "poisson");
         m.put("neighbouring_relation", "add_or_remove_one_example");
