@@ -7,4 +7,11 @@ import picocli.CommandLine.Option;
 final class HtmlOption {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page.")
     Path html;
+
+    /** Refuses an unwritable {@code --html} path before any work (SafeFiles' output rule). */
+    void check() {
+        if (html != null) {
+            org.botsec.core.io.SafeFiles.checkOutputFile(html, "--html");
+        }
+    }
 }

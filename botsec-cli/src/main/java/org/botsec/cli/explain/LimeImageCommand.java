@@ -88,6 +88,10 @@ public final class LimeImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        html.check();
+        if (png != null) {
+            org.botsec.core.io.SafeFiles.checkOutputFile(png, "--png");
+        }
         ExplainSupport.checkNumFeatures(numFeatures);
         Model m = ExplainSupport.loadModel(model);
         if (!(m instanceof Classifier c)) {

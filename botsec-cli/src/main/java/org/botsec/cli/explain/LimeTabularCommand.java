@@ -60,6 +60,7 @@ public final class LimeTabularCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        html.check();
         ExplainSupport.checkNumFeatures(numFeatures);
         Model m = ExplainSupport.loadModel(model);
         if (!(m instanceof Classifier c)) {

@@ -68,6 +68,7 @@ public final class LimeTextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        html.check();
         ExplainSupport.checkNumFeatures(numFeatures);
         if (sampling.numSamples < 2 || sampling.numSamples > LimeTextExplainer.MAX_SAMPLES) {
             throw BadInputException.of("--num-samples must be in [2, %d], got %d", LimeTextExplainer.MAX_SAMPLES,

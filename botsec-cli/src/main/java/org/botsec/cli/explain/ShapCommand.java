@@ -91,6 +91,9 @@ public final class ShapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (html != null) {
+            org.botsec.core.io.SafeFiles.checkOutputFile(html, "--html");
+        }
         ShapMethod m = switch (method.toLowerCase(Locale.ROOT)) {
             case "kernel" -> ShapMethod.KERNEL;
             case "exact" -> ShapMethod.EXACT;

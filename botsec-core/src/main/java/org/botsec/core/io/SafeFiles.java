@@ -40,6 +40,40 @@ public final class SafeFiles {
     }
 
     /**
+     * The one rule for every output file a user names ({@code --out}, {@code --html}, {@code --png},
+     * {@code --audit-log}): its folder must already exist and be writable, and the path must not be a folder.
+     * Checked before any work, so a long run never ends in an unwritable path. The message names the flag, the path
+     * and what is wrong.
+     *
+     * @param file the output path as the user gave it
+     * @param flag the option that named it, e.g. {@code --html}
+     */
+    public static void checkOutputFile(Path file, String flag) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw BadInputException.of("%s %s is a folder; give a file name", flag, file);
+        }
+        Path parent = abs.getParent();
+        if (parent == null) {
+            return;
+        }
+        if (!Files.isDirectory(parent)) {
+            for (Path p = parent; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p)) {
+                    throw BadInputException.of("%s %s: %s is a file, not a folder", flag, file, p);
+                }
+            }
+            throw BadInputException.of("%s %s: folder %s does not exist (create it first)", flag, file, parent);
+        }
+        if (!Files.isWritable(parent) || parent.startsWith("/proc") || parent.startsWith("/sys")) {
+            throw BadInputException.of("%s %s: folder %s is not writable", flag, file, parent);
+        }
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw BadInputException.of("%s %s: the file exists and is not writable", flag, file);
+        }
+    }
+
+    /**
      * Writes {@code content} to a temporary file next to {@code target}, fsyncs it and moves it over the
      * target atomically, so a crash leaves either the old or the new file, never a half-written one. The
      * file is readable by its owner only where the file system supports POSIX permissions.
