@@ -3,12 +3,11 @@ package org.botsec.cli.core;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Dataset;
+import org.botsec.core.data.ModelInputs;
 import org.botsec.core.data.TextDataset;
 import org.botsec.core.eval.Evaluation;
 import org.botsec.core.io.ModelFiles;
@@ -35,59 +34,14 @@ final class CoreSupport {
         return m instanceof Classifier c ? c.classNames() : ((TextClassifier) m).classNames();
     }
 
-    /**
-     * The data's features in the model's feature order. The names must be the same set (any order); a different
-     * count or a missing name is a bad input naming both sides.
-     */
+    /** The data's features in the model's feature order ({@link ModelInputs#selectFeatures}'s rule). */
     static Matrix alignFeatures(Dataset data, Classifier model, String source) {
-        List<String> want = model.featureNames();
-        List<String> have = data.featureNames();
-        if (want.equals(have)) {
-            return data.x();
-        }
-        if (want.size() != have.size()) {
-            throw BadInputException.of("model expects %d features but %s has %d", want.size(), source, have.size());
-        }
-        Map<String, Integer> at = new HashMap<>();
-        for (int j = 0; j < have.size(); j++) {
-            at.put(have.get(j), j);
-        }
-        int[] index = new int[want.size()];
-        for (int j = 0; j < want.size(); j++) {
-            Integer i = at.get(want.get(j));
-            if (i == null) {
-                throw BadInputException.of("the model's feature '%s' is not a column of %s", want.get(j), source);
-            }
-            index[j] = i;
-        }
-        Matrix x = data.x();
-        Matrix out = new Matrix(x.rows(), want.size());
-        for (int r = 0; r < x.rows(); r++) {
-            for (int j = 0; j < index.length; j++) {
-                out.set(r, j, x.get(r, index[j]));
-            }
-        }
-        return out;
+        return ModelInputs.selectFeatures(data.x(), data.featureNames(), model.featureNames(), source);
     }
 
     /** Maps the data's label indices to the model's class indices, by class name. */
     static int[] remapLabels(int[] y, List<String> dataClasses, List<String> modelClasses, String source) {
-        if (dataClasses.equals(modelClasses)) {
-            return y;
-        }
-        int[] map = new int[dataClasses.size()];
-        for (int c = 0; c < map.length; c++) {
-            map[c] = modelClasses.indexOf(dataClasses.get(c));
-            if (map[c] < 0) {
-                throw BadInputException.of("label '%s' in %s is not a class of the model (classes: %s)",
-                        dataClasses.get(c), source, String.join(", ", modelClasses));
-            }
-        }
-        int[] out = new int[y.length];
-        for (int i = 0; i < y.length; i++) {
-            out[i] = map[y[i]];
-        }
-        return out;
+        return ModelInputs.remapLabels(y, dataClasses, modelClasses, source);
     }
 
     /** Evaluates a numeric or text model on data given by a spec (CSV path or builtin:NAME[:split]). */

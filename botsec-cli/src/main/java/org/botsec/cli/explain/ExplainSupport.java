@@ -138,26 +138,7 @@ final class ExplainSupport {
     }
 
     private static Matrix align(Matrix all, List<String> header, List<String> names, String source) {
-        int[] index = new int[names.size()];
-        for (int j = 0; j < index.length; j++) {
-            index[j] = header.indexOf(names.get(j));
-            if (index[j] < 0) {
-                throw BadInputException.of("%s has no column '%s' (the model expects %d features: %s)", source,
-                        excerpt(names.get(j)), names.size(), abbreviate(names));
-            }
-        }
-        Matrix out = new Matrix(all.rows(), names.size());
-        for (int i = 0; i < all.rows(); i++) {
-            for (int j = 0; j < index.length; j++) {
-                double v = all.get(i, index[j]);
-                if (!Double.isFinite(v)) {
-                    throw BadInputException.of("%s row %d, column '%s': not a finite number", source, i + 1,
-                            excerpt(names.get(j)));
-                }
-                out.set(i, j, v);
-            }
-        }
-        return out;
+        return org.botsec.core.data.ModelInputs.selectFeatures(all, header, names, source);
     }
 
     /** Rejects a {@code --num-features} value that is not positive. */

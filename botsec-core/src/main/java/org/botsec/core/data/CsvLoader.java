@@ -99,9 +99,10 @@ public final class CsvLoader {
             for (int j = 0; j < d; j++) {
                 index[j] = header.indexOf(featureNames.get(j));
                 if (index[j] < 0) {
-                    throw BadInputException.of("%s: the model's feature column '%s' is missing (the model expects %d "
-                            + "features, the file has columns %s)", sourceName, featureNames.get(j), d,
-                            abbreviate(header));
+                    // the wording of ModelInputs.selectFeatures: one message for this mistake in every command
+                    throw BadInputException.of("%s has no column '%s' (the model expects %d features: %s)",
+                            sourceName, ModelInputs.excerpt(featureNames.get(j)), d,
+                            ModelInputs.abbreviate(featureNames));
                 }
             }
             double[] values = new double[Math.max(16, Math.min(d * 256, 1 << 20))];
