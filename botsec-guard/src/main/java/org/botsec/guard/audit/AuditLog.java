@@ -442,7 +442,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             return TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(a)
                     .equalsKeyset(TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(b));
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
     }
