@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * one fsync, and wakes their appenders; records queued meanwhile go into the next batch. No timer is involved:
  * a record waits at most for the fsync in flight plus its own, and a batch holds at most one record (and one
  * checkpoint) per appending thread. A crash can leave only the batch being written incomplete, and none of its
- * records was acknowledged; {@link #verify} reports such a torn last line, and {@link #open} cuts it off before
+ * records was acknowledged; {@link #verify} reports such a torn last line (no final newline, or a final line
+ * without even the shape of a record), and {@link #open} cuts it off before
  * appending again (logged at WARN, with sizes only). A write or fsync that fails cuts the file back to the last
  * durable record and fails every record not yet durable, so nothing is ever appended onto a torn line; if even
  * the cut fails, the instance refuses further appends and the next {@link #open} recovers.
@@ -501,6 +502,7 @@ public final class AuditLog implements AutoCloseable {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
             boolean tooLong = false;
+            long tornBytes = 0;
             int b;
             while (true) {
                 b = in.read();
@@ -515,6 +517,9 @@ public final class AuditLog implements AutoCloseable {
                     }
                     continue;
                 }
+                in.mark(1);
+                boolean lastLine = in.read() < 0;
+                in.reset();
                 if (tooLong) {
                     return st.bad("record " + st.index + " is longer than " + MAX_LINE_BYTES + " bytes");
                 }
@@ -522,12 +527,19 @@ public final class AuditLog implements AutoCloseable {
                 buf.reset();
                 String problem = checkLine(lineBytes, st, trusted, trustedPublicKeyJson);
                 if (problem != null) {
+                    if (lastLine && !wholeRecordShape(lineBytes)) {
+                        // A torn batch whose final newline reached the disk before the bytes in front of it
+                        // (e.g. a zero-filled block): the last line is not a whole record, as for a missing newline.
+                        tornBytes = lineBytes.length + 1L;
+                        break;
+                    }
                     return st.bad(problem);
                 }
                 st.goodBytes += lineBytes.length + 1;
                 st.index++;
             }
-            boolean torn = buf.size() > 0 || tooLong;
+            tornBytes += buf.size();
+            boolean torn = tornBytes > 0 || tooLong;
             if (st.index == 0) {
                 if (torn) {
                     return new Scan(new VerifyResult(false, 0, 0, 0, "the header line is incomplete", true, -1, 0), 0, ZERO_HASH, 0);
@@ -537,9 +549,27 @@ public final class AuditLog implements AutoCloseable {
             long unsigned = st.index - st.lastCheckpoint - 1;
             String reason = String.format(Locale.ROOT, "%d records (%d entries) verified; last signed checkpoint at %d; %d record(s) after it%s",
                     st.index, st.entries, st.lastCheckpoint, unsigned,
-                    torn ? "; the last line is incomplete (torn write, " + (buf.size()) + " bytes) and was not counted" : "");
+                    torn ? "; the last line is incomplete (torn write, " + tornBytes + " bytes) and was not counted" : "");
             return new Scan(new VerifyResult(true, st.index, st.entries, -1, reason, torn, st.lastCheckpoint, unsigned),
                     st.goodBytes, st.prevHash, st.entriesSinceCheckpoint);
+        }
+    }
+
+    /**
+     * Whether a line has the shape of a record as written (a JSON object ending in the hash field). A last line
+     * without it is a torn write; one with it that fails a check was changed after writing.
+     */
+    private static boolean wholeRecordShape(byte[] lineBytes) {
+        String line = new String(lineBytes, StandardCharsets.UTF_8);
+        if (line.length() <= HASH_SUFFIX_LENGTH || !line.endsWith("\"}")
+                || !line.startsWith(HASH_SUFFIX_START, line.length() - HASH_SUFFIX_LENGTH)) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(line);
+            return node != null && node.isObject();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -94,6 +94,40 @@ class AuditLogGroupCommitTest {
     }
 
     @Test
+    void aTornLastLineEndingInANewlineIsCutOffButAnEditedOneIsRefused() throws IOException {
+        Path f = tmp.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.open(f, key, 4, Clock.systemUTC())) {
+            for (int i = 0; i < 3; i++) {
+                log.append(Direction.OUTPUT, ALLOW, "message " + i, "scan");
+            }
+        }
+        byte[] good = Files.readAllBytes(f);
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        String last = lines.get(lines.size() - 1);
+        // A zero-filled block in front of the tail of a record, the batch's final newline on disk.
+        byte[] zeros = new byte[100];
+        Files.write(f, zeros, StandardOpenOption.APPEND);
+        Files.write(f, (last.substring(last.length() / 2) + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        VerifyResult torn = AuditLog.verify(f, key.exportPublicKeyJson());
+        assertTrue(torn.valid(), torn.reason());
+        assertTrue(torn.tornTail());
+        try (AuditLog log = AuditLog.open(f, key, 4, Clock.systemUTC())) {
+            assertEquals(good.length, Files.size(f));
+            log.append(Direction.OUTPUT, ALLOW, "after", "scan");
+        }
+        assertTrue(AuditLog.verify(f, key.exportPublicKeyJson()).valid());
+
+        // A last line that still has a record's shape but was changed is tampering, not a torn write.
+        List<String> now = Files.readAllLines(f, StandardCharsets.UTF_8);
+        String edited = now.get(now.size() - 1).replace("\"type\":\"checkpoint\"", "\"type\":\"checkpoinT\"");
+        now.set(now.size() - 1, edited);
+        Files.writeString(f, String.join("\n", now) + "\n", StandardCharsets.UTF_8);
+        VerifyResult bad = AuditLog.verify(f, key.exportPublicKeyJson());
+        assertFalse(bad.valid(), bad.reason());
+        assertFalse(bad.tornTail());
+    }
+
+    @Test
     void aFailedWriteIsCutBackAndLaterAppendsDoNotLandOnATornLine() throws IOException {
         Path f = tmp.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(f, key, 100, Clock.systemUTC())) {
