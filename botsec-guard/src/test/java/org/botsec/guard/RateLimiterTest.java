@@ -167,6 +167,21 @@ class RateLimiterTest {
         assertTrue(rl.trackedClients() <= 3);
     }
 
+    /** A client returning after its entry expired (but before any clean-up) gets its slot back, not a second one. */
+    @Test
+    void aReturningClientReusesItsExpiredSlot() {
+        AtomicLong now = new AtomicLong(0);
+        RateLimiter rl = new RateLimiter(new RateLimiter.Settings(1, 1, 1), now::get);
+        for (int i = 0; i < 200; i++) {
+            assertTrue(rl.tryAcquire("a"), "round " + i);
+            assertFalse(rl.tryAcquire("a"));
+            now.addAndGet(1_500_000_000L);
+        }
+        assertEquals(1, rl.trackedClients());
+        now.addAndGet(5_000_000_000L);
+        assertTrue(rl.tryAcquire("b"), "the one slot was freed when a's bucket filled up");
+    }
+
     @Test
     void settingsValidated() {
         assertThrows(BadInputException.class, () -> new RateLimiter.Settings(0, 1, 1));
