@@ -3,6 +3,7 @@ package org.botsec.guard;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.mac.MacConfig;
@@ -28,7 +29,7 @@ public final class KeyedHasher {
     public KeyedHasher(KeysetHandle keyset) {
         try {
             MacConfig.register();
-            this.mac = keyset.getPrimitive(Mac.class);
+            this.mac = keyset.getPrimitive(RegistryConfiguration.get(), Mac.class);
         } catch (GeneralSecurityException e) {
             throw BadInputException.of("keyset is not a MAC keyset: %s", e.getClass().getSimpleName());
         }
@@ -49,7 +50,8 @@ public final class KeyedHasher {
         try {
             MacConfig.register();
             return new KeyedHasher(TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // A parser's message (or a runtime exception's) could echo key bytes: name only what failed.
             throw new BadInputException("hash keyset is not a valid Tink JSON keyset");
         }
     }

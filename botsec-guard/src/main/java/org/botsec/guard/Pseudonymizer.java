@@ -4,6 +4,7 @@ import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.daead.DeterministicAeadConfig;
 import com.google.re2j.Matcher;
@@ -31,7 +32,7 @@ public final class Pseudonymizer {
     public Pseudonymizer(KeysetHandle keyset) {
         try {
             DeterministicAeadConfig.register();
-            this.daead = keyset.getPrimitive(DeterministicAead.class);
+            this.daead = keyset.getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
         } catch (GeneralSecurityException e) {
             throw BadInputException.of("keyset is not a deterministic AEAD keyset: %s", e.getClass().getSimpleName());
         }
@@ -52,7 +53,8 @@ public final class Pseudonymizer {
         try {
             DeterministicAeadConfig.register();
             return new Pseudonymizer(TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // A parser's message (or a runtime exception's) could echo key bytes: name only what failed.
             throw new BadInputException("pseudonym keyset is not a valid Tink JSON keyset");
         }
     }

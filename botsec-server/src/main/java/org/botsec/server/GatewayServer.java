@@ -40,9 +40,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code /v1/guard/output} ({@code {"text": ...}} → verdict JSON like {@code botsec guard scan}), and
  * {@code POST /v1/chat/completions}, an OpenAI-compatible proxy: user and tool messages are scanned (a block
  * gives a refusal in OpenAI's shape with {@code finish_reason: "content_filter"}, a redaction rewrites the
- * message), the request is forwarded to {@code upstream + "/chat/completions"}, and each answer choice is
- * scanned the same way. With {@code "stream": true} the upstream event stream is buffered and scanned before
- * anything is released (see the handler), so nothing unscanned reaches the client.
+ * message), the request is forwarded to {@code upstream + "/chat/completions"}, and every text field of each
+ * answer choice (content, refusal, tool-call names and arguments, other text fields) is scanned the same way.
+ * The answer the client gets is rebuilt from the scanned fields and identifier-like metadata only; what cannot
+ * be scanned (logprobs, audio, unknown objects) is not relayed. With {@code "stream": true} the upstream event
+ * stream is buffered, every event parsed, and a new stream built from the scanned, joined deltas (an event that
+ * does not parse fails the answer), so nothing unscanned reaches the client.
  *
  * <p><b>Security guarantees.</b> Defaults bind to 127.0.0.1. Request bodies are capped ({@link Builder#maxBodyBytes}),
  * must be {@code application/json} in strict UTF-8 with JSON nesting at most 64; every violation is a 4xx
