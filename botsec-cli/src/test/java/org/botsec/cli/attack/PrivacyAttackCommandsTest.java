@@ -1,0 +1,77 @@
+package org.botsec.cli.attack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.botsec.cli.CliRun;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The privacy-attack commands end to end: JSON shape, CI gates (exit 3), bad input (exit 2, one line). */
+class PrivacyAttackCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void train() {
+        model = dir.resolve("cancer.safetensors");
+        CliRun r = CliRun.run("train", "--data", "builtin:breast_cancer:train", "--model", "logreg", "--out",
+                model.toString());
+        assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void membershipThresholdJson() {
+        CliRun r = CliRun.run("attack", "membership", "--model", model.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:test", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("membership.threshold", j.get("attack").asText());
+        double auc = j.get("metrics").get("auc").asDouble();
+        assertTrue(auc > 0.3 && auc < 0.8, "a regularised linear model leaks little: " + auc);
+        for (String k : new String[] {"tpr_at_1pct_fpr", "tpr_at_0_1pct_fpr", "empirical_epsilon_lower_bound"}) {
+            assertTrue(j.get("metrics").has(k), k);
+        }
+        assertEquals("membership_inference", j.get("findings").get(0).get("kind").asText());
+        assertEquals("AML.T0024.000", j.get("findings").get(0).get("atlas").get("id").asText());
+    }
+
+    @Test
+    void membershipLiraRunsWithShadows() {
+        CliRun r = CliRun.run("attack", "membership", "--model", model.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:test", "--method", "lira",
+                "--shadows", "4", "--seed", "3", "--json", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("membership.lira_online", r.json().get("attack").asText());
+        assertEquals(3, r.json().get("seed").asLong());
+    }
+
+    @Test
+    void maxAucGateExitsThree() {
+        CliRun r = CliRun.run("attack", "membership", "--model", model.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:test", "--max-auc", "0.01");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("--max-auc"), r.err());
+    }
+
+    @Test
+    void overlappingMembersExitTwoWithOneLine() {
+        CliRun r = CliRun.run("attack", "membership", "--model", model.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:all");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("overlap"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void unknownMethodExitsTwo() {
+        CliRun r = CliRun.run("attack", "membership", "--model", model.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:test", "--method", "magic");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("magic"), r.err());
+    }
+}
