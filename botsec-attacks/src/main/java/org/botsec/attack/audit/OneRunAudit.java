@@ -3,12 +3,18 @@ package org.botsec.attack.audit;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.botsec.attack.inference.internal.Beta;
 import org.botsec.attack.inference.internal.Signals;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
+import org.botsec.core.model.PerExampleGradients;
+import org.botsec.privacy.DpProgressListener;
+import org.botsec.privacy.DpResult;
+import org.botsec.privacy.DpSgdConfig;
+import org.botsec.privacy.DpTraining;
 
 /**
  * Privacy auditing with one training run (Steinke, Nasr, Jagielski 2023, "Privacy Auditing with One (1) Training
@@ -169,6 +175,46 @@ public final class OneRunAudit {
             }
         }
         return lo;
+    }
+
+    /**
+     * Canaries made from {@code rows}: each row with a label drawn uniformly from the other classes, so that only a
+     * model that memorises the row fits it (the black-box canaries of Steinke et al. 2023, §6).
+     */
+    public static Dataset mislabelledCanaries(Dataset rows, long seed) {
+        int k = rows.numClasses();
+        if (k < 2) {
+            throw BadInputException.of("canaries need at least two classes, got %d", k);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] y = new int[rows.size()];
+        for (int i = 0; i < y.length; i++) {
+            int other = rng.nextInt(k - 1);
+            y[i] = other >= rows.y()[i] ? other + 1 : other;
+        }
+        return new Dataset(rows.x(), y, rows.featureNames(), rows.classNames(), "");
+    }
+
+    /**
+     * A trainer that runs DP-SGD ({@link DpTraining}) on a fresh model from {@code newModel} and claims the
+     * accountant's (ε, δ) for the steps taken.
+     *
+     * @param newModel a fresh, untrained model for the training data (a {@link Classifier} with per-example
+     *                 gradients, e.g. {@code LinearModel.zeros} or {@code Mlp.create})
+     * @param config   the DP-SGD configuration whose guarantee is audited
+     */
+    public static CanaryTrainer dpSgd(Function<Dataset, PerExampleGradients> newModel, DpSgdConfig config,
+                                      DpProgressListener listener) {
+        return training -> {
+            PerExampleGradients model = newModel.apply(training);
+            if (!(model instanceof Classifier c)) {
+                throw BadInputException.of("the audited model must give class probabilities; %s does not",
+                        model.getClass().getSimpleName());
+            }
+            DpResult r = DpTraining.train(model, training.x(), training.y(), config, listener);
+            return new Trained(c, Optional.of(new PrivacyClaim(r.spent().epsilon(), config.delta(),
+                    r.spent().accountant().label() + " accountant")));
+        };
     }
 
     private static Dataset concat(Dataset a, Dataset b) {

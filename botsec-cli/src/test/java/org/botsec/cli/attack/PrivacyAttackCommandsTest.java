@@ -74,4 +74,57 @@ class PrivacyAttackCommandsTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("magic"), r.err());
     }
+
+    @Test
+    void privacyAuditReadsTheClaimFromProvenance() {
+        Path dp = dir.resolve("dp.safetensors");
+        CliRun t = CliRun.run("train", "--data", "builtin:breast_cancer:train", "--model", "logreg", "--dp",
+                "--l2-norm-clip", "1", "--noise-multiplier", "1.0", "--learning-rate", "0.5", "--epochs", "5",
+                "--batch-size", "50", "--delta", "1e-5", "--out", dp.toString());
+        assertEquals(0, t.code(), t.toString());
+        CliRun r = CliRun.run("attack", "privacy-audit", "--model", dp.toString(), "--members",
+                "builtin:breast_cancer:train", "--non-members", "builtin:breast_cancer:test", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("provenance", j.get("settings").get("claim_source").asText());
+        assertTrue(j.get("metrics").get("claimed_epsilon").asDouble() > 0);
+        assertTrue(j.get("metrics").get("empirical_epsilon_lower_bound").asDouble()
+                <= j.get("metrics").get("claimed_epsilon").asDouble(), r.out());
+        assertEquals("privacy.audit.claim_consistent", j.get("findings").get(1).get("rule_id").asText());
+    }
+
+    @Test
+    void privacyAuditBoundAboveClaimExitsThreeLoudly() {
+        Path mlp = dir.resolve("overfit.safetensors");
+        CliRun t = CliRun.run("train", "--data", "builtin:digits8x8:train", "--model", "mlp", "--hidden", "256",
+                "--epochs", "100", "--out", mlp.toString());
+        assertEquals(0, t.code(), t.toString());
+        CliRun r = CliRun.run("attack", "privacy-audit", "--model", mlp.toString(), "--members",
+                "builtin:digits8x8:train", "--non-members", "builtin:digits8x8:test", "--claimed-epsilon", "0.01",
+                "--json");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("PRIVACY CLAIM VIOLATED"), r.err());
+        assertEquals("critical", r.json().get("findings").get(1).get("severity").asText());
+    }
+
+    @Test
+    void oneRunAuditOfDpSgdStaysBelowClaim() {
+        CliRun r = CliRun.run("attack", "privacy-audit", "--one-run", "--data", "builtin:breast_cancer:train",
+                "--canaries", "100", "--guesses", "10", "--noise-multiplier", "1.0", "--l2-norm-clip", "1",
+                "--learning-rate", "0.5", "--batch-size", "50", "--epochs", "5", "--seed", "4", "--json", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode m = r.json().get("metrics");
+        assertEquals(20, m.get("guesses").asInt());
+        assertTrue(m.get("empirical_epsilon_lower_bound").asDouble() <= m.get("claimed_epsilon").asDouble(), r.out());
+    }
+
+    @Test
+    void privacyAuditBadInputExitsTwo() {
+        CliRun r = CliRun.run("attack", "privacy-audit", "--one-run", "--data", "builtin:breast_cancer:train",
+                "--noise-multiplier", "1", "--canaries", "10", "--guesses", "6");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--guesses"), r.err());
+        CliRun none = CliRun.run("attack", "privacy-audit", "--model", model.toString());
+        assertEquals(2, none.code(), none.toString());
+    }
 }
