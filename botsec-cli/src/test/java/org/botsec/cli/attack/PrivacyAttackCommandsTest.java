@@ -94,14 +94,31 @@ class PrivacyAttackCommandsTest {
     }
 
     @Test
-    void privacyAuditBoundAboveClaimExitsThreeLoudly() {
-        Path mlp = dir.resolve("overfit.safetensors");
-        CliRun t = CliRun.run("train", "--data", "builtin:digits8x8:train", "--model", "mlp", "--hidden", "256",
-                "--epochs", "100", "--out", mlp.toString());
-        assertEquals(0, t.code(), t.toString());
-        CliRun r = CliRun.run("attack", "privacy-audit", "--model", mlp.toString(), "--members",
-                "builtin:digits8x8:train", "--non-members", "builtin:digits8x8:test", "--claimed-epsilon", "0.01",
-                "--json");
+    void privacyAuditBoundAboveClaimExitsThreeLoudly() throws java.io.IOException {
+        // Random labels on 60 random features, 100 rows: an unregularised linear model can only memorise them.
+        Path mem = dir.resolve("mem.csv");
+        Path non = dir.resolve("non.csv");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (Path p : new Path[] {mem, non}) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = 0; j < 60; j++) {
+                sb.append('f').append(j).append(',');
+            }
+            sb.append("y\n");
+            for (int i = 0; i < 100; i++) {
+                for (int j = 0; j < 60; j++) {
+                    sb.append(rng.nextGaussian()).append(',');
+                }
+                sb.append(i % 2 == 0 ? "a" : "b").append('\n');
+            }
+            java.nio.file.Files.writeString(p, sb.toString());
+        }
+        Path memorised = dir.resolve("memorised.safetensors");
+        // Trained through the library on every member row (the CLI's train keeps 20% of a CSV for testing).
+        org.botsec.core.io.ModelFiles.save(org.botsec.core.model.LogisticRegression.builder().c(1e6).build()
+                .fit(org.botsec.core.data.DataSources.loadNumeric(mem.toString(), "y")), memorised);
+        CliRun r = CliRun.run("attack", "privacy-audit", "--model", memorised.toString(), "--members", mem.toString(),
+                "--non-members", non.toString(), "--label", "y", "--claimed-epsilon", "0.01", "--json");
         assertEquals(3, r.code(), r.toString());
         assertTrue(r.err().contains("PRIVACY CLAIM VIOLATED"), r.err());
         assertEquals("critical", r.json().get("findings").get(1).get("severity").asText());
