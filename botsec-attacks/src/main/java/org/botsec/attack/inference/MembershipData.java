@@ -40,7 +40,7 @@ public record MembershipData(Dataset members, Dataset nonMembers) {
      * @throws BadInputException when a data set does not fit the model, or members and non-members overlap
      */
     public static MembershipData forModel(Classifier target, Dataset members, Dataset nonMembers) {
-        return new MembershipData(align(target, members, "members"), align(target, nonMembers, "non-members"));
+        return new MembershipData(alignToModel(target, members, "members"), alignToModel(target, nonMembers, "non-members"));
     }
 
     /** Members then non-members in one data set (labels in the model's order). */
@@ -56,7 +56,13 @@ public record MembershipData(Dataset members, Dataset nonMembers) {
         return new Dataset(new Matrix(n, d, x), y, members.featureNames(), members.classNames(), "");
     }
 
-    static Dataset align(Classifier target, Dataset data, String what) {
+    /**
+     * {@code data} with labels in {@code target}'s class order, its columns checked against the model's features.
+     *
+     * @param what how error messages name the data, e.g. {@code --test}
+     * @throws BadInputException when the features differ or a label is not a class of the model
+     */
+    public static Dataset alignToModel(Classifier target, Dataset data, String what) {
         if (data.numFeatures() != target.numFeatures()) {
             throw BadInputException.of("%s have %d features, the model expects %d", what, data.numFeatures(),
                     target.numFeatures());

@@ -124,7 +124,7 @@ public final class MembershipInference {
     private MembershipScores shadowAttack(Classifier target, MembershipData data, ShadowTrainer trainer,
                                           Map<String, Object> settings) {
         Dataset candidates = data.pooled();
-        Dataset pool = population.map(p -> concat(candidates, MembershipData.align(target, p, "population")))
+        Dataset pool = population.map(p -> concat(candidates, MembershipData.alignToModel(target, p, "population")))
                 .orElse(candidates);
         int n = pool.size();
         int c = candidates.size();

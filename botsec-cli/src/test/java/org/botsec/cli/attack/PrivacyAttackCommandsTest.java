@@ -144,4 +144,29 @@ class PrivacyAttackCommandsTest {
         CliRun none = CliRun.run("attack", "privacy-audit", "--model", model.toString());
         assertEquals(2, none.code(), none.toString());
     }
+
+    @Test
+    void extractionCurveJson() {
+        CliRun r = CliRun.run("attack", "extraction", "--model", model.toString(), "--queries",
+                "builtin:breast_cancer:train", "--test", "builtin:breast_cancer:test", "--budgets", "10,200",
+                "--seed", "2", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("extraction.surrogate", j.get("attack").asText());
+        assertEquals(2, j.get("curve").size());
+        assertTrue(j.get("metrics").get("fidelity").asDouble() > 0.85, r.out());
+        assertEquals("AML.T0024.002", j.get("findings").get(0).get("atlas").get("id").asText());
+    }
+
+    @Test
+    void extractionBudgetZeroAndGateExit() {
+        CliRun zero = CliRun.run("attack", "extraction", "--model", model.toString(), "--queries",
+                "builtin:breast_cancer:train", "--test", "builtin:breast_cancer:test", "--budgets", "0");
+        assertEquals(2, zero.code(), zero.toString());
+        assertTrue(zero.err().contains("got 0"), zero.err());
+        CliRun gate = CliRun.run("attack", "extraction", "--model", model.toString(), "--queries",
+                "builtin:breast_cancer:train", "--test", "builtin:breast_cancer:test", "--budgets", "200",
+                "--max-fidelity", "0.1", "--seed", "1");
+        assertEquals(3, gate.code(), gate.toString());
+    }
 }
