@@ -169,4 +169,25 @@ class PrivacyAttackCommandsTest {
                 "--max-fidelity", "0.1", "--seed", "1");
         assertEquals(3, gate.code(), gate.toString());
     }
+
+    @Test
+    void inversionWritesPngPerClass() {
+        Path digits = dir.resolve("digits.safetensors");
+        CliRun t = CliRun.run("train", "--data", "builtin:digits8x8", "--model", "softmax", "--no-standardize",
+                "--out", digits.toString());
+        assertEquals(0, t.code(), t.toString());
+        Path out = dir.resolve("inv");
+        CliRun r = CliRun.run("attack", "inversion", "--model", digits.toString(), "--classes", "0,7", "--data",
+                "builtin:digits8x8:test", "--out-dir", out.toString(), "--seed", "1", "--json", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("inversion.gradient", j.get("attack").asText());
+        assertEquals(2, j.get("reconstructions").size());
+        for (JsonNode rec : j.get("reconstructions")) {
+            assertTrue(java.nio.file.Files.exists(Path.of(rec.get("png").asText())), rec.toString());
+            assertTrue(rec.get("confidence").asDouble() > 0.9, rec.toString());
+        }
+        CliRun bad = CliRun.run("attack", "inversion", "--model", digits.toString(), "--classes", "eleven");
+        assertEquals(2, bad.code(), bad.toString());
+    }
 }
