@@ -10,7 +10,7 @@ import org.botsec.core.model.Classifier;
 /**
  * Benchmark (not a test): LiRA with 16 shadow models on digits8x8 (target requirement: ≤ 60 s). The baseline is
  * one training of the target model in the same process, so the ratio says how many trainings LiRA costs.
- * Run: {@code mvn -q -o -pl botsec-attacks -am test-compile exec:java ...} or from an IDE; see docs/attacks-privacy.md.
+ * How to run it: docs/attacks-privacy.md.
  */
 public final class LiraBenchmark {
     private LiraBenchmark() {
@@ -21,7 +21,7 @@ public final class LiraBenchmark {
         int[][] halves = Splits.stratified(all.y(), 0.5, 1);
         Dataset members = all.subset(halves[0]);
         Dataset nonMembers = all.subset(halves[1]);
-        run("softmax regression (C=1e4)", ShadowTrainers.logisticRegression(1e4, false), members, nonMembers);
+        run("softmax regression (C=1)", ShadowTrainers.logisticRegression(1.0, false), members, nonMembers);
         run("mlp 64-64-10, 30 epochs", ShadowTrainers.mlp(new int[] {64, 64, 10}, 30, 32, 2e-3), members, nonMembers);
     }
 

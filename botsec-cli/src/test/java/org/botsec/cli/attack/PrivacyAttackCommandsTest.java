@@ -173,7 +173,7 @@ class PrivacyAttackCommandsTest {
     @Test
     void inversionWritesPngPerClass() {
         Path digits = dir.resolve("digits.safetensors");
-        CliRun t = CliRun.run("train", "--data", "builtin:digits8x8", "--model", "softmax", "--no-standardize",
+        CliRun t = CliRun.run("train", "--data", "builtin:digits8x8", "--model", "mlp", "--hidden", "32", "--epochs", "10",
                 "--out", digits.toString());
         assertEquals(0, t.code(), t.toString());
         Path out = dir.resolve("inv");
