@@ -124,6 +124,7 @@ class PrivacyAttackCommandsTest {
         assertEquals("critical", r.json().get("findings").get(1).get("severity").asText());
     }
 
+    /** Wiring test: with 20 guesses the bound cannot exceed about 1.8, below this claim; the logic is tested in OneRunAuditTest. */
     @Test
     void oneRunAuditOfDpSgdStaysBelowClaim() {
         CliRun r = CliRun.run("attack", "privacy-audit", "--one-run", "--data", "builtin:breast_cancer:train",
