@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
         description = "Attack-test a model: evasion, poisoning, membership inference, inversion, extraction.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                MembershipCommand.class,
+                InversionCommand.class,
+                ExtractionCommand.class,
+                PrivacyAuditCommand.class,
         })
 public final class AttackCommand implements Runnable {
     @CommandLine.Spec
