@@ -28,7 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.botsec.guard.Action;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.GuardFindings;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Guard;
 import org.botsec.guard.RateLimiter;
@@ -293,13 +294,8 @@ public final class GatewayHandler extends Handler.Abstract {
             g.writeStringField("verdict", v.action().name().toLowerCase(Locale.ROOT));
             g.writeStringField("text", v.text());
             g.writeArrayFieldStart("findings");
-            for (Detection d : v.findings()) {
-                g.writeStartObject();
-                g.writeStringField("type", d.type());
-                g.writeNumberField("start", d.start());
-                g.writeNumberField("end", d.end());
-                g.writeNumberField("score", d.score());
-                g.writeEndObject();
+            for (Finding f : v.findings()) {
+                g.writeObject(GuardFindings.toJson(f));
             }
             g.writeEndArray();
             g.writeArrayFieldStart("reasons");
