@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.botsec.core.BadInputException;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.Location;
+import org.botsec.core.finding.Score;
+import org.botsec.guard.internal.GuardRule;
 import org.botsec.guard.internal.InjectionScanner;
 import org.botsec.guard.internal.PiiScanner;
 import org.botsec.guard.internal.PolicyParser;
@@ -119,73 +123,105 @@ public final class GuardPipeline implements Guard {
             throw new BadInputException("text and direction must not be null");
         }
         if (text.length() > maxInputChars) {
-            return new Verdict(Action.BLOCK, "",
-                    List.of(new Detection("INPUT_TOO_LONG", 0, text.length(), 1.0, "size_limit")),
+            Finding tooLong = GuardRule.INPUT_TOO_LONG.at(0, text.length(), Score.ruleMatch(), direction, "size_limit")
+                    .evidence("length", text.length()).evidence("limit", maxInputChars).build();
+            return new Verdict(Action.BLOCK, "", List.of(tooLong),
                     List.of(String.format(Locale.ROOT, "message has %d characters, limit is %d", text.length(), maxInputChars)));
         }
-        List<Detection> findings = new ArrayList<>();
-        List<Detection> toRedact = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        List<Finding> toRedact = new ArrayList<>();
         Set<String> reasons = new LinkedHashSet<>();
         Action verdict = Action.ALLOW;
         for (Rule rule : rules) {
             if (!rule.directions().contains(direction)) {
                 continue;
             }
-            List<Detection> found;
+            List<Finding> found;
             try {
                 found = rule.scanner().scan(text, direction);
             } catch (RuntimeException e) {
-                return new Verdict(Action.BLOCK, "", findings,
+                return new Verdict(Action.BLOCK, "", sorted(findings),
                         List.of("scanner '" + rule.scanner().name() + "' failed (" + e.getClass().getSimpleName() + "); blocked to fail closed"));
             }
-            for (Detection d : found) {
-                if (d.score() < rule.minScore()) {
+            for (Finding f : found) {
+                // a finding without a score is a rule that fired: it counts in full
+                double score = f.score().map(Score::value).orElse(1.0);
+                if (score < rule.minScore()) {
                     continue;
                 }
-                findings.add(d);
+                findings.add(f);
                 if (rule.action() == Action.ALLOW) {
                     continue;
                 }
-                reasons.add(String.format(Locale.ROOT, "%s %s by %s (score %.2f) at [%d, %d)",
-                        d.type(), rule.action() == Action.BLOCK ? "blocked" : "redacted", d.scanner(), d.score(), d.start(), d.end()));
-                if (rule.action() == Action.REDACT) {
-                    toRedact.add(d);
+                Optional<Location.TextSpan> span = f.span().filter(sp -> sp.end() <= text.length());
+                Action action = rule.action();
+                if (action == Action.REDACT && span.isEmpty()) {
+                    action = Action.BLOCK; // fail closed: a finding we cannot place cannot be redacted
                 }
-                if (rule.action().compareTo(verdict) > 0) {
-                    verdict = rule.action();
+                reasons.add(reason(f, action, score, span));
+                if (action == Action.REDACT) {
+                    toRedact.add(f);
+                }
+                if (action.compareTo(verdict) > 0) {
+                    verdict = action;
                 }
             }
         }
-        findings.sort(Comparator.comparingInt(Detection::start).thenComparingInt(Detection::end));
         return switch (verdict) {
-            case ALLOW -> new Verdict(Action.ALLOW, text, findings, List.of());
-            case BLOCK -> new Verdict(Action.BLOCK, "", findings, List.copyOf(reasons));
-            case REDACT -> new Verdict(Action.REDACT, rewrite(text, toRedact), findings, List.copyOf(reasons));
+            case ALLOW -> new Verdict(Action.ALLOW, text, sorted(findings), List.of());
+            case BLOCK -> new Verdict(Action.BLOCK, "", sorted(findings), List.copyOf(reasons));
+            case REDACT -> new Verdict(Action.REDACT, rewrite(text, toRedact), sorted(findings), List.copyOf(reasons));
         };
     }
 
+    /** E.g. {@code EMAIL redacted by guard.pii.email (rule_match 1.00) at [45, 61)}; names rules and offsets, never text. */
+    private static String reason(Finding f, Action action, double score, Optional<Location.TextSpan> span) {
+        String basis = f.score().map(s -> s.basis().label()).orElse("unscored");
+        String where = span.map(sp -> String.format(Locale.ROOT, " at [%d, %d)", sp.start(), sp.end())).orElse(" (no text span)");
+        return String.format(Locale.ROOT, "%s %s by %s (%s %.2f)%s", GuardFindings.entityType(f),
+                action == Action.BLOCK ? "blocked" : "redacted", f.ruleId(), basis, score, where);
+    }
+
+    /** Findings in span order; findings without a span last, in the order they were found. */
+    private static List<Finding> sorted(List<Finding> findings) {
+        List<Finding> out = new ArrayList<>(findings);
+        out.sort(Comparator.comparingInt((Finding f) -> f.span().map(Location.TextSpan::start).orElse(Integer.MAX_VALUE))
+                .thenComparingInt(f -> f.span().map(Location.TextSpan::end).orElse(Integer.MAX_VALUE)));
+        return out;
+    }
+
     /** Rewrites the redacted spans; overlapping spans are merged and take the type of the longest. */
-    private String rewrite(String text, List<Detection> spans) {
-        spans.sort(Comparator.comparingInt(Detection::start).thenComparing(Comparator.comparingInt(Detection::end).reversed()));
+    private String rewrite(String text, List<Finding> findings) {
+        List<Location.TextSpan> spans = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        for (Finding f : findings) {
+            spans.add(f.span().orElseThrow());
+            types.add(GuardFindings.entityType(f));
+            order.add(order.size());
+        }
+        order.sort(Comparator.comparingInt((Integer k) -> spans.get(k).start())
+                .thenComparing(Comparator.comparingInt((Integer k) -> spans.get(k).end()).reversed()));
         StringBuilder out = new StringBuilder(text.length());
         int pos = 0;
         int i = 0;
-        while (i < spans.size()) {
-            Detection first = spans.get(i);
-            int start = first.start();
-            int end = first.end();
-            Detection longest = first;
+        while (i < order.size()) {
+            int first = order.get(i);
+            int start = spans.get(first).start();
+            int end = spans.get(first).end();
+            int longest = first;
             i++;
-            while (i < spans.size() && spans.get(i).start() < end) {
-                Detection d = spans.get(i);
-                if (d.end() - d.start() > longest.end() - longest.start()) {
-                    longest = d;
+            while (i < order.size() && spans.get(order.get(i)).start() < end) {
+                int k = order.get(i);
+                Location.TextSpan d = spans.get(k);
+                if (d.end() - d.start() > spans.get(longest).end() - spans.get(longest).start()) {
+                    longest = k;
                 }
                 end = Math.max(end, d.end());
                 i++;
             }
             out.append(text, pos, start);
-            out.append(replacement(longest.type(), text.substring(start, end)));
+            out.append(replacement(types.get(longest), text.substring(start, end)));
             pos = end;
         }
         out.append(text, pos, text.length());

@@ -1,6 +1,7 @@
 package org.botsec.guard;
 
 import java.util.List;
+import org.botsec.core.finding.Finding;
 
 /**
  * Finds one kind of thing in a message: personal data, an injection attempt, a secret. A scanner only reports;
@@ -14,6 +15,11 @@ public interface Scanner {
     /** The scanner's name as used in policy files, e.g. {@code pii}. */
     String name();
 
-    /** Everything found in {@code text}; spans are UTF-16 offsets into {@code text}. Never null. */
-    List<Detection> scan(String text, Direction direction);
+    /**
+     * Everything found in {@code text}, as {@link Finding}s whose {@link Finding#span() spans} are UTF-16 offsets
+     * into {@code text}; never null. A finding meant for redaction needs a text span (the pipeline blocks a
+     * message it cannot redact); give it an {@link GuardFindings#ENTITY_TYPE} evidence entry to choose the
+     * {@code <TYPE>} it is redacted as, and a score whose basis says what the number is.
+     */
+    List<Finding> scan(String text, Direction direction);
 }

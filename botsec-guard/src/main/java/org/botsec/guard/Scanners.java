@@ -37,13 +37,14 @@ public final class Scanners {
         return new PiiScanner(parsed, phoneRegion);
     }
 
-    /** Rules, hidden-text checks and the shipped classifier at probability 0.5. */
+    /** Rules, hidden-text checks and the shipped classifier at score 0.5. */
     public static Scanner promptInjection() {
         return InjectionScanner.defaults();
     }
 
     /**
-     * @param threshold     classifier probability in (0, 1) at which a message counts as an attack
+     * @param threshold     classifier output in (0, 1) at which a message counts as an attack (an uncalibrated
+     *                      score: it orders messages but is not a measured probability)
      * @param useClassifier false for rules and hidden-text checks only
      */
     public static Scanner promptInjection(double threshold, boolean useClassifier) {
@@ -70,10 +71,10 @@ public final class Scanners {
     }
 
     /**
-     * Your own pattern in RE2 syntax (linear-time; no backreferences or lookaround); detections are typed
-     * with the upper-cased name.
+     * Your own pattern in RE2 syntax (linear-time; no backreferences or lookaround); each match is a
+     * policy-violation finding with rule ID {@code guard.policy.<name>}, redacted as {@code <NAME>}.
      */
-    public static Scanner regex(String name, String pattern, double score) {
-        return new RegexScanner(name, pattern, score);
+    public static Scanner regex(String name, String pattern) {
+        return new RegexScanner(name, pattern);
     }
 }

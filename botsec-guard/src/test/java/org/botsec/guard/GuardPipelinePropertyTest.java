@@ -1,5 +1,6 @@
 package org.botsec.guard;
 
+import org.botsec.core.finding.Finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,9 +36,9 @@ class GuardPipelinePropertyTest {
             String text = sb.toString();
             for (Direction d : Direction.values()) {
                 Verdict v = guard.scan(text, d);
-                for (Detection f : v.findings()) {
-                    assertTrue(f.start() >= 0 && f.start() < f.end() && f.end() <= text.length(), f + " in " + text.length() + " chars");
-                    assertTrue(f.score() > 0 && f.score() <= 1, f.toString());
+                for (Finding f : v.findings()) {
+                    assertTrue(TestFindings.start(f) >= 0 && TestFindings.start(f) < TestFindings.end(f) && TestFindings.end(f) <= text.length(), f + " in " + text.length() + " chars");
+                    assertTrue(TestFindings.score(f) > 0 && TestFindings.score(f) <= 1, f.toString());
                 }
                 assertTrue(v.reasons().stream().noneMatch(r -> r.contains("failed")), "a scanner threw on: " + text + " " + v.reasons());
                 switch (v.action()) {

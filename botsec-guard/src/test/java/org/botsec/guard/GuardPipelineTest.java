@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
+import org.botsec.core.finding.Finding;
 import org.botsec.core.BadInputException;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class GuardPipelineTest {
                 .add(Scanners.pii(java.util.Set.of("EMAIL"), "GB"), Action.REDACT)
                 .add(Scanners.promptInjection(0.9, false), Action.BLOCK, EnumSet.of(Direction.INPUT), 0.5)
                 .add(Scanners.systemPromptLeak(null, List.of("CANARY-000111"), 8), Action.BLOCK, EnumSet.of(Direction.OUTPUT), 0.5)
-                .add(Scanners.regex("ticket", "TCK-[0-9]+", 1.0), Action.REDACT)
+                .add(Scanners.regex("ticket", "TCK-[0-9]+"), Action.REDACT)
                 .build();
         assertEquals("ticket <TICKET> from <EMAIL>, call +44 20 7946 0958",
                 p.scan("ticket TCK-42 from a@example.org, call +44 20 7946 0958", Direction.INPUT).text());
@@ -51,8 +52,8 @@ class GuardPipelineTest {
         Verdict v = DEFAULTS.scan(text, Direction.INPUT);
         assertEquals(Action.REDACT, v.action());
         assertEquals("Card <CREDIT_CARD>, mail <EMAIL>, SSN <US_SSN>.", v.text());
-        for (Detection d : v.findings()) {
-            String cut = text.substring(d.start(), d.end());
+        for (Finding d : v.findings()) {
+            String cut = text.substring(TestFindings.start(d), TestFindings.end(d));
             assertFalse(v.text().contains(cut), cut);
         }
         assertEquals(3, v.reasons().size());
@@ -90,26 +91,27 @@ class GuardPipelineTest {
         GuardPipeline small = GuardPipeline.builder().maxInputChars(10).add(new FixedScanner(List.of()), Action.BLOCK).build();
         Verdict v = small.scan("12345678901", Direction.INPUT);
         assertEquals(Action.BLOCK, v.action());
-        assertEquals("INPUT_TOO_LONG", v.findings().get(0).type());
+        assertEquals("INPUT_TOO_LONG", TestFindings.type(v.findings().get(0)));
+        assertEquals("guard.size_limit", v.findings().get(0).ruleId());
         assertEquals(List.of("message has 11 characters, limit is 10"), v.reasons());
         assertEquals(Action.ALLOW, small.scan("1234567890", Direction.INPUT).action());
     }
 
     @Test
     void overlappingSpansMergeAndLongestTypeWins() {
-        Scanner s = new FixedScanner(List.of(new Detection("A", 0, 4, 1, "x"), new Detection("B", 2, 9, 1, "x"),
-                new Detection("C", 12, 14, 1, "x")));
+        Scanner s = new FixedScanner(List.of(TestFindings.of("A", 0, 4, 1), TestFindings.of("B", 2, 9, 1),
+                TestFindings.of("C", 12, 14, 1)));
         GuardPipeline p = GuardPipeline.builder().add(s, Action.REDACT).build();
         assertEquals("<B>9ab<C>ef", p.scan("0123456789ab34ef", Direction.INPUT).text());
     }
 
     @Test
     void minScoreFiltersAndAllowOnlyReports() {
-        Scanner s = new FixedScanner(List.of(new Detection("LOW", 0, 1, 0.2, "x"), new Detection("HIGH", 2, 3, 0.9, "x")));
+        Scanner s = new FixedScanner(List.of(TestFindings.of("LOW", 0, 1, 0.2), TestFindings.of("HIGH", 2, 3, 0.9)));
         GuardPipeline p = GuardPipeline.builder().add(s, Action.ALLOW, EnumSet.allOf(Direction.class), 0.5).build();
         Verdict v = p.scan("a b c", Direction.INPUT);
         assertEquals(Action.ALLOW, v.action());
-        assertEquals(List.of("HIGH"), v.findings().stream().map(Detection::type).toList());
+        assertEquals(List.of("HIGH"), v.findings().stream().map(TestFindings::type).toList());
     }
 
     @Test
@@ -119,7 +121,7 @@ class GuardPipelineTest {
                 return "broken";
             }
 
-            public List<Detection> scan(String text, Direction direction) {
+            public List<Finding> scan(String text, Direction direction) {
                 throw new IllegalStateException("boom");
             }
         };
@@ -132,7 +134,7 @@ class GuardPipelineTest {
         assertEquals("**** **** **** 1111", GuardPipeline.mask("4111 1111 1111 1111"));
         assertEquals("****", GuardPipeline.mask("abcd"));
         GuardPipeline p = GuardPipeline.builder().anonymization(Anonymization.MASK).add(new FixedScanner(
-                List.of(new Detection("CREDIT_CARD", 5, 24, 1, "x"))), Action.REDACT).build();
+                List.of(TestFindings.of("CREDIT_CARD", 5, 24, 1))), Action.REDACT).build();
         assertEquals("card **** **** **** 1111", p.scan("card 4111 1111 1111 1111", Direction.INPUT).text());
     }
 
@@ -170,12 +172,12 @@ class GuardPipelineTest {
     }
 
     /** A scanner that reports fixed detections, to test the pipeline's own logic in isolation. */
-    record FixedScanner(List<Detection> detections) implements Scanner {
+    record FixedScanner(List<Finding> detections) implements Scanner {
         public String name() {
             return "fixed";
         }
 
-        public List<Detection> scan(String text, Direction direction) {
+        public List<Finding> scan(String text, Direction direction) {
             return detections;
         }
     }

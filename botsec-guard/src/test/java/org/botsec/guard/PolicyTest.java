@@ -113,6 +113,18 @@ class PolicyTest {
     }
 
     @Test
+    void legacyRegexScoreStillLoadsButAMatchIsARuleMatch() throws Exception {
+        // policies written for the hand-picked scores still load; the finding's score says what it is
+        Path p = write("legacy.yaml", "scanners: [{scanner: regex, name: order_id, pattern: 'ORD-[0-9]{6}', score: 0.7}]");
+        Verdict v = GuardPipeline.fromPolicy(p).scan("order ORD-123456", Direction.INPUT);
+        assertEquals("order <ORDER_ID>", v.text());
+        assertEquals(org.botsec.core.finding.Score.ruleMatch(), v.findings().get(0).score().orElseThrow());
+        assertEquals("guard.policy.order_id", v.findings().get(0).ruleId());
+        assertEquals("scanners[0].score must be in (0, 1], got 1.5",
+                error("badscore.yaml", "scanners: [{scanner: regex, name: x, pattern: 'a', score: 1.5}]"));
+    }
+
+    @Test
     void pathologicalPatternRunsInLinearTime() throws Exception {
         // (a+)+$ backtracks exponentially in java.util.regex on "aaaa...b"; RE2/J has no backtracking.
         Path p = write("redos.yaml", "max_input_chars: 100000\nscanners: [{scanner: regex, name: evil, pattern: '(a+)+$'}]");

@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.FindingKind;
+import org.botsec.core.finding.Score;
+import org.botsec.core.finding.Severity;
 import org.botsec.guard.Action;
-import org.botsec.guard.Detection;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Guard;
 import org.botsec.guard.Verdict;
@@ -23,14 +26,14 @@ final class FakeGuard implements Guard {
     public Verdict scan(String text, Direction direction) {
         int at = text.toLowerCase(Locale.ROOT).indexOf(INJECTION);
         if (at >= 0) {
-            return new Verdict(Action.BLOCK, "", List.of(new Detection("PROMPT_INJECTION", at, at + INJECTION.length(), 0.99, "fake")),
+            return new Verdict(Action.BLOCK, "", List.of(finding("fake.injection", FindingKind.PROMPT_INJECTION, "PROMPT_INJECTION", at, at + INJECTION.length())),
                     List.of("prompt injection: instruction override"));
         }
         Matcher m = EMAIL.matcher(text);
-        List<Detection> found = new ArrayList<>();
+        List<Finding> found = new ArrayList<>();
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            found.add(new Detection("EMAIL", m.start(), m.end(), 1.0, "fake"));
+            found.add(finding("fake.email", FindingKind.PII, "EMAIL", m.start(), m.end()));
             m.appendReplacement(out, "[EMAIL]");
         }
         m.appendTail(out);
@@ -38,5 +41,10 @@ final class FakeGuard implements Guard {
             return new Verdict(Action.ALLOW, text, List.of(), List.of());
         }
         return new Verdict(Action.REDACT, out.toString(), found, List.of("personal data: EMAIL"));
+    }
+
+    private static Finding finding(String ruleId, FindingKind kind, String type, int start, int end) {
+        return Finding.builder(ruleId, kind, Severity.HIGH, type).span(start, end).score(Score.ruleMatch())
+                .evidence("entity_type", type).source("fake").build();
     }
 }

@@ -23,6 +23,7 @@ import org.botsec.explain.FeatureWeight;
 import org.botsec.explain.LimeTextExplainer;
 import org.botsec.explain.render.HtmlRenderer;
 import org.botsec.guard.Direction;
+import org.botsec.guard.GuardFindings;
 import org.botsec.guard.GuardPipeline;
 import org.botsec.guard.Verdict;
 import picocli.CommandLine.Command;
@@ -187,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (String message : GUARD_MESSAGES) {
             Verdict v = pipeline.scan(message, Direction.INPUT);
             guard.add(new DemoGuard("input", v.action().name().toLowerCase(Locale.ROOT), v.text(),
-                    v.findings().stream().map(d -> d.type()).distinct().toList()));
+                    v.findings().stream().map(GuardFindings::entityType).distinct().toList()));
         }
         Result result = new Result(outDir.toString(), models, prediction, explanation, guard);
         if (json) {

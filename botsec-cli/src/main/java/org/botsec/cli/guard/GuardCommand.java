@@ -5,12 +5,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
 import org.botsec.guard.Direction;
+import org.botsec.guard.GuardFindings;
 import org.botsec.guard.GuardPipeline;
 import org.botsec.guard.Verdict;
 import org.botsec.guard.audit.AuditLog;
@@ -64,15 +66,15 @@ public final class GuardCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
-        /** The JSON shape of DESIGN.md: verdict, text, findings, plus reasons. */
-        record Output(String verdict, String text, List<Finding> findings, List<String> reasons,
+        /**
+         * The JSON shape of DESIGN.md: verdict, text, findings, plus reasons. Each finding is
+         * {@link GuardFindings#toJson}: the keys type, start, end, score and every field of the shared finding form.
+         */
+        record Output(String verdict, String text, List<Map<String, Object>> findings, List<String> reasons,
                       @JsonInclude(JsonInclude.Include.NON_NULL) Audit audit) {
         }
 
         record Audit(String file, long index, String hash) {
-        }
-
-        record Finding(String type, int start, int end, double score, String scanner) {
         }
 
         @Override
@@ -99,8 +101,7 @@ public final class GuardCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            List<Finding> findings = v.findings().stream()
-                    .map(d -> new Finding(d.type(), d.start(), d.end(), round(d.score()), d.scanner())).toList();
+            List<Map<String, Object>> findings = v.findings().stream().map(GuardFindings::toJson).toList();
             Output o = new Output(v.action().name().toLowerCase(Locale.ROOT), v.text(), findings, v.reasons(), audit);
             if (json) {
                 Json.print(out, o);
@@ -109,8 +110,11 @@ public final class GuardCommand implements Runnable {
                 out.println("text:    " + o.text());
                 if (!findings.isEmpty()) {
                     out.println("findings:");
-                    for (Detection d : v.findings()) {
-                        out.printf(Locale.ROOT, "  %-20s [%d, %d)  score %.2f  (%s)%n", d.type(), d.start(), d.end(), d.score(), d.scanner());
+                    for (Finding f : v.findings()) {
+                        String span = f.span().map(s -> String.format(Locale.ROOT, "[%d, %d)", s.start(), s.end())).orElse("-");
+                        String score = f.score().map(s -> String.format(Locale.ROOT, "%.2f %s", s.value(), s.basis().label())).orElse("unscored");
+                        out.printf(Locale.ROOT, "  %-20s %-12s %-8s %s  %s%n", GuardFindings.entityType(f), span,
+                                f.severity().name().toLowerCase(Locale.ROOT), f.ruleId(), score);
                     }
                 }
                 if (audit != null) {
@@ -123,10 +127,6 @@ public final class GuardCommand implements Runnable {
                 out.flush();
             }
             return ExitCode.OK;
-        }
-
-        private static double round(double x) {
-            return Math.round(x * 1e4) / 1e4;
         }
     }
 }

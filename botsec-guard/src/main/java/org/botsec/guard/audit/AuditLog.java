@@ -30,8 +30,9 @@ import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
 import org.botsec.guard.Direction;
+import org.botsec.guard.GuardFindings;
 import org.botsec.guard.Verdict;
 import org.botsec.core.io.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
@@ -245,11 +246,11 @@ public final class AuditLog implements AutoCloseable {
         node.put("verdict", verdict.action().name().toLowerCase(Locale.ROOT));
         node.put("action", action);
         Set<String> types = new LinkedHashSet<>();
-        for (Detection d : verdict.findings()) {
+        for (Finding f : verdict.findings()) {
             if (types.size() >= MAX_FINDING_TYPES) {
                 break;
             }
-            String t = d.type();
+            String t = GuardFindings.entityType(f); // the same type names as before Finding, so old and new logs read alike
             types.add(t.length() > 64 ? t.substring(0, 64) : t);
         }
         ArrayNode arr = node.putArray("findings");

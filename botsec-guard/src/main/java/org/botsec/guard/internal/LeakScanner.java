@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.Score;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Scanner;
 
@@ -16,8 +17,9 @@ import org.botsec.guard.Scanner;
  * into the system prompt or documents whose appearance in an output proves a leak).
  *
  * <p>Words are compared after lower-casing and dropping punctuation, so re-spacing or re-casing the prompt
- * does not hide it. The score of a {@code SYSTEM_PROMPT_LEAK} grows with the share of the prompt's n-grams
- * that appear in the output.
+ * does not hide it. Both findings score {@link Score.Basis#RULE_MATCH}; a {@code SYSTEM_PROMPT_LEAK} records
+ * as evidence {@code prompt_ngram_coverage}, the share of the prompt's distinct n-grams that appear in the
+ * output (1.0 for a verbatim copy).
  *
  * <p><b>Security guarantees.</b> Thread-safe and linear in the output length (hash-set look-ups). It cannot
  * see a leak that is translated, encoded or summarised in other words.
@@ -64,12 +66,12 @@ public final class LeakScanner implements Scanner {
     }
 
     @Override
-    public List<Detection> scan(String text, Direction direction) {
-        List<Detection> out = new ArrayList<>();
+    public List<Finding> scan(String text, Direction direction) {
+        List<Finding> out = new ArrayList<>();
         for (String canary : canaries) {
             int at = text.indexOf(canary);
             while (at >= 0) {
-                out.add(new Detection("CANARY_LEAK", at, at + canary.length(), 1.0, name()));
+                out.add(GuardRule.CANARY_LEAK.finding(at, at + canary.length(), Score.ruleMatch(), direction, name()));
                 at = text.indexOf(canary, at + canary.length());
             }
         }
@@ -98,23 +100,24 @@ public final class LeakScanner implements Scanner {
                     if (runStart >= 0 && s <= runEnd) {
                         runEnd = Math.max(runEnd, e);
                     } else {
-                        flush(out, runStart, runEnd, matched);
+                        flush(out, runStart, runEnd, matched, n, direction);
                         runStart = s;
                         runEnd = e;
                     }
                 }
             }
-            flush(out, runStart, runEnd, matched);
+            flush(out, runStart, runEnd, matched, n, direction);
         }
         return out;
     }
 
-    private void flush(List<Detection> out, int start, int end, int matched) {
+    private void flush(List<Finding> out, int start, int end, int matched, int n, Direction direction) {
         if (start < 0) {
             return;
         }
         double coverage = (double) matched / promptNgrams.size();
-        out.add(new Detection("SYSTEM_PROMPT_LEAK", start, end, Math.min(1.0, 0.7 + 0.3 * coverage), name()));
+        out.add(GuardRule.SYSTEM_PROMPT_LEAK.at(start, end, Score.ruleMatch(), direction, name())
+                .evidence("prompt_ngram_coverage", Math.min(1.0, coverage)).evidence("ngram", n).build());
     }
 
     private static List<Token> tokens(String text) {

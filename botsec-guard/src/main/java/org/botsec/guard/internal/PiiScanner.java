@@ -9,9 +9,11 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.Score;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Scanner;
 
@@ -25,8 +27,13 @@ import org.botsec.guard.Scanner;
  * addresses by house number + capitalised words + a street suffix — context rules, not a statistical NER
  * model (none can be had offline from Maven Central; see docs/guard.md).
  *
+ * <p>Findings are scored by what the check is, not by a guessed confidence: card numbers (Luhn) and IBANs
+ * (mod 97) carry {@link Score.Basis#VALIDATED_RULE_MATCH}, the other types {@link Score.Basis#RULE_MATCH}; an
+ * SSN records as evidence whether "SSN" or "social security" appears in the message ({@code context_phrase}).
+ * Rule IDs, severities and ATLAS techniques are in {@link GuardRule}.
+ *
  * <p><b>Security guarantees.</b> Thread-safe; every pattern is RE2/J; libphonenumber's matcher is linear
- * with a bounded number of tries. Scores are fixed per rule (how often the rule is right on its own).
+ * with a bounded number of tries. Findings carry spans and the entity type, never the matched text.
  */
 public final class PiiScanner implements Scanner {
     /** The kinds of personal data this scanner knows. */
@@ -107,9 +114,27 @@ public final class PiiScanner implements Scanner {
         return "pii";
     }
 
+    /** A raw hit before it becomes a {@link Finding}; {@code contextPhrase} is present for SSNs only. */
+    record Hit(Type type, int start, int end, Optional<Boolean> contextPhrase) {
+    }
+
     @Override
-    public List<Detection> scan(String text, Direction direction) {
-        List<Detection> out = new ArrayList<>();
+    public List<Finding> scan(String text, Direction direction) {
+        List<Hit> hits = hits(text);
+        List<Finding> out = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            GuardRule rule = GuardRule.valueOf(h.type().name());
+            Score score = h.type() == Type.CREDIT_CARD || h.type() == Type.IBAN ? Score.validatedRuleMatch() : Score.ruleMatch();
+            Finding.Builder b = rule.at(h.start(), h.end(), score, direction, name());
+            h.contextPhrase().ifPresent(c -> b.evidence("context_phrase", c));
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /** The raw hits in span order. */
+    List<Hit> hits(String text) {
+        List<Hit> out = new ArrayList<>();
         int digits = Prefilter.digits(text);
         String lower = null;
         if (types.contains(Type.EMAIL) && text.indexOf('@') >= 0) {
@@ -132,7 +157,7 @@ public final class PiiScanner implements Scanner {
                 && Prefilter.containsAny(lower = Prefilter.lowerSameLength(text), "born", "birth", "dob", "d.o.b", "d.o.b.")) {
             Matcher m = DOB.matcher(text);
             while (m.find()) {
-                out.add(detection(Type.DATE_OF_BIRTH, m.start(1), m.end(1), 0.9));
+                out.add(detection(Type.DATE_OF_BIRTH, m.start(1), m.end(1)));
             }
         }
         if (types.contains(Type.PERSON) && (Prefilter.containsAny(text, "Mr", "Ms", "Miss", "Dr", "Prof")
@@ -142,25 +167,25 @@ public final class PiiScanner implements Scanner {
         if (types.contains(Type.STREET_ADDRESS) && digits >= 1 && Prefilter.containsAny(text, STREET_WORDS)) {
             Matcher m = STREET.matcher(text);
             while (m.find()) {
-                out.add(detection(Type.STREET_ADDRESS, m.start(), m.end(), 0.8));
+                out.add(detection(Type.STREET_ADDRESS, m.start(), m.end()));
             }
         }
         if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
                 "live in", "from", "located in", "based in", "moved to", "living in")) {
             Matcher m = LOCATION.matcher(text);
             while (m.find()) {
-                out.add(detection(Type.LOCATION, m.start(1), m.end(1), 0.6));
+                out.add(detection(Type.LOCATION, m.start(1), m.end(1)));
             }
         }
         if (types.contains(Type.PHONE) && digits >= 3) {
             phones(text, out);
         }
-        out.sort(Comparator.comparingInt(Detection::start).thenComparingInt(Detection::end));
+        out.sort(Comparator.comparingInt(Hit::start).thenComparingInt(Hit::end));
         return out;
     }
 
-    private static Detection detection(Type type, int start, int end, double score) {
-        return new Detection(type.name(), start, end, score, "pii");
+    private static Hit detection(Type type, int start, int end) {
+        return new Hit(type, start, end, Optional.empty());
     }
 
     /**
@@ -199,16 +224,16 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
-    private static void cards(String text, List<int[]> groups, List<Detection> out) {
+    private static void cards(String text, List<int[]> groups, List<Hit> out) {
         for (int[] g : groups) {
             String digits = digitsOnly(text, g[0], g[1]);
             if (digits.length() >= 12 && digits.length() <= 19 && Checksums.luhn(digits) && Checksums.knownCardScheme(digits)) {
-                out.add(detection(Type.CREDIT_CARD, g[0], g[1], 0.95));
+                out.add(detection(Type.CREDIT_CARD, g[0], g[1]));
             }
         }
     }
 
-    private static void ssns(String text, List<int[]> groups, List<Detection> out) {
+    private static void ssns(String text, List<int[]> groups, List<Hit> out) {
         Boolean context = null;
         for (int[] g : groups) {
             if (g[1] - g[0] != 11) {
@@ -225,7 +250,7 @@ public final class PiiScanner implements Scanner {
                 if (context == null) {
                     context = SSN_CONTEXT.matcher(text).find();
                 }
-                out.add(detection(Type.US_SSN, g[0], g[1], context ? 0.95 : 0.75));
+                out.add(new Hit(Type.US_SSN, g[0], g[1], Optional.of(context)));
             }
         }
     }
@@ -237,7 +262,7 @@ public final class PiiScanner implements Scanner {
      * look-around or word boundary, so the narrowed window gives the same matches as the wide one (checked
      * against the wide search by {@code EmailWindowPropertyTest}) while the regex reads ~30 characters, not ~320.
      */
-    static void emails(String text, List<Detection> out) {
+    static void emails(String text, List<Hit> out) {
         int at = text.indexOf('@');
         int searchedTo = 0;
         int n = text.length();
@@ -263,7 +288,7 @@ public final class PiiScanner implements Scanner {
                 int s = from + m.start();
                 int e = from + m.end();
                 if (s <= at && at < e) {
-                    out.add(detection(Type.EMAIL, s, e, 0.99));
+                    out.add(detection(Type.EMAIL, s, e));
                     searchedTo = e;
                 }
             }
@@ -280,7 +305,7 @@ public final class PiiScanner implements Scanner {
     }
 
     /** Names after a context phrase, searched only in a short window after each phrase. */
-    private static void persons(String text, String lower, List<Detection> out) {
+    private static void persons(String text, String lower, List<Hit> out) {
         java.util.TreeSet<Integer> starts = new java.util.TreeSet<>();
         for (String w : new String[] {"my name", "name", "call me"}) {
             for (int k = lower.indexOf(w); k >= 0; k = lower.indexOf(w, k + 1)) {
@@ -302,13 +327,13 @@ public final class PiiScanner implements Scanner {
             if (m.lookingAt()) {
                 int s = k + m.start(1);
                 int e = k + m.end(1);
-                out.add(detection(Type.PERSON, s, e, 0.6));
+                out.add(detection(Type.PERSON, s, e));
                 covered = e;
             }
         }
     }
 
-    private static void ibans(String text, List<Detection> out) {
+    private static void ibans(String text, List<Hit> out) {
         Matcher m = IBAN.matcher(text);
         int from = 0;
         while (from < text.length() && m.find(from)) {
@@ -329,13 +354,13 @@ public final class PiiScanner implements Scanner {
             }
             if (iban.length() == length && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))
                     && Checksums.ibanMod97(iban.toString())) {
-                out.add(detection(Type.IBAN, m.start(), end, 0.97));
+                out.add(detection(Type.IBAN, m.start(), end));
                 from = end;
             }
         }
     }
 
-    private static void ssns(String text, List<Detection> out) {
+    private static void ssns(String text, List<Hit> out) {
         Matcher m = SSN.matcher(text);
         Boolean context = null;
         while (m.find()) {
@@ -349,12 +374,12 @@ public final class PiiScanner implements Scanner {
                 if (context == null) {
                     context = SSN_CONTEXT.matcher(text).find();
                 }
-                out.add(detection(Type.US_SSN, m.start(), m.end(), context ? 0.95 : 0.75));
+                out.add(new Hit(Type.US_SSN, m.start(), m.end(), Optional.of(context)));
             }
         }
     }
 
-    private static void ips(String text, List<Detection> out) {
+    private static void ips(String text, List<Hit> out) {
         Matcher m = IPV4.matcher(text);
         boolean maybeV4 = Prefilter.digitSepDigit(text, '.');
         while (maybeV4 && m.find()) {
@@ -362,7 +387,7 @@ public final class PiiScanner implements Scanner {
                     && m.start() > 1 && Character.isDigit(text.charAt(m.start() - 2)))
                     || (m.end() + 1 < text.length() && text.charAt(m.end()) == '.' && Character.isDigit(text.charAt(m.end() + 1)));
             if (!partOfLonger && Checksums.validIpv4(m.group())) {
-                out.add(detection(Type.IP_ADDRESS, m.start(), m.end(), 0.9));
+                out.add(detection(Type.IP_ADDRESS, m.start(), m.end()));
             }
         }
         Matcher v6 = IPV6.matcher(text);
@@ -382,13 +407,13 @@ public final class PiiScanner implements Scanner {
             }
             String candidate = text.substring(start, end);
             if (candidate.indexOf(':') >= 0 && Checksums.validIpv6(candidate)) {
-                out.add(detection(Type.IP_ADDRESS, start, end, 0.9));
+                out.add(detection(Type.IP_ADDRESS, start, end));
             }
         }
     }
 
-    private void phones(String text, List<Detection> out) {
-        List<Detection> others = List.copyOf(out);
+    private void phones(String text, List<Hit> out) {
+        List<Hit> others = List.copyOf(out);
         int[] windows = phoneWindows(text, minPhoneDigits);
         for (int w = 0; w < windows.length; w += 2) {
             int offset = windows[w];
@@ -398,7 +423,7 @@ public final class PiiScanner implements Scanner {
                 int end = offset + match.end();
                 boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end());
                 if (!overlaps) {
-                    out.add(detection(Type.PHONE, start, end, 0.85));
+                    out.add(detection(Type.PHONE, start, end));
                 }
             }
         }

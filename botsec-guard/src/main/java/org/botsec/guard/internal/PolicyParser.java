@@ -164,8 +164,14 @@ public final class PolicyParser {
                 if (!s.has("name") || !s.has("pattern")) {
                     throw BadInputException.of("%s (regex) needs 'name' and 'pattern'", where);
                 }
-                scanner = new RegexScanner(text(s, "name", where), text(s, "pattern", where),
-                        s.has("score") ? number(s, "score", where) : 1.0);
+                if (s.has("score")) {
+                    // kept so that older policy files still load; a pattern match scores 1 (rule_match) now
+                    double legacy = number(s, "score", where);
+                    if (!(legacy > 0 && legacy <= 1)) {
+                        throw BadInputException.of("%s.score must be in (0, 1], got %s", where, legacy);
+                    }
+                }
+                scanner = new RegexScanner(text(s, "name", where), text(s, "pattern", where));
                 defaultAction = Action.REDACT;
             }
             default -> throw BadInputException.of("%s: unknown scanner '%s' (known: %s)", where, kind, String.join(", ", SCANNERS));

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.botsec.guard.Action;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.TestFindings;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Verdict;
 
@@ -21,7 +22,7 @@ public final class AuditAppenderMain {
         Path keyFile = Path.of(args[1]);
         int max = Integer.parseInt(args[2]);
         AuditLog audit = AuditLog.open(log, AuditSigningKey.loadOrCreate(keyFile), 7, Clock.systemUTC());
-        Verdict v = new Verdict(Action.REDACT, "x", List.of(new Detection("EMAIL", 0, 1, 1.0, "pii")), List.of("pii"));
+        Verdict v = new Verdict(Action.REDACT, "x", List.of(TestFindings.of("EMAIL", 0, 1, 1.0)), List.of("pii"));
         // Long-ish text hash input, short record: the loop is bounded so a stray child ends on its own.
         for (int i = 0; i < max; i++) {
             AuditRecord r = audit.append(Direction.INPUT, v, "message number " + i, "scan");

@@ -19,7 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.guard.Action;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.TestFindings;
 import org.botsec.guard.Direction;
 import org.botsec.guard.Verdict;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,8 @@ class AuditLogTest {
         try (AuditLog log = AuditLog.open(file, key, 4, clock)) {
             for (int i = 0; i < 10; i++) {
                 Action a = i % 3 == 0 ? Action.BLOCK : i % 3 == 1 ? Action.REDACT : Action.ALLOW;
-                Verdict v = new Verdict(a, "", List.of(new Detection("EMAIL", 0, 5, 0.9, "pii"),
-                        new Detection("PROMPT_INJECTION", 6, 9, 0.8, "injection")), List.of());
+                Verdict v = new Verdict(a, "", List.of(TestFindings.of("EMAIL", 0, 5, 0.9),
+                        TestFindings.of("PROMPT_INJECTION", 6, 9, 0.8)), List.of());
                 log.append(i % 2 == 0 ? Direction.INPUT : Direction.OUTPUT, v, SECRET + " #" + i, "scan");
             }
         }

@@ -8,7 +8,6 @@ import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.botsec.guard.Detection;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +34,9 @@ class EmailWindowPropertyTest {
                 sb.append(piece.length() > 60 && r.nextInt(4) != 0 ? "q" : piece);
             }
             String text = sb.toString();
-            List<Detection> expected = new ArrayList<>();
+            List<PiiScanner.Hit> expected = new ArrayList<>();
             referenceEmails(text, expected);
-            List<Detection> actual = new ArrayList<>();
+            List<PiiScanner.Hit> actual = new ArrayList<>();
             PiiScanner.emails(text, actual);
             assertEquals(expected, actual, text);
             withEmails += expected.isEmpty() ? 0 : 1;
@@ -46,7 +45,7 @@ class EmailWindowPropertyTest {
     }
 
     /** The wide-window search as it was before (verbatim apart from the detection constructor). */
-    private static void referenceEmails(String text, List<Detection> out) {
+    private static void referenceEmails(String text, List<PiiScanner.Hit> out) {
         int at = text.indexOf('@');
         int searchedTo = 0;
         while (at >= 0) {
@@ -57,7 +56,7 @@ class EmailWindowPropertyTest {
                 int s = from + m.start();
                 int e = from + m.end();
                 if (s <= at && at < e) {
-                    out.add(new Detection("EMAIL", s, e, 0.99, "pii"));
+                    out.add(new PiiScanner.Hit(PiiScanner.Type.EMAIL, s, e, java.util.Optional.empty()));
                     searchedTo = e;
                 }
             }

@@ -104,6 +104,41 @@ class InjectionMetricsTest {
         assertTrue(parsed.get(1).text().equals("plain") && !parsed.get(1).attack() && parsed.get(1).family().equals("y"), parsed.toString());
     }
 
+    /**
+     * Expected calibration error (Guo et al. 2017, <i>On Calibration of Modern Neural Networks</i>, eq. 3): the
+     * mean over 10 equal-width bins of |fraction of attacks − mean score|, weighted by bin size. Printed for
+     * docs/guard.md, which is why the guard labels the classifier's output an uncalibrated score.
+     */
+    static double expectedCalibrationError(List<InjectionClassifier.Example> data, InjectionClassifier m) {
+        int bins = 10;
+        double[] sumScore = new double[bins];
+        int[] positives = new int[bins];
+        int[] count = new int[bins];
+        for (var e : data) {
+            double p = m.score(e.text());
+            int b = Math.min(bins - 1, (int) (p * bins));
+            sumScore[b] += p;
+            positives[b] += e.attack() ? 1 : 0;
+            count[b]++;
+        }
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            if (count[b] > 0) {
+                ece += (double) count[b] / data.size() * Math.abs((double) positives[b] / count[b] - sumScore[b] / count[b]);
+            }
+        }
+        return ece;
+    }
+
+    @Test
+    void calibrationIsMeasuredNotAssumed() {
+        double heldOut = expectedCalibrationError(test, model);
+        double hand = expectedCalibrationError(InjectionClassifier.loadCorpus("injection_handwritten_eval.csv"), InjectionClassifier.shipped());
+        System.out.printf("classifier ECE (10 bins): held-out %.3f, hand-written %.3f%n", heldOut, hand);
+        // an ECE is a weighted mean of differences of two numbers in [0, 1]
+        assertTrue(heldOut >= 0 && heldOut <= 1 && hand >= 0 && hand <= 1);
+    }
+
     @Test
     void classifierAloneOnHeldOut() {
         List<String> misses = new ArrayList<>();

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.TestFindings;
 import org.botsec.guard.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +59,8 @@ class PhoneWindowPropertyTest {
                 String text = message(r);
                 List<int[]> expected = fullScan(text, region);
                 List<int[]> actual = new ArrayList<>();
-                for (Detection d : scanner.scan(text, Direction.INPUT)) {
-                    actual.add(new int[] {d.start(), d.end()});
+                for (Finding d : scanner.scan(text, Direction.INPUT)) {
+                    actual.add(new int[] {TestFindings.start(d), TestFindings.end(d)});
                 }
                 assertEquals(render(expected), render(actual), () -> region + " on: " + text);
                 withPhones += expected.isEmpty() ? 0 : 1;

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import java.util.List;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.Score;
+import org.botsec.guard.TestFindings;
 import org.botsec.guard.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +18,8 @@ class PiiScannerTest {
     private static final PiiScanner PII = PiiScanner.all();
 
     private static List<String> found(String text, String type) {
-        return PII.scan(text, Direction.INPUT).stream().filter(d -> d.type().equals(type))
-                .map(d -> text.substring(d.start(), d.end())).toList();
+        return PII.scan(text, Direction.INPUT).stream().filter(d -> TestFindings.type(d).equals(type))
+                .map(d -> text.substring(TestFindings.start(d), TestFindings.end(d))).toList();
     }
 
     @Test
@@ -51,9 +53,13 @@ class PiiScannerTest {
         assertEquals(List.of(), found("ssn 123-00-6789", "US_SSN"));
         assertEquals(List.of(), found("ssn 123-45-0000", "US_SSN"));
         assertEquals(List.of(), found("ssn 123-45 6789", "US_SSN")); // mixed separators
-        double withContext = PII.scan("SSN 123-45-6789", Direction.INPUT).get(0).score();
-        double without = PII.scan("ref 123-45-6789", Direction.INPUT).stream().filter(d -> d.type().equals("US_SSN")).findFirst().orElseThrow().score();
-        assertTrue(withContext > without);
+        // the context phrase is evidence, not a score bump: both are plain rule matches
+        Finding withContext = PII.scan("SSN 123-45-6789", Direction.INPUT).get(0);
+        Finding without = PII.scan("ref 123-45-6789", Direction.INPUT).stream().filter(d -> TestFindings.type(d).equals("US_SSN")).findFirst().orElseThrow();
+        assertEquals(true, withContext.evidence().get("context_phrase"));
+        assertEquals(false, without.evidence().get("context_phrase"));
+        assertEquals(Score.ruleMatch(), withContext.score().orElseThrow());
+        assertEquals("guard.pii.us_ssn", without.ruleId());
     }
 
     @Test
@@ -76,8 +82,8 @@ class PiiScannerTest {
 
     @Test
     void phoneDoesNotDuplicateCard() {
-        List<Detection> ds = PII.scan("card 4111111111111111", Direction.INPUT);
-        assertEquals(List.of("CREDIT_CARD"), ds.stream().map(Detection::type).toList());
+        List<Finding> ds = PII.scan("card 4111111111111111", Direction.INPUT);
+        assertEquals(List.of("CREDIT_CARD"), ds.stream().map(TestFindings::type).toList());
     }
 
     @Test

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.botsec.core.BadInputException;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.TestFindings;
 import org.botsec.guard.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class SecretAndLeakScannerTest {
     private static final SecretScanner SECRETS = SecretScanner.defaults();
 
     private static List<String> types(String text) {
-        return SECRETS.scan(text, Direction.OUTPUT).stream().map(Detection::type).toList();
+        return SECRETS.scan(text, Direction.OUTPUT).stream().map(TestFindings::type).toList();
     }
 
     @Test
@@ -36,9 +37,9 @@ class SecretAndLeakScannerTest {
     @Test
     void genericAssignmentNeedsEntropy() {
         String text = "api_key=Zx9Qw2Lm7Rt4Vb8Nc1Yh";
-        List<Detection> ds = SECRETS.scan(text, Direction.INPUT);
+        List<Finding> ds = SECRETS.scan(text, Direction.INPUT);
         assertEquals(1, ds.size());
-        assertEquals("Zx9Qw2Lm7Rt4Vb8Nc1Yh", text.substring(ds.get(0).start(), ds.get(0).end()));
+        assertEquals("Zx9Qw2Lm7Rt4Vb8Nc1Yh", text.substring(TestFindings.start(ds.get(0)), TestFindings.end(ds.get(0))));
         assertEquals(List.of(), types("password=aaaaaaaaaaaaaaaa"));
         assertEquals(List.of(), types("the token system works well"));
         assertEquals(List.of(), types("just a normal sentence about keys and secrets"));
@@ -58,17 +59,19 @@ class SecretAndLeakScannerTest {
                 + "The escalation phone line is internal only.";
         LeakScanner leak = new LeakScanner(prompt, List.of("CANARY-7f3a9c"), 8);
         String verbatim = "Sure! My instructions: " + prompt;
-        List<Detection> ds = leak.scan(verbatim, Direction.OUTPUT);
+        List<Finding> ds = leak.scan(verbatim, Direction.OUTPUT);
         assertEquals(1, ds.size());
-        assertEquals("SYSTEM_PROMPT_LEAK", ds.get(0).type());
-        assertEquals(verbatim.indexOf("You are"), ds.get(0).start());
-        assertEquals(verbatim.length() - 1, ds.get(0).end()); // final '.' is not a word
-        assertEquals(1.0, ds.get(0).score(), 1e-9);
+        assertEquals("SYSTEM_PROMPT_LEAK", TestFindings.type(ds.get(0)));
+        assertEquals(verbatim.indexOf("You are"), TestFindings.start(ds.get(0)));
+        assertEquals(verbatim.length() - 1, TestFindings.end(ds.get(0))); // final '.' is not a word
+        assertEquals(1.0, (double) ds.get(0).evidence().get("prompt_ngram_coverage"), 1e-9);
+        assertEquals("guard.leak.system_prompt", ds.get(0).ruleId());
 
         String partial = "i was told: NEVER offer refunds above 50 euros   without a manager, sorry";
-        List<Detection> p = leak.scan(partial, Direction.OUTPUT);
+        List<Finding> p = leak.scan(partial, Direction.OUTPUT);
         assertEquals(1, p.size());
-        assertTrue(p.get(0).score() < 1.0);
+        double coverage = (double) p.get(0).evidence().get("prompt_ngram_coverage");
+        assertTrue(coverage > 0 && coverage < 1.0, "coverage " + coverage);
 
         assertEquals(List.of(), leak.scan("Refunds above 50 euros need a manager.", Direction.OUTPUT));
     }
@@ -77,9 +80,9 @@ class SecretAndLeakScannerTest {
     void canary() {
         LeakScanner leak = new LeakScanner(null, List.of("CANARY-7f3a9c"), 8);
         String text = "here: CANARY-7f3a9c";
-        List<Detection> ds = leak.scan(text, Direction.OUTPUT);
+        List<Finding> ds = leak.scan(text, Direction.OUTPUT);
         assertEquals(1, ds.size());
-        assertEquals("CANARY-7f3a9c", text.substring(ds.get(0).start(), ds.get(0).end()));
+        assertEquals("CANARY-7f3a9c", text.substring(TestFindings.start(ds.get(0)), TestFindings.end(ds.get(0))));
         assertThrows(BadInputException.class, () -> new LeakScanner(null, List.of(), 8));
         assertThrows(BadInputException.class, () -> new LeakScanner(null, List.of("abc"), 8));
     }

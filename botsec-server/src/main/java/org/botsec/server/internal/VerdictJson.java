@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.util.Locale;
-import org.botsec.guard.Detection;
+import org.botsec.core.finding.Finding;
+import org.botsec.guard.GuardFindings;
 import org.botsec.guard.Verdict;
 
 /**
@@ -24,8 +25,8 @@ final class VerdictJson {
             g.writeStringField("verdict", v.action().name().toLowerCase(Locale.ROOT));
             g.writeStringField("text", v.text());
             g.writeArrayFieldStart("findings");
-            for (Detection d : v.findings()) {
-                writeFinding(g, d);
+            for (Finding f : v.findings()) {
+                g.writeObject(GuardFindings.toJson(f));
             }
             g.writeEndArray();
             g.writeArrayFieldStart("reasons");
@@ -38,14 +39,5 @@ final class VerdictJson {
             throw new IllegalStateException("cannot write JSON", e);
         }
         return buf.toByteArray();
-    }
-
-    private static void writeFinding(JsonGenerator g, Detection d) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("type", d.type());
-        g.writeNumberField("start", d.start());
-        g.writeNumberField("end", d.end());
-        g.writeNumberField("score", d.score());
-        g.writeEndObject();
     }
 }
