@@ -1,5 +1,6 @@
 package org.botsec.core.prov;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Collections;
@@ -53,6 +54,14 @@ public record Provenance(String trainer, Map<String, Object> parameters, String 
     /** The JSON form model files store ({@code format_version} 2; see {@code docs/model-format.md}). */
     public ObjectNode toJson() {
         return ProvenanceJson.toJson(this);
+    }
+
+    /**
+     * Reads a model file's provenance JSON ({@code format_version} 2, or the first, unversioned form); empty for
+     * null or JSON null. Malformed provenance gives a one-line {@code BadInputException}.
+     */
+    public static Optional<Provenance> fromJson(JsonNode json) {
+        return Optional.ofNullable(ProvenanceJson.fromJson(json));
     }
 
     /** BotSec's version from the jar manifest, or {@code 0.1.0-SNAPSHOT} when run from classes. */

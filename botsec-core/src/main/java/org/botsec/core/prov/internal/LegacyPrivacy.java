@@ -62,6 +62,10 @@ final class LegacyPrivacy {
                 default -> throw BadInputException.of("model description: privacy preprocessing '%s' is unknown",
                         preprocessing);
             }
+            if ("shuffle".equals(p.path("sampling").asText())) {
+                notCovered.add("sampling: batches were shuffled, but the accountant assumes Poisson sampling; "
+                        + "epsilon is not a proven bound for this run");
+            }
             if (p.has("idf")) {
                 covers.add("idf: " + p.get("idf").asText());
             }
