@@ -338,6 +338,38 @@ class TrainDpCommandTest {
                 .contains("privacy:     not trained with differential privacy"));
     }
 
+    /**
+     * A model file written before the typed guarantee (privacy as a free map, DP-SGD's ε under "epsilon", the total
+     * under "epsilon_total") still loads, and models info reports the total as privacy.epsilon.
+     */
+    @Test
+    void modelsInfoReadsAFileInTheFirstProvenanceForm() throws IOException {
+        LinearModel lm = LinearModel.zeros(List.of("a", "b"), List.of("x", "y"));
+        org.botsec.core.model.ModelState s = lm.state();
+        com.fasterxml.jackson.databind.node.ObjectNode desc = s.description().deepCopy();
+        desc.set("provenance", org.botsec.cli.Json.MAPPER.readTree("""
+                {"trainer": "dp-sgd/text-logreg", "parameters": {}, "data_sha256": "ab", "seed": 42,
+                 "privacy": {"mechanism": "dp-sgd", "epsilon": 1.25, "delta": 1.0E-5, "accountant": "rdp",
+                   "privacy_unit": "example", "sample_rate": 0.04, "steps": 188, "l2_norm_clip": 1.0,
+                   "noise_multiplier": 1.0, "num_microbatches": "per_example", "sampling": "poisson",
+                   "noise_source": "secure_random", "noise_generator": "conscrypt 2.5.2",
+                   "preprocessing": "differentially_private", "vocabulary_epsilon": 2.0, "vocabulary_delta": 1.0E-6,
+                   "vocabulary_size": 150, "epsilon_total": 3.25, "delta_total": 1.1E-5}}
+                """));
+        Path old = dir.resolve("old-form.safetensors");
+        ModelFiles.write(new org.botsec.core.model.ModelState(s.type(), s.tensors(), desc), old);
+        CliRun r = CliRun.run("models", "info", old.toString(), "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode p = r.json().get("privacy");
+        assertEquals(3.25, p.get("epsilon").asDouble(), 0.0);
+        assertEquals(1.1e-5, p.get("delta").asDouble(), 0.0);
+        assertEquals(1.25, p.get("components").get(0).get("epsilon").asDouble(), 0.0);
+        assertEquals("dp-vocabulary", p.get("components").get(1).get("name").asText());
+        assertEquals(0, r.json().get("warnings").size(), r.json().toString());
+        assertTrue(CliRun.run("models", "info", old.toString()).out()
+                .contains("privacy:     epsilon 3.25 at delta 1.1E-5, composed total (rdp accountant)"));
+    }
+
     @Test
     void humanOutputAndProgressBarShowEpsilon() {
         Path out = dir.resolve("human.safetensors");
