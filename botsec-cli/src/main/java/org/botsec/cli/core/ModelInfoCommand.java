@@ -135,7 +135,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  clipping:  l2 norm clip C = %s, %s%n", g.l2NormClip(),
                 m == null || "per_example".equals(m) ? "per-example clipping" : m + " microbatches");
         out.printf(Locale.ROOT, "  noise:     noise multiplier sigma = %s, source %s%n", g.noiseMultiplier(),
-                g.noise().label());
+                g.noise().secure() ? "secure generator" : g.noise().label());
         out.printf("  generator: %s%n", g.noise().description());
         g.components().stream().filter(c -> c.parameters().containsKey("target_epsilon")).findFirst().ifPresent(c ->
                 out.printf("  budget:    target epsilon %s (composed total), stopped by budget: %s%n",
