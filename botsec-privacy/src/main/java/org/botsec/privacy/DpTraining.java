@@ -15,8 +15,9 @@ import org.botsec.privacy.internal.ShuffleSampler;
 
 /**
  * The whole DP-SGD training loop: sample batches (Poisson by default), take private steps with {@link DpSgd},
- * account the privacy spent, and stop before a target ε would be exceeded. This is the library entry point
- * behind {@code botsec train --dp}.
+ * account the privacy spent, and stop before a target ε would be exceeded. This is the bare loop: it states no
+ * {@link org.botsec.core.prov.PrivacyGuarantee}; {@link PrivateTraining} (behind {@code botsec train --dp}) runs it
+ * and states the guarantee, including preprocessing and composition with a DP vocabulary.
  *
  * <p><b>Privacy unit:</b> one example (one row of {@code x}); <b>neighbouring relation:</b> add or remove one
  * example; <b>sampling:</b> the accountants assume Poisson sampling with rate q = B/n, which is what
