@@ -260,7 +260,14 @@ public final class PrivateTraining {
                                        List<String> notCovered) {
         List<PrivacyGuarantee.Component> components = new ArrayList<>();
         vocabulary.ifPresent(v -> components.add(v.component()));
-        components.add(r.component());
+        PrivacyGuarantee.Component sgd = r.component();
+        if (config.targetEpsilon().isPresent()) {
+            // the component's target_epsilon is DP-SGD's share; the budget the caller set is for the total
+            Map<String, Object> params = new LinkedHashMap<>(sgd.parameters());
+            params.put("target_epsilon_total", config.targetEpsilon().getAsDouble());
+            sgd = new PrivacyGuarantee.Component(sgd.name(), sgd.epsilon(), sgd.delta(), params);
+        }
+        components.add(sgd);
         double epsilon = 0;
         double delta = 0;
         for (PrivacyGuarantee.Component c : components) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Builtins;
 import org.botsec.core.data.Dataset;
@@ -94,6 +95,9 @@ class PrivateTrainingTest {
         assertTrue(t.guarantee().epsilon() <= 4.0, "total within the budget: " + t.guarantee().epsilon());
         assertTrue(sgdNext + 1.5 > 4.0, "the last step within the total budget");
         assertEquals(2.5, t.dpSgd().targetEpsilon(), 1e-12, "DP-SGD's share");
+        Map<String, Object> sgdParams = t.guarantee().components().get(1).parameters();
+        assertEquals(2.5, (double) sgdParams.get("target_epsilon"), 1e-12);
+        assertEquals(4.0, (double) sgdParams.get("target_epsilon_total"), 0.0);
 
         BadInputException e = assertThrows(BadInputException.class, () -> PrivateTraining.builder()
                 .config(text(15).targetEpsilon(1.0).build())

@@ -137,8 +137,9 @@ public final class ModelInfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  noise:     noise multiplier sigma = %s, source %s%n", g.noiseMultiplier(),
                 g.noise().secure() ? "secure generator" : g.noise().label());
         out.printf("  generator: %s%n", g.noise().description());
-        g.components().stream().filter(c -> c.parameters().containsKey("target_epsilon")).findFirst().ifPresent(c ->
-                out.printf("  budget:    target epsilon %s (composed total), stopped by budget: %s%n",
+        g.components().stream().filter(c -> c.parameters().containsKey("target_epsilon_total")).findFirst()
+                .ifPresent(c -> out.printf("  budget:    target epsilon %s for the composed total (DP-SGD's share %s), "
+                        + "stopped by budget: %s%n", c.parameters().get("target_epsilon_total"),
                         c.parameters().get("target_epsilon"), c.parameters().get("stopped_by_budget")));
         for (String c : g.covers()) {
             out.println("  covers:    " + c);

@@ -414,6 +414,8 @@ class TrainDpCommandTest {
         assertTrue(g.epsilon() <= 3.0);
         assertEquals(true, g.components().get(0).parameters().get("stopped_by_budget"));
         assertEquals(3.0, ((Number) g.components().get(0).parameters().get("target_epsilon")).doubleValue(), 0.0);
+        assertEquals(3.0, ((Number) g.components().get(0).parameters().get("target_epsilon_total")).doubleValue(),
+                0.0);
 
         // a budget that is not reached: exit 0
         CliRun ok = CliRun.run(bcLogreg(dir.resolve("roomy.safetensors"), "--target-epsilon", "100"));

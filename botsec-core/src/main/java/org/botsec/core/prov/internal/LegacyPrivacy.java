@@ -33,6 +33,11 @@ final class LegacyPrivacy {
                     sgd.put(k, scalar(p.get(k)));
                 }
             }
+            if (p.has("target_epsilon")) {
+                // form 1 kept the total budget apart only when a DP vocabulary took its share first
+                sgd.put("target_epsilon_total", scalar(p.has("target_epsilon_total") ? p.get("target_epsilon_total")
+                        : p.get("target_epsilon")));
+            }
             List<PrivacyGuarantee.Component> components = new ArrayList<>();
             components.add(new PrivacyGuarantee.Component("dp-sgd", sgdEpsilon, sgdDelta, sgd));
             String preprocessing = p.path("preprocessing").asText("fitted_on_private_data");
