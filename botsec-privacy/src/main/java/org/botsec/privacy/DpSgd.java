@@ -4,10 +4,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.PerExampleGradients;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.rand.Randomness;
 import org.botsec.core.train.Adam;
 import org.botsec.core.train.Optimizer;
@@ -24,18 +26,27 @@ import org.botsec.privacy.internal.SecureSources;
  * ḡᵢ = gᵢ · min(1, C/‖gᵢ‖₂); the private gradient is g̃ = (Σᵢ ḡᵢ + N(0, σ²C²·I)) / B, where B is the
  * <em>expected</em> batch size (qn) under Poisson sampling — dividing by the expected rather than the realised
  * batch size keeps the sensitivity of the whole expression at C/B. With M microbatches (TF Privacy's
- * num_microbatches), the batch is split into M groups, each group's mean gradient is clipped to C, and
+ * num_microbatches), every example of the batch is put into one of M groups <em>independently and uniformly at
+ * random</em>, each group's mean gradient is clipped to C (an empty group contributes 0), and
  * g̃ = (Σ_g clipped mean_g + N(0, σ²C²·I)) / M. Clipping uses the model's group norms and one weighted backward
  * pass (ghost clipping: no per-example gradient is materialised when the model supports it; models such as
  * core's MLP fuse both into one forward and one backward pass, see
  * {@link PerExampleGradients#clippedGradientSum}). The optimiser (SGD, momentum, Adam) is then applied to g̃.
  *
  * <p><b>Privacy unit and relation.</b> One example; neighbouring data sets differ by adding or removing one
- * example. The sum of clipped per-example gradients has L2 sensitivity C; with microbatches of more than one
- * example it is 2C (see {@link DpSgdConfig#accountingNoiseMultiplier()}). Only the aggregate g̃ is private;
+ * example. The sum of clipped per-example gradients has L2 sensitivity C. With microbatches it is 2C (see
+ * {@link DpSgdConfig#accountingNoiseMultiplier()}), and that needs the random assignment: couple the two
+ * neighbouring runs so that every example present in both draws the same group in both (possible because each
+ * example's group is drawn independently of the others and of the batch's size and order). Then adding or removing
+ * one example changes the membership of exactly one group, so exactly one clipped mean changes, from one vector of
+ * norm ≤ C to another: the sum moves by at most 2C. The earlier rule "example i of the batch goes to group i mod M"
+ * has no such coupling under Poisson sampling: inserting one example shifts the group of every later example, so
+ * up to M clipped means change and the sensitivity is up to M·C, not 2C. Only the aggregate g̃ is private;
  * anything else computed from the batch (e.g. a loss printed for monitoring) is not.
  *
- * <p><b>Noise.</b> For models with at least {@value #PARALLEL_NOISE_MIN} parameters the noise vector is drawn in
+ * <p><b>Noise.</b> From a secure generator ({@link #secureRandomness()}) unless the configuration asks for
+ * {@link DpSgdConfig.Builder#insecureSeed(long)}, the one explicit, loudly named way to seed it; {@link #noise()}
+ * says which, for the {@link PrivacyGuarantee}. For models with at least {@value #PARALLEL_NOISE_MIN} parameters the noise vector is drawn in
  * {@value #NOISE_PARTS} fixed contiguous parts, each from its own generator, on the common fork-join pool (the
  * cores are idle between the clipped sum's matrix products and the update). Part k always uses generator k, so a
  * seeded run replays exactly whatever the number of cores: the seeded generator is split deterministically into
@@ -50,7 +61,16 @@ public final class DpSgd {
     /** Models with fewer parameters draw their noise in one part, on the calling thread. */
     static final int PARALLEL_NOISE_MIN = 1 << 16;
 
+    /** The normal sampler, as recorded with the noise source. */
+    static final String SAMPLER = "ziggurat-256, 53-bit";
+    /** Mixed into an insecure seed for the noise (the sampler uses the seed itself), as the training loop did. */
+    static final long NOISE_SEED_MIX = 0x9E3779B97F4A7C15L;
+    private static final long ASSIGNMENT_SEED_MIX = 0xD1B54A32D192ED03L;
+
     private final DpSgdConfig config;
+    private final PrivacyGuarantee.Noise noiseSource;
+    /** Draws each example's microbatch (only used with microbatches). */
+    private final RandomGenerator assignment;
     private final PerExampleGradients model;
     private final Optimizer optimizer;
     /** One sampler per part of the parameter vector (see {@link #NOISE_PARTS}), each with its own generator. */
@@ -74,11 +94,27 @@ public final class DpSgd {
     }
 
     /**
-     * A DP-SGD stepper for {@code model} drawing noise from {@code randomness} (use {@link #secureRandomness()}
-     * unless you are replaying a run for testing).
+     * A DP-SGD stepper for {@code model}. Noise and the microbatch assignment come from a secure generator, or —
+     * only when {@code config} was built with {@link DpSgdConfig.Builder#insecureSeed(long)} — from generators
+     * seeded with that seed (replayable, NOT private).
      */
-    public DpSgd(DpSgdConfig config, PerExampleGradients model, Randomness randomness) {
+    public DpSgd(DpSgdConfig config, PerExampleGradients model) {
+        this(config, model, noiseRandomness(config));
+    }
+
+    /** For the training loop, which owns the choice of generator; refuses a seeded source the config did not ask for. */
+    DpSgd(DpSgdConfig config, PerExampleGradients model, Randomness randomness) {
+        if (!randomness.isSecure() && config.insecureSeed().isEmpty()) {
+            throw new IllegalArgumentException("seeded DP noise needs DpSgdConfig.Builder.insecureSeed(...)");
+        }
         this.config = config;
+        this.noiseSource = config.insecureSeed().isPresent()
+                ? new PrivacyGuarantee.Noise(false, "java.util.SplittableRandom, insecure seed "
+                        + config.insecureSeed().getAsLong() + "; sampler " + SAMPLER)
+                : new PrivacyGuarantee.Noise(true, secureGeneratorDescription() + "; sampler " + SAMPLER);
+        this.assignment = config.insecureSeed().isPresent()
+                ? new SplittableRandom(config.insecureSeed().getAsLong() ^ ASSIGNMENT_SEED_MIX)
+                : SecureSources.newSecureRandom();
         this.model = model;
         this.optimizer = switch (config.optimizer()) {
             case SGD -> Sgd.builder().learningRate(config.learningRate()).build();
@@ -89,6 +125,17 @@ public final class DpSgd {
         this.noise = noiseParts(randomness, model.numParameters());
         this.params = new double[model.numParameters()];
         this.gradient = new double[model.numParameters()];
+    }
+
+    /** Where this stepper's noise comes from (secure, or seeded and then not private). */
+    public PrivacyGuarantee.Noise noise() {
+        return noiseSource;
+    }
+
+    static Randomness noiseRandomness(DpSgdConfig config) {
+        return config.insecureSeed().isPresent()
+                ? Randomness.replayable(config.insecureSeed().getAsLong() ^ NOISE_SEED_MIX)
+                : secureRandomness();
     }
 
     /**
@@ -178,10 +225,11 @@ public final class DpSgd {
                 groups[i] = i;
             }
         } else {
-            // microbatches: example i of the (randomly ordered) batch goes to group i mod M
+            // each example draws its microbatch on its own, uniformly: this is what makes the sensitivity 2C
+            // (see the class comment); "i mod M" would tie an example's group to how many examples precede it
             numGroups = config.numMicrobatches().getAsInt();
             for (int i = 0; i < b; i++) {
-                groups[i] = i % numGroups;
+                groups[i] = assignment.nextInt(numGroups);
             }
         }
         model.clippedGradientSum(x, labels, groups, numGroups, config.l2NormClip(), out);

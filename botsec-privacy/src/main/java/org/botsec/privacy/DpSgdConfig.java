@@ -138,6 +138,11 @@ public final class DpSgdConfig {
         return delta;
     }
 
+    /**
+     * The privacy budget: the composed total ε of the whole private pipeline. {@link PrivateTraining} spends what
+     * a DP preprocessing step (a DP vocabulary) costs first and gives DP-SGD the rest; {@link DpTraining} alone has
+     * only DP-SGD, whose ε is then the total.
+     */
     public OptionalDouble targetEpsilon() {
         return targetEpsilon == null ? OptionalDouble.empty() : OptionalDouble.of(targetEpsilon);
     }
@@ -313,7 +318,7 @@ public final class DpSgdConfig {
             return this;
         }
 
-        /** Stop training before ε(δ) would exceed this budget. */
+        /** Stop training before the composed total ε(δ) would exceed this budget (see {@link DpSgdConfig#targetEpsilon()}). */
         public Builder targetEpsilon(double eps) {
             once(targetEpsilon != null, "targetEpsilon");
             targetEpsilon = positiveFinite("targetEpsilon", eps);

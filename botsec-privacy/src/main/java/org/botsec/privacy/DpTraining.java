@@ -1,12 +1,13 @@
 package org.botsec.privacy;
 
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.PerExampleGradients;
-import org.botsec.core.rand.Randomness;
 import org.botsec.privacy.accountant.PrivacyAccountant;
 import org.botsec.privacy.accountant.PrivacySpent;
 import org.botsec.privacy.internal.PoissonSampler;
@@ -14,8 +15,9 @@ import org.botsec.privacy.internal.ShuffleSampler;
 
 /**
  * The whole DP-SGD training loop: sample batches (Poisson by default), take private steps with {@link DpSgd},
- * account the privacy spent, and stop before a target ε would be exceeded. This is the library entry point
- * behind {@code botsec train --dp}.
+ * account the privacy spent, and stop before a target ε would be exceeded. This is the bare loop: it states no
+ * {@link org.botsec.core.prov.PrivacyGuarantee}; {@link PrivateTraining} (behind {@code botsec train --dp}) runs it
+ * and states the guarantee, including preprocessing and composition with a DP vocabulary.
  *
  * <p><b>Privacy unit:</b> one example (one row of {@code x}); <b>neighbouring relation:</b> add or remove one
  * example; <b>sampling:</b> the accountants assume Poisson sampling with rate q = B/n, which is what
@@ -56,6 +58,15 @@ public final class DpTraining {
      */
     public static DpResult train(PerExampleGradients model, Matrix x, int[] y, DpSgdConfig config,
                                  DpProgressListener listener) {
+        return train(model, x, y, config, config.targetEpsilon(), listener);
+    }
+
+    /**
+     * The loop with DP-SGD's own share of the budget ({@link PrivateTraining} passes the total minus what the
+     * preprocessing spent).
+     */
+    static DpResult train(PerExampleGradients model, Matrix x, int[] y, DpSgdConfig config, OptionalDouble sgdBudget,
+                          DpProgressListener listener) {
         if (model == null) {
             throw BadInputException.of("DP-SGD needs a model with per-example gradients, got null");
         }
@@ -77,26 +88,19 @@ public final class DpTraining {
         long planned = config.stepsFor(n);
         double accountingSigma = config.accountingNoiseMultiplier();
         long allowed = planned;
-        if (config.targetEpsilon().isPresent()) {
+        if (sgdBudget.isPresent()) {
             allowed = PrivacyAccountant.maxSteps(config.accountant(), accountingSigma, q, config.delta(),
-                    config.targetEpsilon().getAsDouble(), planned);
+                    sgdBudget.getAsDouble(), planned);
         }
 
-        RandomGenerator samplingRandom;
-        Randomness noiseRandomness;
         OptionalLong seed = config.insecureSeed();
-        if (seed.isPresent()) {
-            samplingRandom = new SplittableRandom(seed.getAsLong());
-            noiseRandomness = Randomness.replayable(seed.getAsLong() ^ 0x9E3779B97F4A7C15L);
-        } else {
-            noiseRandomness = DpSgd.secureRandomness();
-            samplingRandom = DpSgd.secureRandomness().generator();
-        }
+        RandomGenerator samplingRandom = seed.isPresent() ? new SplittableRandom(seed.getAsLong())
+                : DpSgd.secureRandomness().generator();
         BatchSource batches = config.sampling() == Sampling.POISSON
                 ? new PoissonSampler(n, q, samplingRandom)::next
                 : new ShuffleSampler(n, config.batchSize(), samplingRandom)::next;
 
-        DpSgd dpSgd = new DpSgd(config, model, noiseRandomness);
+        DpSgd dpSgd = new DpSgd(config, model);
         PrivacyAccountant accountant = PrivacyAccountant.create(config.accountant());
         long stepsPerEpoch = Math.max(1, (n + config.batchSize() - 1) / config.batchSize());
         for (long t = 1; t <= allowed; t++) {
@@ -114,9 +118,9 @@ public final class DpTraining {
         }
         PrivacySpent spent = accountant.getPrivacySpent(config.delta());
         return new DpResult(spent, q, planned, allowed, config.l2NormClip(), config.noiseMultiplier(),
-                accountingSigma, config.perExampleClipping() ? java.util.OptionalInt.empty() : config.numMicrobatches(),
-                config.sampling(), config.optimizer(), config.targetEpsilon().orElse(Double.NaN), allowed < planned,
-                seed);
+                accountingSigma, config.perExampleClipping() ? OptionalInt.empty() : config.numMicrobatches(),
+                config.sampling(), config.optimizer(), sgdBudget.orElse(Double.NaN), allowed < planned, seed,
+                dpSgd.noise());
     }
 
     @FunctionalInterface

@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.botsec.core.BadInputException;
-import org.botsec.core.rand.Randomness;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.privacy.internal.GaussianNoise;
 import org.botsec.privacy.internal.PoissonSampler;
 import org.botsec.privacy.internal.SpecialFunctions;
@@ -43,40 +45,54 @@ public final class DpVocabulary {
      * @param maxTokensPerDocument  k
      * @param noiseStddev           s
      * @param threshold             τ
+     * @param noise                 where the noise came from
      */
     public record Result(List<String> tokens, double epsilon, double delta, int maxTokensPerDocument,
-                         double noiseStddev, double threshold) {
+                         double noiseStddev, double threshold, PrivacyGuarantee.Noise noise) {
         public Result {
             tokens = List.copyOf(tokens);
         }
 
-        /** Provenance entries (snake_case). */
-        public Map<String, Object> provenance() {
+        /** This selection as one component of a composed {@link PrivacyGuarantee} (JSON-friendly parameters). */
+        public PrivacyGuarantee.Component component() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("preprocessing", PreprocessingPrivacy.DIFFERENTIALLY_PRIVATE.label());
-            m.put("vocabulary_mechanism", "gaussian_thresholding");
-            m.put("vocabulary_epsilon", epsilon);
-            m.put("vocabulary_delta", delta);
-            m.put("vocabulary_max_tokens_per_document", maxTokensPerDocument);
-            m.put("vocabulary_noise_stddev", noiseStddev);
-            m.put("vocabulary_threshold", threshold);
+            m.put("mechanism", "gaussian_thresholding");
+            m.put("max_tokens_per_document", maxTokensPerDocument);
+            m.put("noise_stddev", noiseStddev);
+            m.put("threshold", threshold);
             m.put("vocabulary_size", tokens.size());
-            m.put("composition", "basic: epsilon and delta add to those of DP-SGD");
-            return m;
+            return new PrivacyGuarantee.Component("dp-vocabulary", epsilon, delta, m);
         }
     }
 
     /**
-     * Selects a vocabulary.
+     * Selects a vocabulary with noise from a secure generator ({@link DpSgd#secureRandomness()}).
      *
      * @param documents            each document's tokens (duplicates count once)
      * @param epsilon              ε &gt; 0
      * @param delta                δ in (0, 1)
      * @param maxTokensPerDocument k ≥ 1
-     * @param randomness           {@link Randomness#secure()} for real use
      */
     public static Result select(List<? extends Collection<String>> documents, double epsilon, double delta,
-                                int maxTokensPerDocument, Randomness randomness) {
+                                int maxTokensPerDocument) {
+        return select(documents, epsilon, delta, maxTokensPerDocument, DpSgd.secureRandomness().generator(),
+                new PrivacyGuarantee.Noise(true, DpSgd.secureGeneratorDescription() + "; sampler " + DpSgd.SAMPLER));
+    }
+
+    /**
+     * INSECURE: the same selection with noise and subsampling from a generator seeded with {@code seed}, so that
+     * a run replays (tests, debugging). Whoever knows the seed can remove the noise; the result's
+     * {@link Result#noise()} says {@code seeded (not private)}.
+     */
+    public static Result selectWithInsecureSeed(List<? extends Collection<String>> documents, double epsilon,
+                                                double delta, int maxTokensPerDocument, long seed) {
+        return select(documents, epsilon, delta, maxTokensPerDocument, new SplittableRandom(seed),
+                new PrivacyGuarantee.Noise(false, "java.util.SplittableRandom, insecure seed " + seed
+                        + "; sampler " + DpSgd.SAMPLER));
+    }
+
+    private static Result select(List<? extends Collection<String>> documents, double epsilon, double delta,
+                                 int maxTokensPerDocument, RandomGenerator random, PrivacyGuarantee.Noise noise) {
         if (!(epsilon > 0 && Double.isFinite(epsilon))) {
             throw BadInputException.of("vocabulary epsilon must be > 0 and finite, got %s", epsilon);
         }
@@ -97,7 +113,7 @@ public final class DpVocabulary {
                 for (int i = 0; i < idx.length; i++) {
                     idx[i] = i;
                 }
-                PoissonSampler.shuffle(idx, randomness.generator());
+                PoissonSampler.shuffle(idx, random);
                 List<String> kept = new ArrayList<>(k);
                 for (int i = 0; i < k; i++) {
                     kept.add(distinct.get(idx[i]));
@@ -115,7 +131,7 @@ public final class DpVocabulary {
         for (int i = 0; i < noisy.length; i++) {
             noisy[i] = counts.get(keys.get(i));
         }
-        new GaussianNoise(randomness.generator()).add(noisy, s);
+        new GaussianNoise(random).add(noisy, s);
         List<Integer> released = new ArrayList<>();
         for (int i = 0; i < noisy.length; i++) {
             if (noisy[i] > threshold) {
@@ -127,7 +143,7 @@ public final class DpVocabulary {
         for (int i : released) {
             tokens.add(keys.get(i));
         }
-        return new Result(tokens, epsilon, delta, k, s, threshold);
+        return new Result(tokens, epsilon, delta, k, s, threshold, noise);
     }
 
     /** Exact δ of the Gaussian mechanism with noise s and L2 sensitivity Δ at ε (Balle and Wang 2018, Thm. 8). */

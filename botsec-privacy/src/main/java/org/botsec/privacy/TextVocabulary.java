@@ -8,7 +8,7 @@ import org.botsec.core.BadInputException;
  * a differentially private selection from the training texts, or — not covered by the guarantee — the
  * training texts themselves.
  */
-public sealed interface TextVocabulary {
+public sealed interface TextVocabulary extends Preprocessing {
     /** A vocabulary from public data (covered; costs no ε). */
     record Public(List<String> terms) implements TextVocabulary {
         public Public {
@@ -16,6 +16,11 @@ public sealed interface TextVocabulary {
                 throw BadInputException.of("a public vocabulary needs at least one term");
             }
             terms = List.copyOf(terms);
+        }
+
+        @Override
+        public PreprocessingPrivacy privacy() {
+            return PreprocessingPrivacy.PUBLIC_OR_FIXED;
         }
     }
 
@@ -34,9 +39,24 @@ public sealed interface TextVocabulary {
                 throw BadInputException.of("maxTerms must be >= 1, got %d", maxTerms);
             }
         }
+
+        @Override
+        public PreprocessingPrivacy privacy() {
+            return PreprocessingPrivacy.DIFFERENTIALLY_PRIVATE;
+        }
     }
 
     /** The vocabulary of the private training texts: NOT covered by the DP guarantee; stated in provenance. */
     record FittedOnPrivateData(int maxTerms) implements TextVocabulary {
+        public FittedOnPrivateData {
+            if (maxTerms < 1) {
+                throw BadInputException.of("maxTerms must be >= 1, got %d", maxTerms);
+            }
+        }
+
+        @Override
+        public PreprocessingPrivacy privacy() {
+            return PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA;
+        }
     }
 }

@@ -1,10 +1,10 @@
 /**
- * Differentially private training: DP-SGD ({@link org.botsec.privacy.DpSgd}, one step;
- * {@link org.botsec.privacy.DpTraining}, the whole loop with Poisson sampling, accounting and a budget),
- * configured in TF Privacy's words through {@link org.botsec.privacy.DpSgdConfig}, with results
- * ({@link org.botsec.privacy.DpResult}) that go into a model's provenance. The privacy unit is one example and
- * neighbouring data sets differ by adding or removing one; preprocessing fitted on the private data is not
- * covered ({@link org.botsec.privacy.PreprocessingPrivacy}), a DP vocabulary is ({@link
- * org.botsec.privacy.DpVocabulary}).
+ * Differentially private training. {@link org.botsec.privacy.PrivateTraining} is the one entry point that trains
+ * a model (numeric, or the text pipeline) and states a typed {@link org.botsec.core.prov.PrivacyGuarantee} in its
+ * provenance: the composed total (ε, δ) over DP-SGD and a DP vocabulary, what the guarantee covers and what it
+ * does not ({@link org.botsec.privacy.Preprocessing}), and the noise source. Underneath, configured in TF
+ * Privacy's words through {@link org.botsec.privacy.DpSgdConfig}: {@link org.botsec.privacy.DpSgd} (one step) and
+ * {@link org.botsec.privacy.DpTraining} (the loop with Poisson sampling, accounting and a budget, no guarantee
+ * record). The privacy unit is one example and neighbouring data sets differ by adding or removing one.
  */
 package org.botsec.privacy;

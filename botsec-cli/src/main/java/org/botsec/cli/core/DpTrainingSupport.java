@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,25 +19,26 @@ import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.model.TextPipeline;
-import org.botsec.core.prov.Provenance;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.rand.Randomness;
 import org.botsec.privacy.DpOptimizer;
 import org.botsec.privacy.DpProgressListener;
 import org.botsec.privacy.DpResult;
 import org.botsec.privacy.DpSgdConfig;
-import org.botsec.privacy.DpTextTraining;
-import org.botsec.privacy.DpTraining;
+import org.botsec.privacy.DpVocabulary;
+import org.botsec.privacy.Preprocessing;
 import org.botsec.privacy.PreprocessingPrivacy;
+import org.botsec.privacy.PrivateTraining;
 import org.botsec.privacy.TextVocabulary;
 import org.botsec.privacy.accountant.AccountantType;
-import org.botsec.privacy.accountant.PrivacyAccountant;
 import org.botsec.privacy.accountant.PrivacySpent;
 
 /**
- * {@code botsec train --dp}: builds a {@link DpSgdConfig} from the validated flags, trains the chosen model from
- * scratch with {@link DpTraining} (or {@link DpTextTraining} for texts), and states in the provenance and the
- * output what the guarantee covers. The privacy logic is the library's; this class only checks the flags against
- * the loaded data (δ &lt; 1/N, batch ≤ N, a reachable ε budget), wires the progress bar and renders the report.
+ * {@code botsec train --dp}: builds a {@link DpSgdConfig} and a {@link Preprocessing} choice from the validated
+ * flags and trains the chosen model from scratch with {@link PrivateTraining}, which returns the model with its
+ * {@link PrivacyGuarantee} in the provenance. The privacy logic (composition, budget, what is covered) is the
+ * library's; this class only checks the flags against the loaded data (δ &lt; 1/N, batch ≤ N, microbatches), wires
+ * the progress bar and renders the report.
  */
 final class DpTrainingSupport {
     static final int DEFAULT_MAX_TERMS = 2000;
@@ -86,56 +86,39 @@ final class DpTrainingSupport {
 
     static Trained numeric(Training.Request r, Dataset train, String split, ProgressBar bar) {
         Options o = r.dp();
-        int n = train.size();
-        DpSgdConfig config = config(r, n, o.targetEpsilon());
-        PreprocessingPrivacy preprocessing;
-        String preprocessingDetail;
+        DpSgdConfig config = config(r, train.size());
+        Preprocessing preprocessing = Preprocessing.none();
         PerExampleGradients model;
         List<String> warnings = new ArrayList<>();
         switch (r.kind()) {
             case LOGREG, SOFTMAX -> {
-                LinearModel m = LinearModel.zeros(train.featureNames(), train.classNames());
+                model = LinearModel.zeros(train.featureNames(), train.classNames());
                 if (o.publicScaler() != null) {
-                    m = m.withScaler(readScaler(o.publicScaler(), train.featureNames()));
-                    preprocessing = PreprocessingPrivacy.PUBLIC_OR_FIXED;
-                    preprocessingDetail = "standardizer (mean, scale) from the public file "
-                            + o.publicScaler().getFileName();
+                    preprocessing = Preprocessing.publicScaler(readScaler(o.publicScaler(), train.featureNames()),
+                            "the public file " + o.publicScaler().getFileName());
                 } else if (r.standardize()) {
-                    m = m.withScaler(Standardizer.fit(train.x()));
-                    preprocessing = PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA;
-                    preprocessingDetail = "standardizer (mean, scale) fitted on the private training data";
+                    preprocessing = Preprocessing.scalerFittedOnPrivateData();
                     warnings.add("the feature standardizer (mean and scale of every feature) was fitted on the "
                             + "private training data and is stored in the model without noise: it is NOT covered by "
                             + "the DP guarantee; give --scaler FILE (mean and scale from public data or fixed bounds) or "
                             + "--no-standardize");
-                } else {
-                    preprocessing = PreprocessingPrivacy.PUBLIC_OR_FIXED;
-                    preprocessingDetail = "none: raw features, nothing fitted on the data";
                 }
-                model = m;
             }
-            case MLP -> {
-                model = Mlp.create(Training.mlpSizes(r, train), train.featureNames(), train.classNames(),
-                        Randomness.replayable(r.seed()));
-                preprocessing = PreprocessingPrivacy.PUBLIC_OR_FIXED;
-                preprocessingDetail = "none: raw features, nothing fitted on the data";
-            }
+            case MLP -> model = Mlp.create(Training.mlpSizes(r, train), train.featureNames(), train.classNames(),
+                    Randomness.replayable(r.seed()));
             default -> throw new IllegalStateException("not a numeric model: " + r.kind());
         }
-        DpTraining.requirePerExampleGradients(model);
-        DpResult result;
+        Map<String, Object> params = Training.baseParameters(r, split);
+        if (r.kind() == ModelKind.LOGREG || r.kind() == ModelKind.SOFTMAX) {
+            params.put("standardize", o.publicScaler() != null ? "public scaler file" : r.standardize());
+        }
+        PrivateTraining.Trained<PerExampleGradients> t;
         try {
-            result = DpTraining.train(model, train.x(), train.y(), config, listener(bar));
+            t = facade(r, config, preprocessing, params, bar).train(model, train);
         } finally {
             bar.finish();
         }
-        Map<String, Object> privacy = new LinkedHashMap<>(result.provenance());
-        privacy.put("preprocessing", preprocessing.label());
-        privacy.put("preprocessing_note", preprocessing.note());
-        privacy.put("preprocessing_detail", preprocessingDetail);
-        Provenance prov = provenance(r, split, train.sha256(), config).withPrivacy(privacy);
-        Model out = model instanceof LinearModel lm ? lm.withProvenance(prov) : ((Mlp) model).withProvenance(prov);
-        return new Trained(out, report(r, config, result, null, preprocessing, warnings));
+        return new Trained((Model) t.model(), report(r, config, t, preprocessing.privacy(), warnings));
     }
 
     // ---- text ---------------------------------------------------------------------------------------------------
@@ -144,8 +127,6 @@ final class DpTrainingSupport {
         Options o = r.dp();
         Vocabulary v = o.vocabulary();
         TextVocabulary vocabulary;
-        double vocabEps = 0;
-        double vocabDelta = 0;
         switch (v.source()) {
             case PRIVATE -> vocabulary = new TextVocabulary.FittedOnPrivateData(v.maxTerms());
             case FILE -> vocabulary = new TextVocabulary.Public(readVocabulary(v.file(), v.maxTerms()));
@@ -154,38 +135,18 @@ final class DpTrainingSupport {
                 checkDelta(vd, train.size(), "--vocabulary-delta");
                 vocabulary = new TextVocabulary.DifferentiallyPrivate(v.epsilon(), vd, v.maxTokensPerDocument(),
                         v.maxTerms());
-                vocabEps = v.epsilon();
-                vocabDelta = vd;
             }
             default -> throw new IllegalStateException(v.source().name());
         }
-        Double sgdTarget = o.targetEpsilon();
-        if (sgdTarget != null && vocabEps > 0) {
-            // the budget is for the whole pipeline: the DP vocabulary spends its ε first (basic composition)
-            if (!(sgdTarget > vocabEps)) {
-                throw BadInputException.of("--target-epsilon %s is unreachable: the DP vocabulary alone spends "
-                        + "--vocabulary-epsilon %s; raise the target or lower the vocabulary epsilon", sgdTarget,
-                        vocabEps);
-            }
-            sgdTarget = sgdTarget - vocabEps;
-        }
-        DpSgdConfig config = config(r, train.size(), sgdTarget);
-        DpTextTraining.Result res;
+        DpSgdConfig config = config(r, train.size());
+        Map<String, Object> params = Training.baseParameters(r, split);
+        params.put("vocabulary_source", v.source() == VocabularySource.FILE
+                ? "public file " + v.file().getFileName() : v.source().name().toLowerCase(Locale.ROOT));
+        PrivateTraining.Trained<TextPipeline> t;
         try {
-            res = DpTextTraining.train(train, config, vocabulary, listener(bar));
+            t = facade(r, config, vocabulary, params, bar).train(train);
         } finally {
             bar.finish();
-        }
-        Map<String, Object> privacy = new LinkedHashMap<>(res.provenance());
-        PreprocessingPrivacy preprocessing = switch (v.source()) {
-            case PRIVATE -> PreprocessingPrivacy.FITTED_ON_PRIVATE_DATA;
-            case FILE -> PreprocessingPrivacy.PUBLIC_OR_FIXED;
-            case DP -> PreprocessingPrivacy.DIFFERENTIALLY_PRIVATE;
-        };
-        privacy.put("vocabulary_source", v.source() == VocabularySource.FILE
-                ? "public file " + v.file().getFileName() : v.source().name().toLowerCase(Locale.ROOT));
-        if (o.targetEpsilon() != null && vocabEps > 0) {
-            privacy.put("target_epsilon_total", o.targetEpsilon());
         }
         List<String> warnings = new ArrayList<>();
         if (v.source() == VocabularySource.PRIVATE) {
@@ -193,11 +154,13 @@ final class DpTrainingSupport {
                     + "model without noise: it is NOT covered by the DP guarantee; use --vocabulary dp or "
                     + "--vocabulary FILE (a public word list)");
         }
-        Provenance prov = provenance(r, split, train.sha256(), config).withPrivacy(privacy);
-        LinearModel lm = res.pipeline().linearModel().withProvenance(prov);
-        TextPipeline model = new TextPipeline(res.pipeline().vectorizer(), lm);
-        return new Trained(model, report(r, config, res.dpSgd(), vocabEps > 0 ? new double[] {vocabEps, vocabDelta}
-                : null, preprocessing, warnings));
+        return new Trained(t.model(), report(r, config, t, vocabulary.privacy(), warnings));
+    }
+
+    private static PrivateTraining facade(Training.Request r, DpSgdConfig config, Preprocessing preprocessing,
+                                          Map<String, Object> params, ProgressBar bar) {
+        return PrivateTraining.builder().config(config).preprocessing(preprocessing).listener(listener(bar))
+                .trainer("dp-sgd/" + r.kind().cliName()).parameters(params).seed(r.seed()).build();
     }
 
     /** Public vocabulary file: one term per line (lower-cased as the tokenizer does), blank and # lines skipped. */
@@ -298,10 +261,11 @@ final class DpTrainingSupport {
     // ---- shared -------------------------------------------------------------------------------------------------
 
     /**
-     * The library configuration, after the checks that need the training set's size N: δ &lt; 1/N, B ≤ N, the
-     * microbatches divide B, and a target ε that at least one step can meet.
+     * The library configuration, after the flag checks that need the training set's size N: δ &lt; 1/N, B ≤ N and
+     * microbatches that divide B. Whether a budget can be met is the library's to say ({@link PrivateTraining}): the
+     * budget is the composed total.
      */
-    static DpSgdConfig config(Training.Request r, int n, Double targetEpsilon) {
+    static DpSgdConfig config(Training.Request r, int n) {
         Options o = r.dp();
         if (r.batchSize() > n) {
             throw BadInputException.of("--batch-size %d is larger than the training data (%d examples)",
@@ -333,24 +297,13 @@ final class DpTrainingSupport {
             case ADAM -> b.adam();
             default -> throw new IllegalStateException(o.optimizer().name());
         }
-        if (targetEpsilon != null) {
-            b.targetEpsilon(targetEpsilon);
+        if (o.targetEpsilon() != null) {
+            b.targetEpsilon(o.targetEpsilon());
         }
         if (o.insecureSeed() != null) {
             b.insecureSeed(o.insecureSeed());
         }
-        DpSgdConfig config = b.build();
-        if (targetEpsilon != null) {
-            double q = (double) r.batchSize() / n;
-            PrivacySpent one = PrivacyAccountant.epsilon(o.accountant(), config.accountingNoiseMultiplier(), q, 1,
-                    o.delta());
-            if (one.epsilon() > targetEpsilon) {
-                throw BadInputException.of("--target-epsilon %s is unreachable: a single step (noise multiplier %s, "
-                        + "sample rate %s) already spends epsilon %s at delta %s; raise --noise-multiplier or the "
-                        + "target", targetEpsilon, o.noiseMultiplier(), fmt(q), fmt(one.epsilon()), o.delta());
-            }
-        }
-        return config;
+        return b.build();
     }
 
     private static void checkDelta(double delta, int n, String flag) {
@@ -392,44 +345,25 @@ final class DpTrainingSupport {
         };
     }
 
-    private static Provenance provenance(Training.Request r, String split, String sha256, DpSgdConfig config) {
-        Map<String, Object> params = Training.baseParameters(r, split);
-        params.put("learning_rate", config.learningRate());
-        params.put("epochs", r.epochs());
-        params.put("batch_size", config.batchSize());
-        params.put("optimizer", config.optimizer().name().toLowerCase(Locale.ROOT));
-        if (config.optimizer() == DpOptimizer.MOMENTUM) {
-            params.put("momentum", config.momentum());
-        }
-        if (r.kind() == ModelKind.LOGREG || r.kind() == ModelKind.SOFTMAX) {
-            params.put("standardize", r.dp().publicScaler() != null ? "public scaler file" : r.standardize());
-        }
-        return Provenance.of("dp-sgd/" + r.kind().cliName(), params, sha256 == null ? "" : sha256, r.seed());
-    }
-
-    /**
-     * @param vocabulary {ε, δ} of a DP vocabulary, or null
-     */
-    private static TrainCommand.DpReport report(Training.Request r, DpSgdConfig config, DpResult result,
-                                                double[] vocabulary, PreprocessingPrivacy preprocessing,
-                                                List<String> warnings) {
+    /** What {@code train --dp} prints, read off the guarantee (ε and δ are its composed total). */
+    private static TrainCommand.DpReport report(Training.Request r, DpSgdConfig config, PrivateTraining.Trained<?> t,
+                                                PreprocessingPrivacy preprocessing, List<String> warnings) {
         Options o = r.dp();
-        PrivacySpent spent = result.spent();
-        double epsilon = vocabulary == null ? spent.epsilon() : spent.epsilon() + vocabulary[0];
-        double delta = vocabulary == null ? spent.delta() : spent.delta() + vocabulary[1];
+        PrivacyGuarantee g = t.guarantee();
+        DpResult result = t.dpSgd();
+        Double vocabularyEpsilon = t.vocabulary().map(DpVocabulary.Result::epsilon).orElse(null);
         List<String> all = new ArrayList<>(warnings);
-        if (o.insecureSeed() != null) {
+        if (!g.noise().secure()) {
             all.add("DP noise and sampling were seeded with --insecure-seed " + o.insecureSeed() + ": anyone who "
                     + "knows the seed can remove the noise; do not ship this model");
         }
-        return new TrainCommand.DpReport(epsilon, delta, spent.accountant().label(), result.sampleRate(),
-                result.stepsTaken(), result.stepsPlanned(), result.noiseMultiplier(), result.l2NormClip(),
+        return new TrainCommand.DpReport(g.epsilon(), g.delta(), g.accountant().label(), g.sampleRate(), g.steps(),
+                result.stepsPlanned(), g.noiseMultiplier(), g.l2NormClip(),
                 result.numMicrobatches().isPresent() ? result.numMicrobatches().getAsInt() : null,
                 config.optimizer().name().toLowerCase(Locale.ROOT), config.learningRate(), config.batchSize(),
                 o.targetEpsilon(), o.targetEpsilon() == null ? null : result.stoppedByBudget(),
-                o.insecureSeed() == null ? "secure-random" : "insecure-seeded", o.insecureSeed(),
-                preprocessing.label(), vocabulary == null ? null : spent.epsilon(),
-                vocabulary == null ? null : vocabulary[0], List.copyOf(all));
+                g.noise().secure() ? "secure-random" : "insecure-seeded", o.insecureSeed(), preprocessing.label(),
+                vocabularyEpsilon == null ? null : result.spent().epsilon(), vocabularyEpsilon, List.copyOf(all));
     }
 
     static String fmt(double v) {

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
@@ -15,6 +17,8 @@ import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.ModelState;
 import org.botsec.core.model.Tensor;
+import org.botsec.core.prov.PrivacyGuarantee;
+import org.botsec.core.prov.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,9 +48,10 @@ public final class ModelInfoCommand implements Callable<Integer> {
      *
      * @param numFeatures   input features of a numeric model; null for text models
      * @param featureNames  the input feature names of a numeric model; null for text models
-     * @param provenance    the provenance stored in the file (null when the file has none, e.g. imported)
-     * @param privacy       the DP section of the provenance (ε, δ, accountant, q, steps, C, σ, noise source, ...),
-     *                      null for a model trained without DP
+     * @param provenance    the provenance stored in the file, in the current form (files in the first form are
+     *                      converted); null when the file has none, e.g. imported
+     * @param privacy       the typed privacy guarantee ({@code epsilon}/{@code delta} are the composed total,
+     *                      {@code components} the parts), null for a model trained without DP
      * @param warnings      what a DP guarantee does not cover (preprocessing fitted on private data, seeded noise,
      *                      sampling the accountant does not assume); empty when nothing applies
      */
@@ -67,11 +72,12 @@ public final class ModelInfoCommand implements Callable<Integer> {
         }
         Integer numFeatures = m instanceof Classifier c ? c.numFeatures() : null;
         List<String> featureNames = m instanceof Classifier c ? c.featureNames() : null;
-        JsonNode prov = state.description().get("provenance");
-        JsonNode privacy = prov != null && prov.path("privacy").isObject() && prov.get("privacy").size() > 0
-                ? prov.get("privacy") : null;
+        Optional<Provenance> prov = Provenance.fromJson(state.description().get("provenance"));
+        Optional<PrivacyGuarantee> guarantee = prov.flatMap(Provenance::privacy);
         Info info = new Info(model.toString(), ModelFiles.FORMAT, state.type(), tensors, params,
-                CoreSupport.classNames(m), numFeatures, featureNames, prov, privacy, warnings(privacy));
+                CoreSupport.classNames(m), numFeatures, featureNames, prov.map(Provenance::toJson).orElse(null),
+                guarantee.map(PrivacyGuarantee::toJson).orElse(null), guarantee.map(ModelInfoCommand::warnings)
+                        .orElse(List.of()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, info);
@@ -88,20 +94,20 @@ public final class ModelInfoCommand implements Callable<Integer> {
         for (TensorInfo t : tensors) {
             out.printf("  %-24s %s%n", t.name(), Arrays.toString(t.shape()));
         }
-        if (privacy == null) {
+        if (guarantee.isEmpty()) {
             out.println("privacy:     not trained with differential privacy");
         } else {
-            printPrivacy(out, privacy);
+            printPrivacy(out, guarantee.get());
         }
         for (String w : info.warnings()) {
             out.println("WARNING: " + w);
         }
-        if (prov == null || prov.isNull()) {
+        if (info.provenance() == null) {
             out.println("provenance:  none recorded");
         } else {
             out.println("provenance:");
             try {
-                for (String line : Json.MAPPER.writeValueAsString(prov).split("\n")) {
+                for (String line : Json.MAPPER.writeValueAsString(info.provenance()).split("\n")) {
                     out.println("  " + line);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -112,55 +118,46 @@ public final class ModelInfoCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void printPrivacy(PrintWriter out, JsonNode p) {
-        out.printf("privacy:     %s, epsilon %s at delta %s (%s accountant)%n", p.path("mechanism").asText("dp"),
-                p.path("epsilon").asText(), p.path("delta").asText(), p.path("accountant").asText());
-        if (p.has("epsilon_total")) {
-            out.printf("  total:     epsilon %s at delta %s with the DP vocabulary (epsilon %s; %s)%n",
-                    p.get("epsilon_total").asText(), p.path("delta_total").asText(),
-                    p.path("vocabulary_epsilon").asText(), p.path("composition").asText());
+    private static void printPrivacy(PrintWriter out, PrivacyGuarantee g) {
+        out.printf(Locale.ROOT, "privacy:     epsilon %s at delta %s, composed total (%s accountant)%n", g.epsilon(),
+                g.delta(), g.accountant().label());
+        for (PrivacyGuarantee.Component c : g.components()) {
+            out.printf(Locale.ROOT, "  part:      %s, epsilon %s at delta %s%n", c.name(), c.epsilon(), c.delta());
         }
-        out.printf("  sampling:  %s, sample rate q = %s, %s steps%n", p.path("sampling").asText(),
-                p.path("sample_rate").asText(), p.path("steps").asText());
-        String m = p.path("num_microbatches").asText();
-        out.printf("  clipping:  l2 norm clip C = %s, %s%n", p.path("l2_norm_clip").asText(),
-                m.equals("per_example") ? "per-example clipping" : m + " microbatches");
-        out.printf("  noise:     noise multiplier sigma = %s, source %s%s%n", p.path("noise_multiplier").asText(),
-                p.path("noise_source").asText(),
-                p.has("insecure_seed") ? " (seed " + p.get("insecure_seed").asText() + ")" : "");
-        if (p.has("noise_generator")) {
-            out.printf("  generator: %s%s%n", p.get("noise_generator").asText(),
-                    p.has("noise_sampler") ? "; sampler " + p.get("noise_sampler").asText() : "");
+        if (g.components().size() > 1) {
+            out.println("             (basic composition: the parts' epsilons and deltas add up)");
         }
-        if (p.has("target_epsilon")) {
-            out.printf("  budget:    target epsilon %s, stopped by budget: %s%n", p.get("target_epsilon").asText(),
-                    p.path("stopped_by_budget").asText());
+        out.printf(Locale.ROOT, "  unit:      %s; neighbours: %s%n", g.unit().label(), g.relation().label());
+        out.printf(Locale.ROOT, "  sampling:  %s, sample rate q = %s, %d steps%n", g.sampling().label(),
+                g.sampleRate(), g.steps());
+        Object m = g.components().stream().filter(c -> c.name().equals("dp-sgd")).findFirst()
+                .map(c -> c.parameters().get("num_microbatches")).orElse(null);
+        out.printf(Locale.ROOT, "  clipping:  l2 norm clip C = %s, %s%n", g.l2NormClip(),
+                m == null || "per_example".equals(m) ? "per-example clipping" : m + " microbatches");
+        out.printf(Locale.ROOT, "  noise:     noise multiplier sigma = %s, source %s%n", g.noiseMultiplier(),
+                g.noise().secure() ? "secure generator" : g.noise().label());
+        out.printf("  generator: %s%n", g.noise().description());
+        g.components().stream().filter(c -> c.parameters().containsKey("target_epsilon_total")).findFirst()
+                .ifPresent(c -> out.printf("  budget:    target epsilon %s for the composed total (DP-SGD's share %s), "
+                        + "stopped by budget: %s%n", c.parameters().get("target_epsilon_total"),
+                        c.parameters().get("target_epsilon"), c.parameters().get("stopped_by_budget")));
+        for (String c : g.covers()) {
+            out.println("  covers:    " + c);
         }
-        out.printf("  unit:      %s, %s%n", p.path("privacy_unit").asText(), p.path("neighbouring_relation").asText());
-        out.printf("  preprocessing: %s%n", p.path("preprocessing").asText());
+        for (String c : g.notCovered()) {
+            out.println("  NOT covered: " + c);
+        }
     }
 
-    /** The parts of a DP model's pipeline that its guarantee does not cover, as recorded in its provenance. */
-    static List<String> warnings(JsonNode privacy) {
+    /** What the guarantee does not cover, as warnings: uncovered parts of the pipeline and seeded noise. */
+    static List<String> warnings(PrivacyGuarantee g) {
         List<String> w = new ArrayList<>();
-        if (privacy == null) {
-            return w;
+        for (String part : g.notCovered()) {
+            w.add("part of the pipeline is NOT covered by the DP guarantee: " + part);
         }
-        if ("fitted_on_private_data".equals(privacy.path("preprocessing").asText())) {
-            String detail = privacy.path("preprocessing_detail").asText(
-                    privacy.path("vocabulary_source").asText("").equals("private")
-                            ? "the vocabulary of the private training texts" : "");
-            w.add("part of the pipeline is NOT covered by the DP guarantee: "
-                    + (detail.isEmpty() ? "" : detail + "; ")
-                    + privacy.path("preprocessing_note").asText("preprocessing was fitted on the private data"));
-        }
-        if ("insecure_seeded".equals(privacy.path("noise_source").asText())) {
+        if (!g.noise().secure()) {
             w.add("the DP noise was seeded (insecure, replayable): whoever knows the seed can remove it; do not "
                     + "ship this model");
-        }
-        if (privacy.has("sampling_matches_accountant") && !privacy.get("sampling_matches_accountant").asBoolean()) {
-            w.add("batches were not Poisson-sampled: the reported epsilon assumes Poisson sampling and is not a "
-                    + "proven bound for this run");
         }
         return w;
     }

@@ -54,8 +54,10 @@ class DemoCommandTest {
                         "--noise-multiplier", "2.0", "--steps", "338", "--delta", "1e-5", "--json");
                 assertEquals(eps.json().get("epsilon").asDouble(), m.get("epsilon").asDouble(), 1e-12);
                 assertEquals(1e-5, m.get("delta").asDouble(), 0.0);
-                assertEquals("secure_random", ((org.botsec.core.model.Mlp) ModelFiles.load(file)).provenance()
-                        .orElseThrow().privacy().get("noise_source"));
+                org.botsec.core.prov.PrivacyGuarantee g = ((org.botsec.core.model.Mlp) ModelFiles.load(file))
+                        .provenance().orElseThrow().privacy().orElseThrow();
+                assertTrue(g.noise().secure());
+                assertEquals(m.get("epsilon").asDouble(), g.epsilon(), 0.0);
             }
         }
         JsonNode p = j.get("prediction");

@@ -25,6 +25,7 @@ import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.TextClassifier;
 import org.botsec.core.model.TextPipeline;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
 import org.botsec.privacy.DpTraining;
 import org.junit.jupiter.api.Test;
@@ -115,10 +116,11 @@ class TrainDpCommandTest {
         // provenance: the privacy section of the library plus what the CLI knows
         Provenance p = ma.provenance();
         assertEquals("dp-sgd/logreg", p.trainer());
-        assertEquals(ja.get("epsilon").asDouble(), ((Number) p.privacy().get("epsilon")).doubleValue(), 0.0);
-        assertEquals(steps, ((Number) p.privacy().get("steps")).longValue());
-        assertEquals("insecure_seeded", p.privacy().get("noise_source"));
-        assertEquals("fitted_on_private_data", p.privacy().get("preprocessing"));
+        PrivacyGuarantee g = p.privacy().orElseThrow();
+        assertEquals(ja.get("epsilon").asDouble(), g.epsilon(), 0.0);
+        assertEquals(steps, g.steps());
+        assertEquals("seeded (not private)", g.noise().label());
+        assertTrue(g.notCovered().get(0).contains("standardizer"), g.notCovered().toString());
         assertEquals(42L, p.seed());
     }
 
@@ -137,9 +139,11 @@ class TrainDpCommandTest {
         LinearModel m2 = (LinearModel) ModelFiles.load(dir.resolve("s2.safetensors"));
         assertNotEquals(m1.coef().get(0, 0), m2.coef().get(0, 0), "two SecureRandom runs differ");
         assertEquals(null, m1.scaler(), "--no-standardize: no scaler fitted on the private data");
-        assertEquals("secure_random", m1.provenance().privacy().get("noise_source"));
-        assertEquals(org.botsec.privacy.DpSgd.secureGeneratorDescription(),
-                m1.provenance().privacy().get("noise_generator"));
+        PrivacyGuarantee g1 = m1.provenance().privacy().orElseThrow();
+        assertTrue(g1.noise().secure());
+        assertTrue(g1.noise().label().startsWith(org.botsec.privacy.DpSgd.secureGeneratorDescription()),
+                g1.noise().label());
+        assertTrue(g1.holdsEndToEnd(), g1.toString());
         // the same ε as the seeded runs: the accountant does not depend on the noise source
         assertEquals(j.get("epsilon").asDouble(), r2.json().get("epsilon").asDouble(), 0.0);
     }
@@ -161,8 +165,9 @@ class TrainDpCommandTest {
         LinearModel m = (LinearModel) ModelFiles.load(out);
         assertEquals(s.mean()[3], m.scaler().mean()[3], 0.0);
         assertEquals(s.scale()[7], m.scaler().scale()[7], 0.0);
-        assertEquals("standardizer (mean, scale) from the public file scaler.json",
-                m.provenance().privacy().get("preprocessing_detail"));
+        assertTrue(m.provenance().privacy().orElseThrow().covers()
+                .contains("preprocessing: standardizer (mean, scale) from the public file scaler.json"));
+        assertTrue(m.provenance().privacy().orElseThrow().notCovered().isEmpty());
         double acc = testAccuracy(out, "breast_cancer");
         assertTrue(acc > 0.85, "accuracy " + acc);
 
@@ -270,9 +275,17 @@ class TrainDpCommandTest {
             assertEquals(1, info.get("warnings").size(), info.get("warnings").toString());
             assertTrue(info.get("warnings").get(0).asText().contains("seeded"));
         }
+        // models info: epsilon/delta are the composed total; the components list the parts
         JsonNode idp = CliRun.run("models", "info", dpv.toString(), "--json").json();
-        assertEquals(sgdEps + 2.0, idp.get("privacy").get("epsilon_total").asDouble(), 1e-12);
-        assertTrue(idp.get("privacy").get("vocabulary_size").asInt() > 0);
+        JsonNode pj = idp.get("privacy");
+        assertEquals(sgdEps + 2.0, pj.get("epsilon").asDouble(), 1e-12);
+        assertEquals(1e-5 + 1e-6, pj.get("delta").asDouble(), 1e-18);
+        assertFalse(pj.has("epsilon_total"));
+        assertEquals("dp-vocabulary", pj.get("components").get(0).get("name").asText());
+        assertEquals(2.0, pj.get("components").get(0).get("epsilon").asDouble(), 0.0);
+        assertEquals("dp-sgd", pj.get("components").get(1).get("name").asText());
+        assertEquals(sgdEps, pj.get("components").get(1).get("epsilon").asDouble(), 1e-12);
+        assertTrue(pj.get("components").get(0).get("parameters").get("vocabulary_size").asInt() > 0);
     }
 
     @Test
@@ -284,30 +297,77 @@ class TrainDpCommandTest {
         CliRun human = CliRun.run("models", "info", out.toString());
         assertEquals(0, human.code(), human.toString());
         String o = human.out();
-        assertTrue(o.contains("privacy:     dp-sgd, epsilon " + tj.get("epsilon").asText() + " at delta 1.0E-5 (rdp "
-                + "accountant)"), o);
+        assertTrue(o.contains("privacy:     epsilon " + tj.get("epsilon").asText() + " at delta 1.0E-5, composed total "
+                + "(rdp accountant)"), o);
+        assertTrue(o.contains("part:      dp-sgd, epsilon " + tj.get("epsilon").asText()), o);
+        assertTrue(o.contains("unit:      example; neighbours: add_remove"), o);
         assertTrue(o.contains("sample rate q = " + tj.get("sample_rate").asText() + ", " + tj.get("steps").asText()
                 + " steps"), o);
         assertTrue(o.contains("l2 norm clip C = 1.0, per-example clipping"), o);
-        assertTrue(o.contains("noise multiplier sigma = 1.1, source insecure_seeded (seed 11)"), o);
-        assertTrue(o.contains("generator: java.util.SplittableRandom; sampler ziggurat-256, 53-bit"), o);
-        assertTrue(o.contains("WARNING: part of the pipeline is NOT covered by the DP guarantee: standardizer"), o);
+        assertTrue(o.contains("noise multiplier sigma = 1.1, source seeded (not private)"), o);
+        assertTrue(o.contains("generator: java.util.SplittableRandom, insecure seed 11; sampler ziggurat-256, 53-bit"),
+                o);
+        assertTrue(o.contains("WARNING: part of the pipeline is NOT covered by the DP guarantee: preprocessing: "
+                + "standardizer"), o);
         assertTrue(o.contains("WARNING: the DP noise was seeded"), o);
 
         JsonNode j = CliRun.run("models", "info", out.toString(), "--json").json();
-        assertEquals(tj.get("epsilon").asDouble(), j.get("privacy").get("epsilon").asDouble(), 0.0);
-        assertEquals(tj.get("steps").asLong(), j.get("privacy").get("steps").asLong());
+        JsonNode pj0 = j.get("privacy");
+        assertEquals(tj.get("epsilon").asDouble(), pj0.get("epsilon").asDouble(), 0.0);
+        assertEquals(tj.get("steps").asLong(), pj0.get("steps").asLong());
+        for (String key : List.of("epsilon", "delta", "accountant", "unit", "relation", "sampling", "steps",
+                "noise_multiplier", "l2_norm_clip", "covers", "not_covered", "noise", "components")) {
+            assertTrue(pj0.has(key), key + " in " + pj0);
+        }
+        assertEquals("example", pj0.get("unit").asText());
+        assertEquals("add_remove", pj0.get("relation").asText());
+        assertEquals("poisson", pj0.get("sampling").asText());
+        assertEquals("seeded (not private)", pj0.get("noise").asText());
+        assertEquals(1.1, pj0.get("noise_multiplier").asDouble(), 0.0);
+        assertEquals(2, j.get("provenance").get("format_version").asInt());
         assertEquals(2, j.get("warnings").size(), j.toString());
 
         // a non-private model: no privacy section, no warnings
         Path plain = dir.resolve("plain.safetensors");
         assertEquals(0, CliRun.run("train", "--data", "builtin:breast_cancer", "--model", "logreg", "--out",
                 plain.toString(), "-q").code());
-        JsonNode pj = CliRun.run("models", "info", plain.toString(), "--json").json();
-        assertTrue(pj.get("privacy").isNull(), pj.toString());
-        assertEquals(0, pj.get("warnings").size());
+        JsonNode plainInfo = CliRun.run("models", "info", plain.toString(), "--json").json();
+        assertTrue(plainInfo.get("privacy").isNull(), plainInfo.toString());
+        assertEquals(0, plainInfo.get("warnings").size());
         assertTrue(CliRun.run("models", "info", plain.toString()).out()
                 .contains("privacy:     not trained with differential privacy"));
+    }
+
+    /**
+     * A model file written before the typed guarantee (privacy as a free map, DP-SGD's ε under "epsilon", the total
+     * under "epsilon_total") still loads, and models info reports the total as privacy.epsilon.
+     */
+    @Test
+    void modelsInfoReadsAFileInTheFirstProvenanceForm() throws IOException {
+        LinearModel lm = LinearModel.zeros(List.of("a", "b"), List.of("x", "y"));
+        org.botsec.core.model.ModelState s = lm.state();
+        com.fasterxml.jackson.databind.node.ObjectNode desc = s.description().deepCopy();
+        desc.set("provenance", org.botsec.cli.Json.MAPPER.readTree("""
+                {"trainer": "dp-sgd/text-logreg", "parameters": {}, "data_sha256": "ab", "seed": 42,
+                 "privacy": {"mechanism": "dp-sgd", "epsilon": 1.25, "delta": 1.0E-5, "accountant": "rdp",
+                   "privacy_unit": "example", "sample_rate": 0.04, "steps": 188, "l2_norm_clip": 1.0,
+                   "noise_multiplier": 1.0, "num_microbatches": "per_example", "sampling": "poisson",
+                   "noise_source": "secure_random", "noise_generator": "conscrypt 2.5.2",
+                   "preprocessing": "differentially_private", "vocabulary_epsilon": 2.0, "vocabulary_delta": 1.0E-6,
+                   "vocabulary_size": 150, "epsilon_total": 3.25, "delta_total": 1.1E-5}}
+                """));
+        Path old = dir.resolve("old-form.safetensors");
+        ModelFiles.write(new org.botsec.core.model.ModelState(s.type(), s.tensors(), desc), old);
+        CliRun r = CliRun.run("models", "info", old.toString(), "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode p = r.json().get("privacy");
+        assertEquals(3.25, p.get("epsilon").asDouble(), 0.0);
+        assertEquals(1.1e-5, p.get("delta").asDouble(), 0.0);
+        assertEquals(1.25, p.get("components").get(0).get("epsilon").asDouble(), 0.0);
+        assertEquals("dp-vocabulary", p.get("components").get(1).get("name").asText());
+        assertEquals(0, r.json().get("warnings").size(), r.json().toString());
+        assertTrue(CliRun.run("models", "info", old.toString()).out()
+                .contains("privacy:     epsilon 3.25 at delta 1.1E-5, composed total (rdp accountant)"));
     }
 
     @Test
@@ -348,11 +408,14 @@ class TrainDpCommandTest {
         String line = "privacy budget reached: stopped after " + steps + " of " + planned + " planned steps";
         assertTrue(r.err().contains(line), r.err());
         assertTrue(Files.isRegularFile(out), "the model within budget is written");
-        Provenance p = ((LinearModel) ModelFiles.load(out)).provenance();
-        assertEquals(steps, ((Number) p.privacy().get("steps")).longValue());
-        assertTrue(((Number) p.privacy().get("steps")).longValue() < planned);
-        assertEquals(true, p.privacy().get("stopped_by_budget"));
-        assertEquals(3.0, ((Number) p.privacy().get("target_epsilon")).doubleValue(), 0.0);
+        PrivacyGuarantee g = ((LinearModel) ModelFiles.load(out)).provenance().privacy().orElseThrow();
+        assertEquals(steps, g.steps());
+        assertTrue(g.steps() < planned);
+        assertTrue(g.epsilon() <= 3.0);
+        assertEquals(true, g.components().get(0).parameters().get("stopped_by_budget"));
+        assertEquals(3.0, ((Number) g.components().get(0).parameters().get("target_epsilon")).doubleValue(), 0.0);
+        assertEquals(3.0, ((Number) g.components().get(0).parameters().get("target_epsilon_total")).doubleValue(),
+                0.0);
 
         // a budget that is not reached: exit 0
         CliRun ok = CliRun.run(bcLogreg(dir.resolve("roomy.safetensors"), "--target-epsilon", "100"));
@@ -397,7 +460,7 @@ class TrainDpCommandTest {
                 CoreCommandsTest.concat(sigma, "--batch-size", "64", "--num-microbatches", "5"));
         bad("--num-microbatches must be >= 1, got 0", CoreCommandsTest.concat(sigma, "--num-microbatches", "0"));
         bad("--epochs must be >= 1, got 0", CoreCommandsTest.concat(sigma, "--epochs", "0"));
-        bad("--target-epsilon 0.01 is unreachable: a single step (noise multiplier 1.1, sample rate 0.140351) "
+        bad("target epsilon 0.01 is unreachable: a single step (noise multiplier 1.1, sample rate 0.140351) "
                 + "already spends epsilon", CoreCommandsTest.concat(sigma, "--target-epsilon", "0.01"));
         bad("--target-epsilon must be > 0 and finite, got -1.0", CoreCommandsTest.concat(sigma, "--target-epsilon",
                 "-1"));
@@ -422,8 +485,8 @@ class TrainDpCommandTest {
         CliRun r = CliRun.run(CoreCommandsTest.concat(base, "--vocabulary", "dp", "--vocabulary-epsilon", "2",
                 "--target-epsilon", "1.5"));
         assertEquals(2, r.code(), r.toString());
-        assertTrue(r.err().contains("--target-epsilon 1.5 is unreachable: the DP vocabulary alone spends "
-                + "--vocabulary-epsilon 2.0"), r.err());
+        assertTrue(r.err().contains("target epsilon 1.5 is unreachable: the DP vocabulary alone spends "
+                + "epsilon 2.0 (the budget is the composed total)"), r.err());
         r = CliRun.run(CoreCommandsTest.concat(base, "--vocabulary", dir.resolve("none.txt").toString()));
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("none.txt: file not found"), r.err());

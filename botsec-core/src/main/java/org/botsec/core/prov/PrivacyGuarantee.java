@@ -1,11 +1,14 @@
 package org.botsec.core.prov;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Collections;
+import org.botsec.core.prov.internal.PrivacyGuaranteeJson;
 
 /**
  * The differential-privacy guarantee of a trained model, as one typed record: what (ε, δ) holds, for which
@@ -111,7 +114,11 @@ public record PrivacyGuarantee(double epsilon, double delta, Accountant accounta
         public Component {
             Objects.requireNonNull(name, "name");
             checkEpsilonDelta(epsilon, delta, "component " + name);
-            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            Map<String, Object> copy = new LinkedHashMap<>();
+            // one numeric type per kind, so that a component read back from JSON equals the one written
+            parameters.forEach((k, v) -> copy.put(k, v instanceof Integer || v instanceof Short || v instanceof Byte
+                    ? (Object) ((Number) v).longValue() : v instanceof Float f ? (Object) f.doubleValue() : v));
+            parameters = Collections.unmodifiableMap(copy);
         }
     }
 
@@ -140,6 +147,16 @@ public record PrivacyGuarantee(double epsilon, double delta, Accountant accounta
         if (components.isEmpty()) {
             throw new IllegalArgumentException("a guarantee needs at least one component");
         }
+    }
+
+    /** The one JSON form (snake_case keys; see {@code docs/model-format.md}), as model files store it. */
+    public ObjectNode toJson() {
+        return PrivacyGuaranteeJson.toJson(this);
+    }
+
+    /** Reads {@link #toJson()}'s form; a missing or malformed field gives a one-line {@code BadInputException}. */
+    public static PrivacyGuarantee fromJson(JsonNode json) {
+        return PrivacyGuaranteeJson.fromJson(json);
     }
 
     /** True when the guarantee holds end to end: secure noise and nothing left uncovered. */

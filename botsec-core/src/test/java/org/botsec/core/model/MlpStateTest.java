@@ -36,7 +36,8 @@ class MlpStateTest {
     @Test
     void roundTripGivesIdenticalPredictionsAndDescription() {
         Provenance prov = new Provenance("mlp/adam", Map.of("epochs", 3, "layer_sizes", List.of(5, 4, 3)),
-                "abc123", 42L, "0.1.0-SNAPSHOT", "17", Instant.parse("2026-01-02T03:04:05Z"), Map.of());
+                "abc123", 42L, "0.1.0-SNAPSHOT", "17", Instant.parse("2026-01-02T03:04:05Z"),
+                java.util.Optional.empty());
         Mlp mlp = model().withProvenance(prov);
         ModelState state = mlp.state();
         assertEquals("mlp", state.type());

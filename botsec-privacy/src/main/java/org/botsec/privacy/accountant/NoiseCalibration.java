@@ -82,7 +82,15 @@ public final class NoiseCalibration {
                 lo = mid;
             }
         }
-        return new Result(hi, PrivacyAccountant.epsilon(accountant, hi, sampleRate, steps, delta));
+        PrivacySpent spent = PrivacyAccountant.epsilon(accountant, hi, sampleRate, steps, delta);
+        if (!(spent.epsilon() <= targetEpsilon)) {
+            // the PLD bracket assumes PLD's ε never exceeds RDP's; fail closed if that (or the bisection) did not hold
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "noise calibration did not "
+                    + "converge: noise multiplier %s gives epsilon %s > target %s (delta %s, sample rate %s, %d steps, "
+                    + "%s accountant)", hi, spent.epsilon(), targetEpsilon, delta, sampleRate, steps,
+                    accountant.label()));
+        }
+        return new Result(hi, spent);
     }
 
     private static boolean meets(double sigma, double target, double delta, double q, long steps,

@@ -50,7 +50,12 @@ final class PldAccountant extends PrivacyAccountant {
                 throw new BadInputException(e.getMessage(), e);
             }
         }
+        // no step with q > 0 and steps > 0: nothing about any example was released, so ε = 0 is proven
         double eps = nonPrivate ? Double.POSITIVE_INFINITY : pld == null ? 0.0 : pld.epsilon(delta);
+        if (Double.isNaN(eps) || eps < 0) {
+            throw new IllegalStateException("the PLD accountant gave epsilon " + eps + " at delta " + delta
+                    + " for " + steps + ": no sound bound");
+        }
         return new PrivacySpent(eps, delta, AccountantType.PLD, n, OptionalDouble.empty());
     }
 }

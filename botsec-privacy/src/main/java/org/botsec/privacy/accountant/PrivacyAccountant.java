@@ -140,6 +140,12 @@ public abstract class PrivacyAccountant {
         long lo = 0; // within (0 steps spend nothing)
         if (type == AccountantType.PLD) {
             lo = maxSteps(AccountantType.RDP, noiseMultiplier, sampleRate, delta, targetEpsilon, limit);
+            if (lo > 0 && !within.test(lo)) {
+                // the bracket assumes PLD's ε never exceeds RDP's; never return a step count that is not within budget
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "PLD epsilon after %d steps "
+                        + "exceeds RDP's budget-bound %s (noise multiplier %s, sample rate %s, delta %s): cannot "
+                        + "bound the steps", lo, targetEpsilon, noiseMultiplier, sampleRate, delta));
+            }
         }
         if (lo >= limit) {
             return limit;

@@ -100,8 +100,9 @@ public final class PrivacyBenchmark {
                 .batchSize(b).epochs(1).delta(1e-5).build();
         Mlp mlpSecure = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
         Mlp mlpSeeded = Mlp.create(layers, train.featureNames(), train.classNames(), Randomness.replayable(1));
-        DpSgd stepSecure = new DpSgd(config, mlpSecure, DpSgd.secureRandomness());
-        DpSgd stepSeeded = new DpSgd(config, mlpSeeded, Randomness.replayable(4));
+        DpSgd stepSecure = new DpSgd(config, mlpSecure);
+        DpSgd stepSeeded = new DpSgd(DpSgdConfig.builder().l2NormClip(1.0).noiseMultiplier(1.0).learningRate(1e-9)
+                .batchSize(b).epochs(1).delta(1e-5).insecureSeed(4).build(), mlpSeeded);
         String[] names = {"non-DP gradient (meanLossGradient)", "clipped sum, two calls (norms + weighted sum)",
                 "clipped sum, fused (clippedGradientSum)", "secure noise, 407,050 samples (default generator)",
                 "seeded noise, 407,050 samples (SplittableRandom)", "secure noise, polar method (previous sampler)",

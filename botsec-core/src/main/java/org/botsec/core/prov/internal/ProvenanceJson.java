@@ -7,11 +7,20 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.botsec.core.BadInputException;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
 
-/** Provenance to and from the snake_case JSON object kept in a model file's description. */
+/**
+ * Provenance to and from the snake_case JSON object kept in a model file's description. Written with
+ * {@code "format_version": 2} and the typed guarantee under {@code "privacy"} ({@link PrivacyGuaranteeJson});
+ * a description without {@code format_version} is the first form, whose {@code privacy} was a free map (ε of
+ * DP-SGD under {@code epsilon}, the composed total under {@code epsilon_total}), and is converted on reading.
+ */
 public final class ProvenanceJson {
+    /** The provenance form this code writes. */
+    public static final int FORMAT_VERSION = 2;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ProvenanceJson() {
@@ -19,6 +28,7 @@ public final class ProvenanceJson {
 
     public static ObjectNode toJson(Provenance p) {
         ObjectNode o = MAPPER.createObjectNode();
+        o.put("format_version", FORMAT_VERSION);
         o.put("trainer", p.trainer());
         o.set("parameters", MAPPER.valueToTree(p.parameters()));
         o.put("data_sha256", p.dataSha256());
@@ -30,11 +40,11 @@ public final class ProvenanceJson {
         o.put("botsec_version", p.botsecVersion());
         o.put("java_version", p.javaVersion());
         o.put("created_at", p.createdAt() == null ? null : p.createdAt().toString());
-        o.set("privacy", MAPPER.valueToTree(p.privacy()));
+        p.privacy().ifPresent(g -> o.set("privacy", PrivacyGuaranteeJson.toJson(g)));
         return o;
     }
 
-    /** Reads what {@link #toJson} wrote; null or JSON null gives null. */
+    /** Reads what {@link #toJson} wrote, or the first (unversioned) form; null or JSON null gives null. */
     @SuppressWarnings("unchecked")
     public static Provenance fromJson(JsonNode o) {
         if (o == null || o.isNull()) {
@@ -43,10 +53,32 @@ public final class ProvenanceJson {
         if (!o.isObject()) {
             throw BadInputException.of("model description: provenance must be an object, got %s", o.getNodeType());
         }
+        int version = 1;
+        if (o.has("format_version")) {
+            JsonNode v = o.get("format_version");
+            if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+                throw BadInputException.of("model description: provenance format_version must be an integer, got %s",
+                        v);
+            }
+            version = v.asInt();
+            if (version < 2 || version > FORMAT_VERSION) {
+                throw BadInputException.of("model description: provenance format_version %d is not supported "
+                        + "(this BotSec reads 1 to %d; a newer BotSec wrote this file?)", version, FORMAT_VERSION);
+            }
+        }
         Map<String, Object> params = o.has("parameters") && o.get("parameters").isObject()
                 ? MAPPER.convertValue(o.get("parameters"), LinkedHashMap.class) : Map.of();
-        Map<String, Object> privacy = o.has("privacy") && o.get("privacy").isObject()
-                ? MAPPER.convertValue(o.get("privacy"), LinkedHashMap.class) : Map.of();
+        Optional<PrivacyGuarantee> privacy = Optional.empty();
+        JsonNode p = o.get("privacy");
+        if (p != null && !p.isNull()) {
+            if (!p.isObject()) {
+                throw BadInputException.of("model description: provenance privacy must be an object, got %s",
+                        p.getNodeType());
+            }
+            if (p.size() > 0) {
+                privacy = Optional.of(version == 1 ? LegacyPrivacy.fromMap(p) : PrivacyGuaranteeJson.fromJson(p));
+            }
+        }
         Instant created = null;
         if (o.hasNonNull("created_at")) {
             try {

@@ -164,9 +164,15 @@ public final class RdpAnalysis {
     /**
      * The smallest ε (and the order attaining it) such that a mechanism with the given RDP curve is (ε, δ)-DP.
      *
+     * <p>Fails closed: ε = 0 is returned only when a bound proves it (the KL bound δ ≥ √(1 - e^(-RDP)), or the
+     * conversion itself giving a value ≤ 0), never as a fallback. A negative or NaN RDP value (which no sound
+     * analysis produces), an order below 1, or a grid with no order above 1.01 (where the conversion is not used)
+     * throws with the parameters in the message.
+     *
      * @param orders orders α ≥ 1
      * @param rdp    RDP at each order (already composed over steps)
      * @param delta  δ in (0, 1)
+     * @throws IllegalArgumentException when the inputs cannot give a sound bound
      */
     public static EpsilonAtOrder epsilon(double[] orders, double[] rdp, double delta) {
         if (orders.length != rdp.length || orders.length == 0) {
@@ -176,29 +182,45 @@ public final class RdpAnalysis {
         if (!(delta > 0 && delta < 1)) {
             throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
         }
+        boolean usableOrder = false;
+        for (int k = 0; k < orders.length; k++) {
+            if (!(orders[k] >= 1)) {
+                throw new IllegalArgumentException("RDP order must be at least 1, got " + orders[k]);
+            }
+            if (!(rdp[k] >= 0)) {
+                // RDP is a Rényi divergence, never negative: such a value is a bug upstream, not "no privacy loss"
+                throw new IllegalArgumentException("RDP at order " + orders[k] + " is " + rdp[k]
+                        + " (must be >= 0); no sound epsilon at delta " + delta);
+            }
+            usableOrder |= orders[k] > 1.01;
+        }
+        if (!usableOrder) {
+            throw new IllegalArgumentException("no RDP order above 1.01 in " + Arrays.toString(orders)
+                    + ": the conversion to (epsilon, delta) cannot give a bound at delta " + delta);
+        }
         int best = -1;
         double bestEps = Double.POSITIVE_INFINITY;
         for (int k = 0; k < orders.length; k++) {
             double a = orders[k];
             double r = rdp[k];
-            if (a < 1) {
-                throw new IllegalArgumentException("RDP order must be at least 1, got " + a);
-            }
             double eps;
-            if (r < 0) {
-                eps = 0.0; // numerical noise from extreme parameters
-            } else if (delta * delta + Math.expm1(-r) > 0) {
+            if (delta * delta + Math.expm1(-r) > 0) {
                 eps = 0.0; // KL bound: delta >= sqrt(1 - exp(-KL)) already holds at epsilon = 0
             } else if (a > 1.01) {
                 eps = r + Math.log1p(-1 / a) - Math.log(delta * a) / (a - 1);
             } else {
                 eps = Double.POSITIVE_INFINITY;
             }
+            if (Double.isNaN(eps)) {
+                throw new IllegalArgumentException("the RDP conversion gave NaN at order " + a + " (RDP " + r
+                        + ", delta " + delta + ")");
+            }
             if (best < 0 || eps < bestEps) {
                 best = k;
                 bestEps = eps;
             }
         }
+        // (ε, δ)-DP with ε < 0 implies (0, δ)-DP: clamping a proven bound is still a proven bound
         return new EpsilonAtOrder(Math.max(0.0, bestEps), orders[best]);
     }
 
@@ -206,6 +228,9 @@ public final class RdpAnalysis {
      * ε after {@code steps} identical steps, from the one-step RDP curve (RDP composes additively).
      */
     public static EpsilonAtOrder epsilon(double[] orders, double[] rdpOneStep, long steps, double delta) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
         double[] total = Arrays.copyOf(rdpOneStep, rdpOneStep.length);
         for (int k = 0; k < total.length; k++) {
             total[k] *= steps;

@@ -1,6 +1,7 @@
 package org.botsec.privacy.accountant.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -75,5 +76,48 @@ class RdpAnalysisTest {
         double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(0.01, 0.0, ORDERS);
         assertEquals(Double.POSITIVE_INFINITY,
                 RdpAnalysis.epsilon(ORDERS, rdp, 1e-5).epsilon());
+    }
+
+    @Test
+    void negativeRdpFailsClosedInsteadOfClaimingEpsilonZero() {
+        // a Rényi divergence is never negative: the old code turned such a value into epsilon = 0
+        double[] orders = {2, 8, 32};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RdpAnalysis.epsilon(orders, new double[] {0.5, -1e-3, 2.0}, 1e-5));
+        assertTrue(e.getMessage().contains("order 8.0") && e.getMessage().contains("-0.001")
+                && e.getMessage().contains("1.0E-5"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RdpAnalysis.epsilon(orders, new double[] {0.5, Double.NaN, 2.0}, 1e-5));
+    }
+
+    @Test
+    void everyGoldenCurveNegatedFailsRatherThanReportingZero() {
+        // the mutation that survived before: a sign error in the composition made every golden row report 0
+        for (Map<String, String> row : Golden.rows("dp_epsilon.csv")) {
+            double[] rdp = RdpAnalysis.rdpPoissonSubsampledGaussian(
+                    Golden.d(row, "batch_size") / Golden.d(row, "n"), Golden.d(row, "noise_multiplier"), ORDERS);
+            for (int k = 0; k < rdp.length; k++) {
+                rdp[k] = -rdp[k];
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> RdpAnalysis.epsilon(ORDERS, rdp, Long.parseLong(row.get("steps")), Golden.d(row, "delta")),
+                    row.get("label"));
+        }
+    }
+
+    @Test
+    void aGridWithoutAUsableOrderCannotGiveABound() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RdpAnalysis.epsilon(new double[] {1.0, 1.005}, new double[] {0.5, 0.6}, 1e-5));
+        assertTrue(e.getMessage().contains("1.01"), e.getMessage());
+    }
+
+    @Test
+    void epsilonZeroOnlyWhenABoundProvesIt() {
+        // KL bound: delta >= sqrt(1 - exp(-rdp)) at every order -> (0, delta)-DP is proven
+        double tiny = 1e-12;
+        assertEquals(0.0, RdpAnalysis.epsilon(new double[] {2, 4}, new double[] {tiny, tiny}, 1e-5).epsilon());
+        // rdp = 0 at every order: the mechanism reveals nothing; epsilon 0 is a claim backed by the bound
+        assertEquals(0.0, RdpAnalysis.epsilon(new double[] {2}, new double[] {0.0}, 1e-5).epsilon());
     }
 }
