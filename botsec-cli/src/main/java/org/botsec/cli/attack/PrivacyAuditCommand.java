@@ -196,12 +196,8 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
         }
         Optional<Provenance> p = target instanceof LinearModel lm ? Optional.ofNullable(lm.provenance())
                 : target instanceof Mlp mlp ? mlp.provenance() : Optional.empty();
-        Map<String, Object> privacy = p.map(Provenance::privacy).orElse(Map.of());
-        if (privacy.get("epsilon") instanceof Number e && privacy.get("delta") instanceof Number dl
-                && Double.isFinite(e.doubleValue())) {
-            return Optional.of(new PrivacyClaim(e.doubleValue(), dl.doubleValue(), "provenance"));
-        }
-        return Optional.empty();
+        // the typed guarantee's epsilon and delta are the composed total (DP-SGD and any DP preprocessing)
+        return p.flatMap(Provenance::privacy).map(PrivacyClaim::of);
     }
 
     private ClaimCheckOutcome oneRun(long s) {
