@@ -30,7 +30,7 @@ final class LimeSupport {
     /** Returns {@code width} if it is a valid kernel width (> 0 and finite). */
     static double checkKernelWidth(double width) {
         if (!(width > 0) || Double.isInfinite(width)) {
-            throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + width);
+            throw BadInputException.of("kernelWidth must be > 0 and finite, got %s", width);
         }
         return width;
     }
@@ -51,6 +51,15 @@ final class LimeSupport {
             throw BadInputException.of("model has %d classes but %d class names were given", k, names.size());
         }
         return names;
+    }
+
+    /** x0, x1, ..., x(d−1). */
+    static List<String> defaultFeatureNames(int d) {
+        List<String> n = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            n.add("x" + i);
+        }
+        return n;
     }
 
     static List<String> defaultNames(int k) {

@@ -249,8 +249,8 @@ class ShapExplainerTest {
 
     /**
      * The golden model as a core {@code LinearModel}, without and with a standardiser in front (coefficients
-     * rescaled so the function is the same): passed as an opaque {@code Classifier} (.model: every synthetic row
-     * goes through LinearModel.predictProba, in parallel blocks) it must give the values of the linear fast path
+     * rescaled so the function is the same): passed as an opaque prediction function (every synthetic row goes
+     * through LinearModel.predictProba, in parallel blocks) it must give the values of the linear fast path
      * (.linearModel) to 1e-12, and both the shap 0.50.0 golden Kernel SHAP values (1e-8) and the numpy exact ones
      * (1e-9).
      */
@@ -285,8 +285,9 @@ class ShapExplainerTest {
                 Matrix xs = G.data.selectRows(idx);
                 List<Explanation> fast = ShapExplainer.builder().method(method).linearModel(lm)
                         .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
-                List<Explanation> box = ShapExplainer.builder().method(method).model(lm)
-                        .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
+                List<Explanation> box = ShapExplainer.builder().method(method).predictProba(lm::predictProba)
+                        .classNames(lm.classNames()).background(G.background()).nsamples(2048).seed(0).build()
+                        .explainRows(xs);
                 for (int i = 0; i < idx.length; i++) {
                     assertEquals(fast.get(i).intercept(), box.get(i).intercept(), 1e-12, "base value");
                     for (int j = 0; j < 10; j++) {
