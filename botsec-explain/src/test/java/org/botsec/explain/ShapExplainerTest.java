@@ -372,6 +372,42 @@ class ShapExplainerTest {
         assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(2_000_000));
     }
 
+    /** Builder rules: each setting once (the model is one setting however given), bad arguments are BadInput. */
+    @Test
+    void builderTakesEachSettingOnceAndRefusesBadArguments() {
+        BadInputException twice = assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).seed(1).seed(2));
+        assertTrue(twice.getMessage().contains("seed is set twice"), twice.getMessage());
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).method(ShapMethod.EXACT));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).background(G.background()));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).predictProba(x -> x));
+        assertThrows(BadInputException.class,
+                () -> builder(ShapMethod.KERNEL).linearModel(new double[][] {G.coef}, new double[] {G.intercept}));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(10).nsamples(20));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().method(null));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().link(null));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().model(G.classifier()).build());
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().background(G.background()).build());
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().background(G.background())
+                .linearModel(new double[][] {G.coef}, new double[] {1, 2}));
+    }
+
+    /** Background copies its rows and weights in and out, so a caller cannot change an explainer's background. */
+    @Test
+    void backgroundIsImmutable() {
+        Matrix rows = Matrix.of(new double[][] {{1, 2}, {3, 4}});
+        double[] w = {1, 3};
+        Background b = new Background(rows, w);
+        rows.set(0, 0, 100);
+        w[0] = 100;
+        b.data().set(1, 1, 100);
+        b.weights()[1] = 100;
+        assertEquals(1.0, b.data().get(0, 0), 0.0);
+        assertEquals(4.0, b.data().get(1, 1), 0.0);
+        assertEquals(0.25, b.weights()[0], 0.0);
+        assertEquals(0.75, b.weights()[1], 0.0);
+        assertThrows(BadInputException.class, () -> new Background(rows, new double[] {1}));
+    }
+
     @Test
     void featuresEqualToEveryBackgroundRowGetZero() {
         Matrix bg = Matrix.of(new double[][] {{1, 0, 5}, {2, 1, 5}});

@@ -1,7 +1,5 @@
 package org.botsec.explain.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.IntStream;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.LinearModel;
@@ -13,18 +11,14 @@ import org.botsec.core.model.LinearModel;
  * ({@link LinearModel#decisionFunction}: its standardiser and coefficients, nothing re-derived here), once for the
  * N background rows and once for the M·N rows that differ from them in one column. Each coalition then costs
  * min(|S|, M − |S|) additions per background row and coefficient row (large coalitions start from the all-x
- * scores and subtract their complement), and the scores become probabilities through core's own sigmoid/softmax
- * ({@link LinearModel#predictProba} of an identity model on the scores: a product with 1 and a sum with 0 are
- * exact, so these are the model's probabilities of those scores). Agrees with the black-box path to rounding.
+ * scores and subtract their complement) and one sigmoid or softmax per background row (see
+ * {@code expectedProbability}). Agrees with the black-box path to rounding.
  */
 public final class LinearCoalitionValues implements CoalitionValueFunction {
-    /** Scores per probability call: a block of coalitions × background rows that stays in cache. */
-    private static final int BLOCK_SCORES = 1 << 13;
     /** Below this many scores in total the work stays on the calling thread. */
     private static final long PARALLEL_SCORES = 50_000;
 
     private final LinearModel model;
-    private final LinearModel scoresToProbabilities;
     private final int label;
     private final int r;
     private final Matrix background;
@@ -42,14 +36,6 @@ public final class LinearCoalitionValues implements CoalitionValueFunction {
         this.r = model.coefRows();
         this.background = background;
         this.weights = weights;
-        double[][] identity = new double[r][r];
-        List<String> scoreNames = new ArrayList<>(r);
-        for (int c = 0; c < r; c++) {
-            identity[c][c] = 1.0;
-            scoreNames.add("score" + c);
-        }
-        this.scoresToProbabilities = LinearModel.of(identity, new double[r], model.classNames(), scoreNames, null,
-                null);
         this.backgroundScores = model.decisionFunction(background).data();
         Matrix p = model.predictProba(background);
         double s = 0;
@@ -100,67 +86,81 @@ public final class LinearCoalitionValues implements CoalitionValueFunction {
                 full[t] += v;
             }
         }
-        int perBlock = Math.max(1, BLOCK_SCORES / nr);
-        int blocks = (count + perBlock - 1) / perBlock;
-        if ((long) count * nr < PARALLEL_SCORES || blocks == 1) {
-            evaluate(0, blocks, perBlock, count, masks, m, n, full, delta, out);
-        } else {
-            int workers = Math.min(blocks, Runtime.getRuntime().availableProcessors());
-            int per = (blocks + workers - 1) / workers;
-            IntStream.range(0, workers).parallel().forEach(w -> evaluate(w * per, Math.min(blocks, (w + 1) * per),
-                    perBlock, count, masks, m, n, full, delta, out));
-        }
+        // Coalitions are independent: large jobs are split over the cores (the function is pure).
+        int blocks = (long) count * nr < PARALLEL_SCORES ? 1
+                : Math.min(count, 4 * Runtime.getRuntime().availableProcessors());
+        int per = (count + blocks - 1) / blocks;
+        IntStream.range(0, blocks).parallel().forEach(blk -> evaluate(blk * per, Math.min(count, (blk + 1) * per),
+                masks, m, n, full, delta, out));
         return out;
     }
 
-    private void evaluate(int fromBlock, int toBlock, int perBlock, int count, byte[] masks, int m, int n,
-            double[] full, double[] delta, double[] out) {
+    private void evaluate(int from, int to, byte[] masks, int m, int n, double[] full, double[] delta,
+            double[] out) {
         int nr = n * r;
         int[] in = new int[m];
         int[] outside = new int[m];
-        double[] z = new double[perBlock * nr];
-        for (int blk = fromBlock; blk < toBlock; blk++) {
-            int start = blk * perBlock;
-            int c = Math.min(perBlock, count - start);
-            for (int k = 0; k < c; k++) {
-                int s = start + k;
-                int a = 0;
-                int o = 0;
-                for (int f = 0; f < m; f++) {
-                    if (masks[s * m + f] != 0) {
-                        in[a++] = f;
-                    } else {
-                        outside[o++] = f;
-                    }
+        double[] z = new double[nr];
+        for (int s = from; s < to; s++) {
+            int a = 0;
+            int o = 0;
+            for (int f = 0; f < m; f++) {
+                if (masks[s * m + f] != 0) {
+                    in[a++] = f;
+                } else {
+                    outside[o++] = f;
                 }
-                boolean fromFull = o < a;
-                int zo = k * nr;
-                System.arraycopy(fromFull ? full : backgroundScores, 0, z, zo, nr);
-                int len = fromFull ? o : a;
-                for (int i = 0; i < len; i++) {
-                    int off = (fromFull ? outside[i] : in[i]) * nr;
-                    if (fromFull) {
-                        for (int t = 0; t < nr; t++) {
-                            z[zo + t] -= delta[off + t];
-                        }
-                    } else {
-                        for (int t = 0; t < nr; t++) {
-                            z[zo + t] += delta[off + t];
-                        }
+            }
+            boolean fromFull = o < a;
+            System.arraycopy(fromFull ? full : backgroundScores, 0, z, 0, nr);
+            int len = fromFull ? o : a;
+            for (int i = 0; i < len; i++) {
+                int off = (fromFull ? outside[i] : in[i]) * nr;
+                if (fromFull) {
+                    for (int t = 0; t < nr; t++) {
+                        z[t] -= delta[off + t];
+                    }
+                } else {
+                    for (int t = 0; t < nr; t++) {
+                        z[t] += delta[off + t];
                     }
                 }
             }
-            Matrix scores = c == perBlock ? new Matrix(c * n, r, z)
-                    : new Matrix(c * n, r, java.util.Arrays.copyOf(z, c * nr));
-            double[] p = scoresToProbabilities.predictProba(scores).data();
-            int k = scoresToProbabilities.numClasses();
-            for (int i = 0; i < c; i++) {
-                double e = 0;
-                for (int b = 0; b < n; b++) {
-                    e += weights[b] * p[(i * n + b) * k + label];
-                }
-                out[start + i] = e;
-            }
+            out[s] = expectedProbability(z, n);
         }
+    }
+
+    /**
+     * Σ_b w_b P(label | scores z_b): the model's link (sigmoid of the one score, softmax otherwise) applied to the
+     * scores. Core has no public entry point
+     * from scores to probabilities; its {@code predictProba} on an identity model (tried: exact, but a BLAS call,
+     * two allocations and three passes per block) made this whole fast path 2.5× slower, so the two lines live
+     * here and ShapExplainerTest checks them against {@code LinearModel.predictProba} on every synthetic row's
+     * result (fast path = black-box path to 1e-12, binary and softmax).
+     */
+    private double expectedProbability(double[] z, int n) {
+        double e = 0;
+        if (r == 1) {
+            // P(class 1) = σ(z), P(class 0) = σ(−z); 1/(1 + exp(∓z)) is exact enough for a sum of probabilities
+            // (exp overflowing to ∞ gives 0) and has no branch on the sign of z
+            double direction = label == 1 ? 1.0 : -1.0;
+            for (int b = 0; b < n; b++) {
+                e += weights[b] / (1.0 + Math.exp(-direction * z[b]));
+            }
+            return e;
+        }
+        for (int b = 0; b < n; b++) {
+            int o = b * r;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < r; c++) {
+                max = Math.max(max, z[o + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < r; c++) {
+                sum += Math.exp(z[o + c] - max);
+            }
+            e += weights[b] * Math.exp(z[o + label] - max) / sum;
+        }
+        return e;
     }
 }
