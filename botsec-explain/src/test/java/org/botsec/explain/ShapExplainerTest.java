@@ -226,6 +226,16 @@ class ShapExplainerTest {
         for (int j = 0; j < 10; j++) {
             assertEquals(Double.parseDouble(rows.get(1)[3 + j]), e.weights().get(j).weight(), 1e-9);
         }
+        // binary, both labels: class 0's values are the negated class-1 values (P0 = 1 − P1) and equal the black box
+        for (int label = 0; label < 2; label++) {
+            Explanation a = ShapExplainer.builder().linearModel(new double[][] {G.coef}, new double[] {G.intercept})
+                    .background(G.background()).label(label).nsamples(300).seed(9).build().explain(G.data.row(7));
+            Explanation c = ShapExplainer.builder().model(G.classifier()).background(G.background()).label(label)
+                    .nsamples(300).seed(9).build().explain(G.data.row(7));
+            for (int j = 0; j < 10; j++) {
+                assertEquals(c.weights().get(j).weight(), a.weights().get(j).weight(), 1e-12, "label " + label);
+            }
+        }
         double[][] w = new double[3][10];
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
         for (double[] row : w) {
