@@ -21,8 +21,17 @@ final class LegacyKernelShap {
     private final int label;
     private final int nsamples;
 
+    private final boolean patching;
+
     LegacyKernelShap(Function<Matrix, Matrix> predictProba, Matrix background, double[] weights, int label,
             int nsamples) {
+        this(predictProba, background, weights, label, nsamples, false);
+    }
+
+    /** @param patching use the {@link PatchingCoalitionValues} experiment instead of the old coalition values */
+    LegacyKernelShap(Function<Matrix, Matrix> predictProba, Matrix background, double[] weights, int label,
+            int nsamples, boolean patching) {
+        this.patching = patching;
         this.predictProba = predictProba;
         this.background = background;
         this.weights = weights;
@@ -49,8 +58,11 @@ final class LegacyKernelShap {
             return phi;
         }
         KernelShapSampler.Coalitions co = KernelShapSampler.build(m, nsamples, new SplittableRandom(seed));
-        double[] ey = new LegacyCoalitionValues(predictProba, label, background, weights)
-                .expectedOutputs(x, cols, co.masks(), co.count());
+        double[] ey = patching
+                ? new PatchingCoalitionValues(predictProba, label, background, weights)
+                        .expectedOutputs(x, cols, co.masks(), co.count())
+                : new LegacyCoalitionValues(predictProba, label, background, weights)
+                        .expectedOutputs(x, cols, co.masks(), co.count());
         int n = co.count();
         byte[] z = co.masks();
         double[] kw = co.weights();

@@ -29,7 +29,8 @@ import org.botsec.explain.ShapMethod;
  *   <li>black box, new: {@code ShapExplainer.predictProba(model::predictProba)} (the explainer cannot look in);</li>
  *   <li>LinearModel, new: {@code ShapExplainer.model(model)} (the model's linear capability);</li>
  *   <li>the model's own share of a black-box row: 205 calls of 1,000 rows, the floor of any black-box path;</li>
- *   <li>a 30-16-2 MLP (random weights) as black box, old and new.</li>
+ *   <li>a 30-16-2 MLP (random weights) as black box, old and new;</li>
+ *   <li>an experiment, {@link PatchingCoalitionValues}: what reusing rows between model calls would be worth.</li>
  * </ul>
  * Prints wall and whole-process CPU time per row (CPU is less sensitive to other processes on a shared machine)
  * and the ratios. Run: {@code java -cp botsec-explain/target/test-classes:botsec-explain/target/classes:...
@@ -57,6 +58,7 @@ public final class ShapBench {
         LegacyKernelShap oldBox = new LegacyKernelShap(opaque, bgRows, background.weights(), 1, 2048);
         ShapExplainer newBox = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(opaque)
                 .classNames(model.classNames()).background(background).nsamples(2048).seed(0).build();
+        LegacyKernelShap patchBox = new LegacyKernelShap(opaque, bgRows, background.weights(), 1, 2048, true);
         ShapExplainer newLinear = ShapExplainer.builder().method(ShapMethod.KERNEL).model(model)
                 .background(background).nsamples(2048).seed(0).build();
         Mlp mlp = Mlp.create(new int[] {30, 16, 2}, model.featureNames(), model.classNames(),
@@ -75,11 +77,13 @@ public final class ShapBench {
         double[] c = weights(newLinear.explain(row));
         double[] am = oldMlp.explain(row, 0);
         double[] bm = weights(newMlp.explain(row));
-        System.out.printf(Locale.ROOT, "max |phi old - phi new|: black box %.1e, LinearModel path %.1e, mlp %.1e%n",
-                maxDiff(a, b), maxDiff(a, c), maxDiff(am, bm));
+        System.out.printf(Locale.ROOT, "max |phi old - phi new|: black box %.1e, LinearModel path %.1e, mlp %.1e, "
+                + "patching experiment %.1e%n", maxDiff(a, b), maxDiff(a, c), maxDiff(am, bm),
+                maxDiff(a, patchBox.explain(row, 0)));
 
         List<String> names = List.of("black box, old (25a880f)", "black box, new", "LinearModel, new",
-                "model share of a black-box row", "mlp black box, old", "mlp black box, new");
+                "model share of a black-box row", "mlp black box, old", "mlp black box, new",
+                "black box, patching experiment");
         List<Supplier<Object>> ops = List.of(() -> oldBox.explain(row, 0), () -> newBox.explain(row),
                 () -> newLinear.explain(row), () -> {
                     double s = 0;
@@ -87,7 +91,7 @@ public final class ShapBench {
                         s += model.predictProba(block).get(i, 1);
                     }
                     return s;
-                }, () -> oldMlp.explain(row, 0), () -> newMlp.explain(row));
+                }, () -> oldMlp.explain(row, 0), () -> newMlp.explain(row), () -> patchBox.explain(row, 0));
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[][] wall = new double[ops.size()][rounds];
         double[][] cpu = new double[ops.size()][rounds];
