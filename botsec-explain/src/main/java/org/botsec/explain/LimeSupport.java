@@ -98,9 +98,11 @@ final class LimeSupport {
     /** The fitted weights, largest |weight| first. */
     static List<FeatureWeight> sortedWeights(WeightedDesign.Fit fit, IntFunction<String> name) {
         List<FeatureWeight> ws = new ArrayList<>();
-        for (int i = 0; i < fit.columns().length; i++) {
-            int f = fit.columns()[i];
-            ws.add(new FeatureWeight(f, name.apply(f), fit.coef()[i]));
+        int[] columns = fit.columns();
+        double[] coef = fit.coef();
+        for (int i = 0; i < columns.length; i++) {
+            int f = columns[i];
+            ws.add(new FeatureWeight(f, name.apply(f), coef[i]));
         }
         ws.sort((x, y) -> Double.compare(Math.abs(y.weight()), Math.abs(x.weight())));
         return ws;
