@@ -9,14 +9,19 @@ import org.botsec.core.linalg.Matrix;
  * The background distribution that "absent" features are drawn from in SHAP's interventional value function
  * v(S) = Σ_b w_b f(x_S, b_rest): rows with weights that sum to 1.
  *
+ * <p>Immutable: the rows and weights are copied in and every accessor returns a copy.
+ *
  * @param data    N×d background rows
- * @param weights N weights, non-negative, summing to 1
+ * @param weights N weights, non-negative, summing to 1 (given weights are normalised)
  */
 public record Background(Matrix data, double[] weights) {
     /** Upper bound on background rows (each coalition costs one model call per row). */
     public static final int MAX_ROWS = 100_000;
 
     public Background {
+        if (data == null || weights == null) {
+            throw new BadInputException("background rows and weights must not be null");
+        }
         if (data.rows() == 0) {
             throw BadInputException.of("background must have at least one row");
         }
@@ -25,18 +30,19 @@ public record Background(Matrix data, double[] weights) {
                     + "Background.sample or Background.kmeans", data.rows(), MAX_ROWS);
         }
         if (weights.length != data.rows()) {
-            throw new IllegalArgumentException("weights (" + weights.length + ") and rows (" + data.rows() + ") differ");
+            throw BadInputException.of("background weights (%d) and rows (%d) differ", weights.length, data.rows());
         }
         double s = 0;
         for (double w : weights) {
             if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("background weights must be >= 0 and finite, got " + w);
+                throw BadInputException.of("background weights must be >= 0 and finite, got %s", w);
             }
             s += w;
         }
         if (!(s > 0)) {
-            throw new IllegalArgumentException("background weights sum to " + s);
+            throw BadInputException.of("background weights must have a positive sum, got %s", s);
         }
+        data = data.copy();
         weights = weights.clone();
         for (int i = 0; i < weights.length; i++) {
             weights[i] /= s;
@@ -48,6 +54,18 @@ public record Background(Matrix data, double[] weights) {
         double[] w = new double[data.rows()];
         Arrays.fill(w, 1.0);
         return new Background(data, w);
+    }
+
+    /** The rows (a copy). */
+    @Override
+    public Matrix data() {
+        return data.copy();
+    }
+
+    /** The weights, summing to 1 (a copy). */
+    @Override
+    public double[] weights() {
+        return weights.clone();
     }
 
     public int size() {

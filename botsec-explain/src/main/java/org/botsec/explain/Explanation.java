@@ -1,5 +1,6 @@
 package org.botsec.explain;
 
+import org.botsec.core.BadInputException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -43,7 +44,7 @@ public record Explanation(
         classProbabilities = List.copyOf(classProbabilities);
         weights = List.copyOf(weights);
         if (label < 0 || label >= classNames.size()) {
-            throw new IllegalArgumentException("label must be in [0, " + classNames.size() + "), got " + label);
+            throw BadInputException.of("label must be in [0, %d), got %d", classNames.size(), label);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.botsec.explain;
 
+import org.botsec.core.BadInputException;
 /**
  * One feature's weight in an explanation: a LIME coefficient of the local linear model, or a SHAP value.
  *
@@ -10,7 +11,7 @@ package org.botsec.explain;
 public record FeatureWeight(int index, String feature, double weight) {
     public FeatureWeight {
         if (feature == null) {
-            throw new IllegalArgumentException("feature name must not be null");
+            throw new BadInputException("feature name must not be null");
         }
     }
 }

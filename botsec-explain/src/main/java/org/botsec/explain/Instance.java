@@ -1,5 +1,6 @@
 package org.botsec.explain;
 
+import org.botsec.core.BadInputException;
 import java.util.List;
 
 /** What an explanation is about: a text, a tabular row or an image. Renderers use it to draw the instance. */
@@ -38,9 +39,15 @@ public sealed interface Instance permits Instance.Text, Instance.Tabular, Instan
             featureNames = List.copyOf(featureNames);
             values = values.clone();
             if (featureNames.size() != values.length) {
-                throw new IllegalArgumentException(
-                        "feature names (" + featureNames.size() + ") and values (" + values.length + ") differ");
+                throw BadInputException.of("feature names (%d) and values (%d) differ", featureNames.size(),
+                        values.length);
             }
+        }
+
+        /** The row's values (a copy). */
+        @Override
+        public double[] values() {
+            return values.clone();
         }
     }
 
@@ -58,8 +65,20 @@ public sealed interface Instance permits Instance.Text, Instance.Tabular, Instan
             pixels = pixels.clone();
             segments = segments.clone();
             if (pixels.length != height * width * channels || segments.length != height * width) {
-                throw new IllegalArgumentException("image arrays do not fit " + height + "x" + width + "x" + channels);
+                throw BadInputException.of("image arrays do not fit %dx%dx%d", height, width, channels);
             }
+        }
+
+        /** The pixel values (a copy). */
+        @Override
+        public double[] pixels() {
+            return pixels.clone();
+        }
+
+        /** The superpixel id of each pixel (a copy). */
+        @Override
+        public int[] segments() {
+            return segments.clone();
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.explain.internal.BuilderSettings;
 import org.botsec.explain.internal.Quickshift;
 import org.botsec.explain.internal.Seeds;
 import org.botsec.explain.internal.Slic;
@@ -164,6 +165,7 @@ public final class LimeImageExplainer {
 
     /** Builder; the image shape is required. */
     public static final class Builder {
+        private final BuilderSettings settings = new BuilderSettings("LimeImageExplainer");
         private int height;
         private int width;
         private int channels = 1;
@@ -184,6 +186,7 @@ public final class LimeImageExplainer {
 
         /** Image shape: e.g. 8×8×1 digits, 28×28×1 MNIST/Fashion-MNIST. */
         public Builder shape(int height, int width, int channels) {
+            settings.once("shape");
             if (height < 1 || width < 1 || height > 4096 || width > 4096) {
                 throw BadInputException.of("image height and width must be in [1, 4096], got %dx%d", height, width);
             }
@@ -198,6 +201,7 @@ public final class LimeImageExplainer {
 
         /** SLIC: wanted number of superpixels (default min(50, max(4, pixels/4))); quick shift ignores it. */
         public Builder numSegments(int n) {
+            settings.once("numSegments");
             if (n < 1) {
                 throw BadInputException.of("numSegments must be > 0, got %d", n);
             }
@@ -207,8 +211,9 @@ public final class LimeImageExplainer {
 
         /** SLIC compactness m (default 0.3 for colours in [0, 1]); quick shift ignores it. */
         public Builder compactness(double m) {
+            settings.once("compactness");
             if (!(m > 0) || Double.isInfinite(m)) {
-                throw new IllegalArgumentException("compactness must be > 0 and finite, got " + m);
+                throw BadInputException.of("compactness must be > 0 and finite, got %s", m);
             }
             this.compactness = m;
             return this;
@@ -216,7 +221,7 @@ public final class LimeImageExplainer {
 
         /** The superpixel algorithm (default {@link Segmentation#SLIC}). */
         public Builder segmentation(Segmentation segmentation) {
-            this.segmentation = java.util.Objects.requireNonNull(segmentation, "segmentation");
+            this.segmentation = settings.once("segmentation", segmentation);
             return this;
         }
 
@@ -225,6 +230,7 @@ public final class LimeImageExplainer {
          * ⌈3σ⌉ pixels each way, so larger is slower and gives fewer segments). SLIC ignores it.
          */
         public Builder kernelSize(double sigma) {
+            settings.once("kernelSize");
             if (!(sigma >= 1 && sigma <= MAX_KERNEL_SIZE)) {
                 throw BadInputException.of("kernelSize must be in [1, %d], got %s", MAX_KERNEL_SIZE, sigma);
             }
@@ -234,6 +240,7 @@ public final class LimeImageExplainer {
 
         /** Quick shift: longest link in the joint colour-position space, &gt; 0 (lime's default 200). */
         public Builder maxDist(double d) {
+            settings.once("maxDist");
             if (!(d > 0) || Double.isInfinite(d)) {
                 throw BadInputException.of("maxDist must be > 0 and finite, got %s", d);
             }
@@ -246,6 +253,7 @@ public final class LimeImageExplainer {
          * [0, 100], are multiplied by it; higher values follow colour edges more.
          */
         public Builder ratio(double r) {
+            settings.once("ratio");
             if (!(r >= 0 && r <= 1)) {
                 throw BadInputException.of("ratio must be in [0, 1], got %s", r);
             }
@@ -255,29 +263,32 @@ public final class LimeImageExplainer {
 
         /** Fill hidden superpixels with this value instead of their mean colour. */
         public Builder fillValue(double v) {
+            settings.once("fillValue");
             if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("fillValue must be finite, got " + v);
+                throw BadInputException.of("fillValue must be finite, got %s", v);
             }
             this.fillValue = v;
             return this;
         }
 
         public Builder kernelWidth(double w) {
+            settings.once("kernelWidth");
             this.kernelWidth = LimeSupport.checkKernelWidth(w);
             return this;
         }
 
         public Builder featureSelection(FeatureSelection selection) {
-            this.featureSelection = java.util.Objects.requireNonNull(selection, "featureSelection");
+            this.featureSelection = settings.once("featureSelection", selection);
             return this;
         }
 
         public Builder classNames(List<String> names) {
-            this.classNames = List.copyOf(names);
+            this.classNames = List.copyOf(settings.once("classNames", names));
             return this;
         }
 
         public Builder seed(long seed) {
+            settings.once("seed");
             this.seed = seed;
             return this;
         }
@@ -287,13 +298,14 @@ public final class LimeImageExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            settings.once("seed");
             this.seed = Seeds.of(randomness);
             return this;
         }
 
         public LimeImageExplainer build() {
             if (height == 0) {
-                throw new IllegalArgumentException("shape must be set");
+                throw new BadInputException("shape must be set");
             }
             return new LimeImageExplainer(this);
         }

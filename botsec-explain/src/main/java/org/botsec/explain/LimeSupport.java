@@ -30,7 +30,7 @@ final class LimeSupport {
     /** Returns {@code width} if it is a valid kernel width (> 0 and finite). */
     static double checkKernelWidth(double width) {
         if (!(width > 0) || Double.isInfinite(width)) {
-            throw new IllegalArgumentException("kernelWidth must be > 0 and finite, got " + width);
+            throw BadInputException.of("kernelWidth must be > 0 and finite, got %s", width);
         }
         return width;
     }
@@ -51,6 +51,15 @@ final class LimeSupport {
             throw BadInputException.of("model has %d classes but %d class names were given", k, names.size());
         }
         return names;
+    }
+
+    /** x0, x1, ..., x(d−1). */
+    static List<String> defaultFeatureNames(int d) {
+        List<String> n = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            n.add("x" + i);
+        }
+        return n;
     }
 
     static List<String> defaultNames(int k) {
@@ -89,9 +98,11 @@ final class LimeSupport {
     /** The fitted weights, largest |weight| first. */
     static List<FeatureWeight> sortedWeights(WeightedDesign.Fit fit, IntFunction<String> name) {
         List<FeatureWeight> ws = new ArrayList<>();
-        for (int i = 0; i < fit.columns().length; i++) {
-            int f = fit.columns()[i];
-            ws.add(new FeatureWeight(f, name.apply(f), fit.coef()[i]));
+        int[] columns = fit.columns();
+        double[] coef = fit.coef();
+        for (int i = 0; i < columns.length; i++) {
+            int f = columns[i];
+            ws.add(new FeatureWeight(f, name.apply(f), coef[i]));
         }
         ws.sort((x, y) -> Double.compare(Math.abs(y.weight()), Math.abs(x.weight())));
         return ws;

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
+import org.botsec.explain.internal.BuilderSettings;
 import org.botsec.explain.internal.QuartileDiscretizer;
 import org.botsec.explain.internal.Seeds;
 
@@ -166,6 +167,7 @@ public final class LimeTabularExplainer {
 
     /** Builder; the training data is required. */
     public static final class Builder {
+        private final BuilderSettings settings = new BuilderSettings("LimeTabularExplainer");
         private Matrix training;
         private List<String> featureNames;
         private List<String> classNames;
@@ -179,6 +181,7 @@ public final class LimeTabularExplainer {
 
         /** Training rows: the source of the sampling statistics and quartiles. */
         public Builder trainingData(Matrix training) {
+            settings.once("trainingData");
             if (training == null || training.rows() < 2 || training.cols() < 1) {
                 throw BadInputException.of("training data needs at least 2 rows and 1 column");
             }
@@ -188,39 +191,48 @@ public final class LimeTabularExplainer {
 
         /** Class and feature names from a classifier. */
         public Builder model(Classifier c) {
-            this.classNames = c.classNames();
-            this.featureNames = c.featureNames();
+            settings.once("model", c);
+            // defaults: names set with featureNames/classNames win whatever the order
+            if (!settings.made("classNames")) {
+                this.classNames = c.classNames();
+            }
+            if (!settings.made("featureNames")) {
+                this.featureNames = c.featureNames();
+            }
             return this;
         }
 
         public Builder featureNames(List<String> names) {
-            this.featureNames = List.copyOf(names);
+            this.featureNames = List.copyOf(settings.once("featureNames", names));
             return this;
         }
 
         public Builder classNames(List<String> names) {
-            this.classNames = List.copyOf(names);
+            this.classNames = List.copyOf(settings.once("classNames", names));
             return this;
         }
 
         /** Kernel width (default 0.75·sqrt(number of features)). */
         public Builder kernelWidth(double width) {
+            settings.once("kernelWidth");
             this.kernelWidth = LimeSupport.checkKernelWidth(width);
             return this;
         }
 
         public Builder featureSelection(FeatureSelection selection) {
-            this.featureSelection = java.util.Objects.requireNonNull(selection, "featureSelection");
+            this.featureSelection = settings.once("featureSelection", selection);
             return this;
         }
 
         /** Quartile discretisation (default true, as lime). */
         public Builder discretize(boolean discretize) {
+            settings.once("discretize");
             this.discretize = discretize;
             return this;
         }
 
         public Builder seed(long seed) {
+            settings.once("seed");
             this.seed = seed;
             return this;
         }
@@ -230,13 +242,14 @@ public final class LimeTabularExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            settings.once("seed");
             this.seed = Seeds.of(randomness);
             return this;
         }
 
         public LimeTabularExplainer build() {
             if (training == null) {
-                throw new IllegalArgumentException("trainingData must be set");
+                throw new BadInputException("trainingData must be set");
             }
             return new LimeTabularExplainer(this);
         }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.explain.internal.BuilderSettings;
 import org.botsec.explain.internal.IndexedText;
 import org.botsec.explain.internal.Seeds;
 
@@ -180,6 +181,7 @@ public final class LimeTextExplainer {
 
     /** Builder; every setting is validated and may be made once. */
     public static final class Builder {
+        private final BuilderSettings settings = new BuilderSettings("LimeTextExplainer");
         private List<String> classNames;
         private double kernelWidth = 25.0;
         private FeatureSelection featureSelection = FeatureSelection.AUTO;
@@ -197,8 +199,9 @@ public final class LimeTextExplainer {
         }
 
         public Builder classNames(List<String> names) {
+            settings.once("classNames");
             if (names == null || names.isEmpty()) {
-                throw new IllegalArgumentException("classNames must not be empty");
+                throw new BadInputException("classNames must not be empty");
             }
             this.classNames = List.copyOf(names);
             return this;
@@ -206,13 +209,15 @@ public final class LimeTextExplainer {
 
         /** Kernel width (default 25, as lime; distances are cosine × 100). */
         public Builder kernelWidth(double width) {
+            settings.once("kernelWidth");
             this.kernelWidth = LimeSupport.checkKernelWidth(width);
             return this;
         }
 
         public Builder featureSelection(FeatureSelection selection) {
+            settings.once("featureSelection");
             if (selection == null) {
-                throw new IllegalArgumentException("featureSelection must not be null");
+                throw new BadInputException("featureSelection must not be null");
             }
             this.featureSelection = selection;
             return this;
@@ -220,13 +225,15 @@ public final class LimeTextExplainer {
 
         /** Bag of words (default true); false explains word positions and masks removed words. */
         public Builder bow(boolean bow) {
+            settings.once("bow");
             this.bow = bow;
             return this;
         }
 
         public Builder maskString(String mask) {
+            settings.once("maskString");
             if (mask == null) {
-                throw new IllegalArgumentException("maskString must not be null");
+                throw new BadInputException("maskString must not be null");
             }
             this.maskString = mask;
             return this;
@@ -234,6 +241,7 @@ public final class LimeTextExplainer {
 
         /** Regular expression of separators (default {@code \W+}, Unicode-aware like Python's). */
         public Builder splitExpression(String regex) {
+            settings.once("splitExpression");
             Pattern.compile(regex);
             this.splitExpression = regex;
             return this;
@@ -241,6 +249,7 @@ public final class LimeTextExplainer {
 
         /** Seed for replayable sampling; without one a fresh seed is drawn (and recorded in results). */
         public Builder seed(long seed) {
+            settings.once("seed");
             this.seed = seed;
             return this;
         }
@@ -250,6 +259,7 @@ public final class LimeTextExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
+            settings.once("seed");
             this.seed = Seeds.of(randomness);
             return this;
         }

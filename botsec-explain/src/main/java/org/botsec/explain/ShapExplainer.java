@@ -2,44 +2,47 @@ package org.botsec.explain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Classifier;
+import org.botsec.core.model.LinearModel;
+import org.botsec.explain.internal.BuilderSettings;
+import org.botsec.explain.internal.CoalitionValueFunction;
 import org.botsec.explain.internal.CoalitionValues;
+import org.botsec.explain.internal.ExactShap;
+import org.botsec.explain.internal.KernelShap;
 import org.botsec.explain.internal.KernelShapSampler;
 import org.botsec.explain.internal.LinearCoalitionValues;
-import org.botsec.explain.internal.LinearSolve;
+import org.botsec.explain.internal.LinearShap;
 import org.botsec.explain.internal.Seeds;
+import org.botsec.explain.internal.ShapValues;
 
 /**
  * SHAP values (Lundberg &amp; Lee 2017, "A Unified Approach to Interpreting Model Predictions", NeurIPS) of one
  * class's output with the interventional value function v(S) = link(Σ_b w_b f(x_S, b_rest)) over a
  * {@link Background}. The values satisfy additivity: base + Σφ = link(f(x)), base = link(Σ_b w_b f(b)).
  * <ul>
- *   <li>{@link ShapMethod#KERNEL}: the coalitions of {@code KernelShapSampler} (complete subset sizes
- *       enumerated, the rest sampled in complementary pairs) and a weighted least-squares fit with the
- *       efficiency constraint substituted out (one feature's value is Δ − Σ others). With a budget of at least
- *       2^M − 2 every coalition is enumerated and the result equals the exact Shapley values. As shap, features
- *       whose value equals every background row's get 0 and are left out of the regression. By default no L1
- *       feature selection is done (shap's {@code l1_reg=False}); {@link Builder#l1NumFeatures} gives shap's
- *       {@code l1_reg="num_features(k)"}.</li>
+ *   <li>{@link ShapMethod#KERNEL}: Kernel SHAP as shap's {@code KernelExplainer} (complete subset sizes
+ *       enumerated, the rest sampled in complementary pairs, weighted least squares with the efficiency constraint
+ *       substituted out). A budget of at least 2^M − 2 enumerates every coalition and gives the exact values.
+ *       Features equal to every background row's get 0. No L1 selection by default (shap's {@code l1_reg=False});
+ *       {@link Builder#l1NumFeatures} gives shap's {@code l1_reg="num_features(k)"}.</li>
  *   <li>{@link ShapMethod#EXACT}: Shapley's formula over all 2^M coalitions, M ≤ {@link #MAX_EXACT_FEATURES}.</li>
- *   <li>{@link ShapMethod#LINEAR}: for a linear model with margin β·x + b, φ_i = β_i (x_i − E_b[x_i]) on the
- *       margin (interventional, features independent); base = β·E_b[x] + b.</li>
+ *   <li>{@link ShapMethod#LINEAR}: for a {@link LinearModel}, φ_i = β_i (x_i − E_b[x_i]) on the model's margin
+ *       (features independent); base = the margin at the background mean.</li>
  * </ul>
- * Immutable and thread-safe when the prediction function is; {@link #explainRows} runs rows in parallel with
- * per-row seeds derived from the explainer's seed, so results do not depend on scheduling.
+ * How v(S) is evaluated depends on what the model can do: a {@link LinearModel} (given to {@link Builder#model} or
+ * {@link Builder#linearModel}) is asked for its scores and no synthetic rows are built; any other {@link Classifier}
+ * or prediction function sees blocks of synthetic rows (coalitions × background rows, one call per block, spread
+ * over all cores). Both give the same values to rounding.
  *
- * <p>Speed: the kernel and exact methods evaluate a black-box model on blocks of synthetic rows (coalitions ×
- * background rows, ~32k values a block, one prediction call per block, buffers reused) spread over all cores, so
- * <b>the prediction function is called from several threads at once, even by {@link #explain}</b>, and must be
- * thread-safe and must not keep its input matrix. For a {@code LinearModel} passed with {@code .linearModel(...)}
- * no synthetic rows are built at all (see {@code LinearCoalitionValues}); the values agree with the black-box
- * path to rounding.
+ * <p>Immutable. <b>The prediction function is called from several threads at once, even by {@link #explain}</b>:
+ * it must be thread-safe, and must neither keep nor modify its input matrix. {@link #explainRows} runs rows in
+ * parallel with per-row seeds derived from the explainer's seed, so results do not depend on scheduling.
  */
 public final class ShapExplainer {
     /** Largest number of features for exact enumeration (2^20 coalitions × background rows model calls). */
@@ -48,33 +51,37 @@ public final class ShapExplainer {
     public static final int MAX_NSAMPLES = 1_000_000;
 
     private final ShapMethod method;
-    private final Function<Matrix, Matrix> predictProba;
-    private final Background background;
+    private final CoalitionValueFunction values;
+    private final LinearModel linearModel;
+    private final Matrix background;
+    private final double[] backgroundMean;
     private final int label;
     private final Link link;
     private final int nsamples;
     private final long seed;
+    private final OptionalInt l1NumFeatures;
     private final List<String> featureNames;
     private final List<String> classNames;
-    private final double[][] coef;
-    private final double[] intercept;
-    private final boolean linearFastPath;
-    private final Integer l1NumFeatures;
+    private final double baseValue;
 
-    private ShapExplainer(Builder b) {
-        this.method = b.method;
-        this.predictProba = b.predictProba;
-        this.background = b.background;
-        this.label = b.label;
-        this.link = b.link;
-        this.nsamples = b.nsamples;
-        this.seed = b.seed == null ? Seeds.fresh() : b.seed;
-        this.featureNames = b.featureNames;
-        this.classNames = b.classNames;
-        this.coef = b.coef;
-        this.intercept = b.intercept;
-        this.linearFastPath = b.linearFastPath;
-        this.l1NumFeatures = b.l1NumFeatures;
+    private ShapExplainer(ShapMethod method, CoalitionValueFunction values, LinearModel linearModel,
+            Background background, int label, Link link, int nsamples, long seed, OptionalInt l1NumFeatures,
+            List<String> featureNames, List<String> classNames) {
+        this.method = method;
+        this.values = values;
+        this.linearModel = linearModel;
+        this.background = background.data();
+        this.backgroundMean = background.mean();
+        this.label = label;
+        this.link = link;
+        this.nsamples = nsamples;
+        this.seed = seed;
+        this.l1NumFeatures = l1NumFeatures;
+        this.featureNames = featureNames;
+        this.classNames = classNames;
+        this.baseValue = method == ShapMethod.LINEAR
+                ? LinearShap.explain(linearModel, backgroundMean, label, backgroundMean).base()
+                : link.apply(values.backgroundOutput());
     }
 
     public static Builder builder() {
@@ -89,17 +96,23 @@ public final class ShapExplainer {
         return featureNames;
     }
 
-    /** Base value: link(Σ_b w_b f(b)) (margin at the background mean for the linear method). */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The explained class index. */
+    public int label() {
+        return label;
+    }
+
+    /** The explainer's seed (rows of {@link #explainRows} use seeds derived from it). */
+    public long seed() {
+        return seed;
+    }
+
+    /** Base value: link(Σ_b w_b f(b)) (the margin at the background mean for the linear method). */
     public double baseValue() {
-        if (method == ShapMethod.LINEAR) {
-            return margin(background.mean());
-        }
-        double[] fb = classProba(background.data());
-        double s = 0;
-        for (int i = 0; i < fb.length; i++) {
-            s += background.weights()[i] * fb[i];
-        }
-        return link.apply(s);
+        return baseValue;
     }
 
     /** Explains one row; the seed used is the explainer's own (rows of a batch use derived seeds). */
@@ -124,417 +137,130 @@ public final class ShapExplainer {
             }
         }
         return switch (method) {
-            case LINEAR -> linear(x);
-            case EXACT -> exact(x);
-            case KERNEL -> kernel(x, rowSeed);
+            case LINEAR -> result(ExplanationMethod.LINEAR_SHAP, x,
+                    LinearShap.explain(linearModel, backgroundMean, label, x), OptionalLong.empty());
+            case EXACT -> result(ExplanationMethod.EXACT_SHAP, x,
+                    ExactShap.explain(values, background, label, link, x, MAX_EXACT_FEATURES), OptionalLong.empty());
+            case KERNEL -> result(ExplanationMethod.KERNEL_SHAP, x,
+                    KernelShap.explain(values, background, label, link, x, nsamples, l1NumFeatures, rowSeed),
+                    OptionalLong.of(rowSeed));
         };
     }
 
     private void checkWidth(int cols) {
-        if (cols != background.numFeatures()) {
-            throw BadInputException.of("data has %d columns but the background has %d", cols,
-                    background.numFeatures());
+        if (cols != background.cols()) {
+            throw BadInputException.of("data has %d columns but the background has %d", cols, background.cols());
         }
     }
 
-    private Explanation linear(double[] x) {
-        double[] mu = background.mean();
-        double[] beta = labelCoef();
-        double[] phi = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            phi[i] = beta[i] * (x[i] - mu[i]);
-        }
-        double base = margin(mu);
-        double fx = margin(x);
-        List<Double> probs = new ArrayList<>();
-        for (double p : linearProba(x)) {
-            probs.add(p);
-        }
-        return result(ExplanationMethod.LINEAR_SHAP, x, phi, base, fx, probs, OptionalLong.empty(), 0);
-    }
-
-    private double[] labelCoef() {
-        if (coef.length == 1 && classNames.size() == 2) {
-            double[] b = coef[0].clone();
-            if (label == 0) {
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = -b[i];
-                }
-            }
-            return b;
-        }
-        return coef[label];
-    }
-
-    private double margin(double[] x) {
-        double[] beta = labelCoef();
-        double b0 = coef.length == 1 && classNames.size() == 2 ? (label == 0 ? -intercept[0] : intercept[0])
-                : intercept[label];
-        double s = b0;
-        for (int i = 0; i < x.length; i++) {
-            s += beta[i] * x[i];
-        }
-        return s;
-    }
-
-    private double[] linearProba(double[] x) {
-        if (coef.length == 1) {
-            double z = intercept[0];
-            for (int i = 0; i < x.length; i++) {
-                z += coef[0][i] * x[i];
-            }
-            double p = 1 / (1 + Math.exp(-z));
-            return new double[] {1 - p, p};
-        }
-        double[] z = new double[coef.length];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < coef.length; k++) {
-            z[k] = intercept[k];
-            for (int i = 0; i < x.length; i++) {
-                z[k] += coef[k][i] * x[i];
-            }
-            max = Math.max(max, z[k]);
-        }
-        double s = 0;
-        for (int k = 0; k < z.length; k++) {
-            z[k] = Math.exp(z[k] - max);
-            s += z[k];
-        }
-        for (int k = 0; k < z.length; k++) {
-            z[k] /= s;
-        }
-        return z;
-    }
-
-    /** Features whose value differs from some background row (shap's varying features, np.isclose). */
-    private int[] varying(double[] x) {
-        Matrix bg = background.data();
-        List<Integer> v = new ArrayList<>();
-        for (int j = 0; j < x.length; j++) {
-            for (int r = 0; r < bg.rows(); r++) {
-                double b = bg.get(r, j);
-                if (Math.abs(x[j] - b) > 1e-8 + 1e-5 * Math.abs(b)) {
-                    v.add(j);
-                    break;
-                }
-            }
-        }
-        return v.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private double[] fullProba(double[] x) {
-        Matrix p = predictProba.apply(new Matrix(1, x.length, x.clone()));
-        return p.row(0);
-    }
-
-    private double[] classProba(Matrix rows) {
-        Matrix p = predictProba.apply(rows);
-        double[] out = new double[rows.rows()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p.get(i, label);
-        }
-        return out;
-    }
-
-    private Explanation exact(double[] x) {
-        int[] cols = varying(x);
-        int m = cols.length;
-        if (m > MAX_EXACT_FEATURES) {
-            throw BadInputException.of("exact Shapley values enumerate 2^M coalitions; %d varying features is "
-                    + "above the limit of %d, use --method kernel", m, MAX_EXACT_FEATURES);
-        }
-        double[] probs = fullProba(x);
-        double fxLinked = link.apply(probs[label]);
-        double base = baseValue();
-        int count = 1 << m;
-        byte[] masks = new byte[count * m];
-        for (int s = 0; s < count; s++) {
-            for (int f = 0; f < m; f++) {
-                masks[s * m + f] = (byte) ((s >> f) & 1);
-            }
-        }
-        double[] v = expectedOutputs(x, cols, masks, count);
-        for (int s = 0; s < count; s++) {
-            v[s] = link.apply(v[s]);
-        }
-        v[0] = base;
-        v[count - 1] = fxLinked;
-        // Shapley weights |S|!(M−|S|−1)!/M!, by size.
-        double[] w = new double[Math.max(m, 1)];
-        for (int s = 0; s < m; s++) {
-            w[s] = 1.0 / (m * binomial(m - 1, s));
-        }
-        double[] phiVarying = new double[m];
-        for (int f = 0; f < m; f++) {
-            int bit = 1 << f;
-            double acc = 0;
-            for (int s = 0; s < count; s++) {
-                if ((s & bit) == 0) {
-                    acc += w[Integer.bitCount(s)] * (v[s | bit] - v[s]);
-                }
-            }
-            phiVarying[f] = acc;
-        }
-        double[] phi = new double[x.length];
-        for (int f = 0; f < m; f++) {
-            phi[cols[f]] = phiVarying[f];
-        }
-        return result(ExplanationMethod.EXACT_SHAP, x, phi, base, fxLinked, boxed(probs), OptionalLong.empty(),
-                count);
-    }
-
-    private double[] expectedOutputs(double[] x, int[] cols, byte[] masks, int count) {
-        if (linearFastPath) {
-            return new LinearCoalitionValues(coef, intercept, classNames.size(), label, background.data(),
-                    background.weights()).expectedOutputs(x, cols, masks, count);
-        }
-        return new CoalitionValues(predictProba, label, background.data(), background.weights())
-                .expectedOutputs(x, cols, masks, count);
-    }
-
-    private Explanation kernel(double[] x, long rowSeed) {
-        int[] cols = varying(x);
-        int m = cols.length;
-        double[] probs = fullProba(x);
-        double fxLinked = link.apply(probs[label]);
-        double base = baseValue();
-        double delta = fxLinked - base;
-        double[] phi = new double[x.length];
-        if (m == 0) {
-            return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
-                    OptionalLong.of(rowSeed), 0);
-        }
-        if (m == 1) {
-            phi[cols[0]] = delta;
-            return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
-                    OptionalLong.of(rowSeed), 0);
-        }
-        KernelShapSampler.Coalitions co = KernelShapSampler.build(m, nsamples, new SplittableRandom(rowSeed));
-        double[] ey = expectedOutputs(x, cols, co.masks(), co.count());
-        int n = co.count();
-        byte[] z = co.masks();
-        double[] kw = co.weights();
-        double[] eyAdj = new double[n];
-        for (int i = 0; i < n; i++) {
-            eyAdj[i] = link.apply(ey[i]) - base;
-        }
-        int[] sel = l1NumFeatures == null ? null : l1Select(z, kw, eyAdj, delta, m, n, l1NumFeatures);
-        if (sel == null) {
-            sel = new int[m];
-            for (int f = 0; f < m; f++) {
-                sel[f] = f;
-            }
-        }
-        int q = sel.length;
-        int p = q - 1;
-        int lastF = sel[q - 1];
-        // Substitute φ_last = Δ − Σ φ_others: regress eyAdj − z_last·Δ on (z_j − z_last), no intercept.
-        // Normal equations from the √w-scaled design through BLAS: A = EᵀE, b = Eᵀy.
-        Matrix design = new Matrix(n, Math.max(p, 1));
-        Matrix target = new Matrix(n, 1);
-        double[] ed = design.data();
-        double[] td = target.data();
-        for (int i = 0; i < n; i++) {
-            int o = i * m;
-            int last = z[o + lastF];
-            double r = Math.sqrt(kw[i]);
-            td[i] = r * (eyAdj[i] - last * delta);
-            for (int j = 0; j < p; j++) {
-                ed[i * Math.max(p, 1) + j] = r * (z[o + sel[j]] - last);
-            }
-        }
-        double sum = 0;
-        if (p > 0) {
-            Matrix gram = new Matrix(p, p);
-            Matrix.gemm(true, false, 1.0, design, design, 0.0, gram);
-            Matrix rhs = new Matrix(p, 1);
-            Matrix.gemm(true, false, 1.0, design, target, 0.0, rhs);
-            double[] sol = LinearSolve.symmetric(gram.data(), rhs.data(), p);
-            for (int j = 0; j < p; j++) {
-                phi[cols[sel[j]]] = sol[j];
-                sum += sol[j];
-            }
-        }
-        phi[cols[lastF]] = delta - sum;
-        return result(ExplanationMethod.KERNEL_SHAP, x, phi, base, fxLinked, boxed(probs),
-                OptionalLong.of(rowSeed), n);
-    }
-
-    /**
-     * shap's {@code l1_reg="num_features(k)"}: the first k features to enter least-angle regression on the
-     * augmented problem (each coalition once with weight w·(M−|S|) and target eyAdj, once as z − 1 with weight
-     * w·|S| and target eyAdj − Δ), which is how shap keeps the efficiency constraint in the selection.
-     */
-    private static int[] l1Select(byte[] z, double[] kw, double[] eyAdj, double delta, int m, int n, int k) {
-        if (k >= m) {
-            return null;
-        }
-        double[] gram = new double[m * m];
-        double[] xty = new double[m];
-        double[] row = new double[m];
-        for (int i = 0; i < n; i++) {
-            int s = 0;
-            for (int f = 0; f < m; f++) {
-                s += z[i * m + f];
-            }
-            for (int half = 0; half < 2; half++) {
-                double w = half == 0 ? kw[i] * (m - s) : kw[i] * s;
-                double y = half == 0 ? eyAdj[i] : eyAdj[i] - delta;
-                if (w == 0) {
-                    continue;
-                }
-                for (int f = 0; f < m; f++) {
-                    row[f] = z[i * m + f] - half;
-                }
-                for (int a = 0; a < m; a++) {
-                    if (row[a] == 0) {
-                        continue;
-                    }
-                    xty[a] += w * row[a] * y;
-                    for (int b = 0; b < m; b++) {
-                        gram[a * m + b] += w * row[a] * row[b];
-                    }
-                }
-            }
-        }
-        return org.botsec.explain.internal.LassoPath.larEntryOrder(gram, xty, m, k);
-    }
-
-    private Explanation result(ExplanationMethod m, double[] x, double[] phi, double base, double fx,
-            List<Double> probs, OptionalLong usedSeed, int samples) {
+    private Explanation result(ExplanationMethod m, double[] x, ShapValues v, OptionalLong usedSeed) {
+        double[] phi = v.phi();
         List<FeatureWeight> ws = new ArrayList<>(phi.length);
-        double sum = base;
+        double sum = v.base();
         for (int i = 0; i < phi.length; i++) {
             ws.add(new FeatureWeight(i, featureNames.get(i), phi[i]));
             sum += phi[i];
         }
-        return new Explanation(m, classNames, label, probs, ws, base, Double.NaN, sum, fx, usedSeed, samples,
-                new Instance.Tabular(featureNames, x));
-    }
-
-    private static List<Double> boxed(double[] v) {
-        List<Double> l = new ArrayList<>(v.length);
-        for (double d : v) {
-            l.add(d);
+        List<Double> probs = new ArrayList<>();
+        for (double p : v.probabilities()) {
+            probs.add(p);
         }
-        return l;
+        return new Explanation(m, classNames, label, probs, ws, v.base(), Double.NaN, sum, v.output(), usedSeed,
+                v.numCoalitions(), new Instance.Tabular(featureNames, x));
     }
 
-    private static double binomial(int n, int k) {
-        double r = 1;
-        for (int i = 1; i <= k; i++) {
-            r = r * (n - k + i) / i;
-        }
-        return r;
-    }
-
-    /** Builder: method, model (or linear coefficients), background, label, link, budget, seed. */
+    /**
+     * Builder: method, model, background, label, link, budget, seed. Each setting may be made once; the model is
+     * ONE of {@link #model}, {@link #linearModel} or {@link #predictProba}. Bad arguments are
+     * {@link BadInputException}s naming the setting.
+     */
     public static final class Builder {
+        private final BuilderSettings settings = new BuilderSettings("ShapExplainer");
         private ShapMethod method = ShapMethod.KERNEL;
         private Function<Matrix, Matrix> predictProba;
-        private Background background;
-        private Integer label;
-        private Link link = Link.IDENTITY;
-        private Integer nsamples;
-        private Long seed;
-        private List<String> featureNames;
-        private List<String> classNames;
+        private Classifier classifier;
+        private LinearModel linearModel;
         private double[][] coef;
         private double[] intercept;
-        private boolean linearFastPath;
-        private Integer l1NumFeatures;
+        private Background background;
+        private OptionalInt label = OptionalInt.empty();
+        private Link link = Link.IDENTITY;
+        private OptionalInt nsamples = OptionalInt.empty();
+        private OptionalLong seed = OptionalLong.empty();
+        private OptionalInt l1NumFeatures = OptionalInt.empty();
+        private List<String> featureNames;
+        private List<String> classNames;
 
         private Builder() {
         }
 
         public Builder method(ShapMethod method) {
-            if (method == null) {
-                throw new IllegalArgumentException("method must not be null");
-            }
-            this.method = method;
-            return this;
-        }
-
-        /** A black-box classifier: its probabilities, class and feature names. */
-        public Builder model(Classifier classifier) {
-            this.predictProba = classifier::predictProba;
-            if (classNames == null) {
-                this.classNames = classifier.classNames();
-            }
-            if (featureNames == null) {
-                this.featureNames = classifier.featureNames();
-            }
-            return this;
-        }
-
-        /** A prediction function returning n×k probabilities. */
-        public Builder predictProba(Function<Matrix, Matrix> fn) {
-            if (fn == null) {
-                throw new IllegalArgumentException("predictProba must not be null");
-            }
-            this.predictProba = fn;
+            this.method = settings.once("method", method);
             return this;
         }
 
         /**
-         * Linear model coefficients (k×d, or 1×d for a binary model as in scikit-learn) and intercepts, for
-         * {@link ShapMethod#LINEAR}; also serves as the prediction function for the other methods.
+         * The model, with its class and feature names. A {@link LinearModel} is explained through its scores (as
+         * {@link #linearModel(LinearModel)}); any other classifier through its probabilities of synthetic rows.
+         */
+        public Builder model(Classifier classifier) {
+            settings.once("model", classifier);
+            if (classifier instanceof LinearModel lm) {
+                this.linearModel = lm;
+            } else {
+                this.classifier = classifier;
+            }
+            return this;
+        }
+
+        /** A prediction function returning n×k probabilities (class names from {@link #classNames}). */
+        public Builder predictProba(Function<Matrix, Matrix> fn) {
+            this.predictProba = settings.once("model", fn);
+            return this;
+        }
+
+        /**
+         * A linear model given by its coefficients (k×d, or 1×d for a binary model as in scikit-learn) and
+         * intercepts, on raw inputs; it becomes a {@link LinearModel} with the names of {@link #classNames} and
+         * {@link #featureNames} (default "0", "1", ... and x0, x1, ...).
          */
         public Builder linearModel(double[][] coefficients, double[] intercepts) {
-            if (coefficients.length == 0 || coefficients.length != intercepts.length) {
-                throw new IllegalArgumentException("linear model needs as many intercepts (" + intercepts.length
-                        + ") as coefficient rows (" + coefficients.length + ")");
+            settings.once("model", coefficients);
+            if (intercepts == null || coefficients.length == 0 || coefficients.length != intercepts.length) {
+                throw BadInputException.of("ShapExplainer: a linear model needs as many intercepts (%d) as "
+                        + "coefficient rows (%d), at least one", intercepts == null ? 0 : intercepts.length,
+                        coefficients.length);
             }
             this.coef = new double[coefficients.length][];
             for (int i = 0; i < coefficients.length; i++) {
+                if (coefficients[i] == null) {
+                    throw BadInputException.of("ShapExplainer: coefficient row %d is null", i);
+                }
                 this.coef[i] = coefficients[i].clone();
             }
             this.intercept = intercepts.clone();
             return this;
         }
 
-        /**
-         * A core {@link org.botsec.core.model.LinearModel}: its probabilities and names for every method and, for
-         * {@link ShapMethod#LINEAR}, its coefficients folded through its standardiser, so that φ are on the raw
-         * inputs: β_raw = β / scale, b_raw = b − Σ β·mean / scale.
-         */
-        public Builder linearModel(org.botsec.core.model.LinearModel m) {
-            model(m);
-            Matrix w = m.coef();
-            double[][] c = new double[w.rows()][w.cols()];
-            double[] b = m.intercept().clone();
-            org.botsec.core.data.Standardizer sc = m.scaler();
-            for (int r = 0; r < w.rows(); r++) {
-                for (int j = 0; j < w.cols(); j++) {
-                    double scale = sc == null ? 1.0 : sc.scale()[j];
-                    double mean = sc == null ? 0.0 : sc.mean()[j];
-                    c[r][j] = w.get(r, j) / scale;
-                    b[r] -= w.get(r, j) * mean / scale;
-                }
-            }
-            linearModel(c, b);
-            // Evaluate the same function through the folded coefficients: a plain loop on raw inputs, without
-            // standardising every synthetic row (identical probabilities up to rounding).
-            this.predictProba = null;
-            return this;
+        /** A core {@link LinearModel} (the same as {@link #model} with it). */
+        public Builder linearModel(LinearModel model) {
+            return model(model);
         }
 
         public Builder background(Background background) {
-            this.background = background;
+            this.background = settings.once("background", background);
             return this;
         }
 
         /** The explained class (default: 1 for binary models, else 0). */
         public Builder label(int label) {
-            this.label = label;
+            settings.once("label");
+            this.label = OptionalInt.of(label);
             return this;
         }
 
         public Builder link(Link link) {
-            if (link == null) {
-                throw new IllegalArgumentException("link must not be null");
-            }
-            this.link = link;
+            this.link = settings.once("link", link);
             return this;
         }
 
@@ -543,12 +269,15 @@ public final class ShapExplainer {
             if (nsamples < 1 || nsamples > MAX_NSAMPLES) {
                 throw BadInputException.of("nsamples must be in [1, %d], got %d", MAX_NSAMPLES, nsamples);
             }
-            this.nsamples = nsamples;
+            settings.once("nsamples");
+            this.nsamples = OptionalInt.of(nsamples);
             return this;
         }
 
+        /** Seed for the Kernel SHAP coalitions; without one a fresh seed is drawn (and recorded in results). */
         public Builder seed(long seed) {
-            this.seed = seed;
+            settings.once("seed");
+            this.seed = OptionalLong.of(seed);
             return this;
         }
 
@@ -557,7 +286,8 @@ public final class ShapExplainer {
          * one draw from it (recorded in the results, so even a secure source's explanation can be replayed).
          */
         public Builder randomness(org.botsec.core.rand.Randomness randomness) {
-            this.seed = Seeds.of(randomness);
+            settings.once("seed", randomness);
+            this.seed = OptionalLong.of(Seeds.of(randomness));
             return this;
         }
 
@@ -570,25 +300,40 @@ public final class ShapExplainer {
             if (k < 1) {
                 throw BadInputException.of("l1NumFeatures must be > 0, got %d", k);
             }
-            this.l1NumFeatures = k;
+            settings.once("l1NumFeatures");
+            this.l1NumFeatures = OptionalInt.of(k);
             return this;
         }
 
+        /** Feature names for the explanations (default: the model's, else x0, x1, ...). */
         public Builder featureNames(List<String> names) {
-            this.featureNames = List.copyOf(names);
+            this.featureNames = List.copyOf(settings.once("featureNames", names));
             return this;
         }
 
+        /** Class names (default: the model's, else "0", "1", ...). */
         public Builder classNames(List<String> names) {
-            this.classNames = List.copyOf(names);
+            this.classNames = List.copyOf(settings.once("classNames", names));
             return this;
         }
 
         public ShapExplainer build() {
             if (background == null) {
-                throw new IllegalArgumentException("background must be set");
+                throw new BadInputException("ShapExplainer: background must be set");
+            }
+            if (!settings.made("model")) {
+                throw new BadInputException("ShapExplainer: a model, linear model or prediction function must be set");
             }
             int d = background.numFeatures();
+            List<String> modelClasses = linearModel != null ? linearModel.classNames()
+                    : classifier != null ? classifier.classNames() : null;
+            List<String> modelFeatures = linearModel != null ? linearModel.featureNames()
+                    : classifier != null ? classifier.featureNames() : null;
+            List<String> features = featureNames != null ? featureNames
+                    : modelFeatures != null ? modelFeatures : LimeSupport.defaultFeatureNames(d);
+            if (features.size() != d) {
+                throw BadInputException.of("%d feature names for %d background columns", features.size(), d);
+            }
             if (coef != null) {
                 for (double[] row : coef) {
                     if (row.length != d) {
@@ -596,95 +341,46 @@ public final class ShapExplainer {
                                 row.length, d);
                     }
                 }
-                if (classNames == null) {
-                    classNames = LimeSupport.defaultNames(coef.length == 1 ? 2 : coef.length);
-                }
-                int k = coef.length == 1 ? 2 : coef.length;
-                if (classNames.size() != k) {
-                    throw BadInputException.of("linear model with %d coefficient rows has %d classes, not %d",
-                            coef.length, k, classNames.size());
-                }
-                if (predictProba == null) {
-                    double[][] c = coef;
-                    double[] b0 = intercept;
-                    predictProba = xs -> linearPredict(c, b0, xs);
-                    linearFastPath = true;
-                }
+                List<String> classes = classNames != null ? classNames
+                        : LimeSupport.defaultNames(coef.length == 1 ? 2 : coef.length);
+                linearModel = LinearModel.of(coef, intercept, classes, features, null, null);
+                modelClasses = classes;
             }
-            if (method == ShapMethod.LINEAR && coef == null) {
+            if (linearModel != null && linearModel.numFeatures() != d) {
+                throw BadInputException.of("linear model has %d features but the background has %d",
+                        linearModel.numFeatures(), d);
+            }
+            if (classifier != null && classifier.numFeatures() != d) {
+                throw BadInputException.of("model has %d features but the background has %d",
+                        classifier.numFeatures(), d);
+            }
+            if (method == ShapMethod.LINEAR && linearModel == null) {
                 throw BadInputException.of("linear SHAP needs a linear model (coefficients and intercept); "
                         + "use the kernel or exact method for other models");
             }
-            if (predictProba == null) {
-                throw new IllegalArgumentException("a model or prediction function must be set");
+            Function<Matrix, Matrix> fn = classifier != null ? classifier::predictProba : predictProba;
+            List<String> classes = classNames != null ? classNames : modelClasses;
+            if (classes == null) {
+                int k = fn.apply(new Matrix(1, d, background.data().row(0))).cols();
+                classes = LimeSupport.defaultNames(k);
             }
-            if (featureNames == null) {
-                List<String> n = new ArrayList<>();
-                for (int i = 0; i < d; i++) {
-                    n.add("x" + i);
-                }
-                featureNames = n;
+            int k = linearModel != null ? linearModel.numClasses() : classes.size();
+            if (classes.size() != k) {
+                throw BadInputException.of("the model has %d classes but %d class names were given", k,
+                        classes.size());
             }
-            if (featureNames.size() != d) {
-                throw BadInputException.of("%d feature names for %d background columns", featureNames.size(), d);
+            int l = label.orElse(k == 2 ? 1 : 0);
+            if (l < 0 || l >= k) {
+                throw BadInputException.of("label must be in [0, %d), got %d", k, l);
             }
-            if (classNames == null) {
-                int k = predictProba.apply(new Matrix(1, d, background.data().row(0))).cols();
-                classNames = LimeSupport.defaultNames(k);
-            }
-            int k = classNames.size();
-            if (label == null) {
-                label = k == 2 ? 1 : 0;
-            }
-            if (label < 0 || label >= k) {
-                throw BadInputException.of("label must be in [0, %d), got %d", k, label);
-            }
-            if (nsamples == null) {
-                nsamples = KernelShapSampler.defaultSamples(d);
-            }
-            return new ShapExplainer(this);
-        }
-
-        private static Matrix linearPredict(double[][] c, double[] b0, Matrix xs) {
-            int k = c.length == 1 ? 2 : c.length;
-            int d = xs.cols();
-            Matrix out = new Matrix(xs.rows(), k);
-            Matrix z = new Matrix(xs.rows(), c.length);
-            double[] xd = xs.data();
-            double[] zd = z.data();
-            for (int i = 0; i < xs.rows(); i++) {
-                int o = i * d;
-                for (int r = 0; r < c.length; r++) {
-                    double[] cr = c[r];
-                    double s = 0;
-                    for (int j = 0; j < d; j++) {
-                        s += cr[j] * xd[o + j];
-                    }
-                    zd[i * c.length + r] = s;
-                }
-            }
-            for (int i = 0; i < xs.rows(); i++) {
-                if (c.length == 1) {
-                    double p = 1 / (1 + Math.exp(-(z.get(i, 0) + b0[0])));
-                    out.set(i, 0, 1 - p);
-                    out.set(i, 1, p);
-                } else {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < k; j++) {
-                        max = Math.max(max, z.get(i, j) + b0[j]);
-                    }
-                    double s = 0;
-                    for (int j = 0; j < k; j++) {
-                        double e = Math.exp(z.get(i, j) + b0[j] - max);
-                        out.set(i, j, e);
-                        s += e;
-                    }
-                    for (int j = 0; j < k; j++) {
-                        out.set(i, j, out.get(i, j) / s);
-                    }
-                }
-            }
-            return out;
+            Matrix bg = background.data();
+            double[] weights = background.weights();
+            CoalitionValueFunction values = linearModel != null
+                    ? new LinearCoalitionValues(linearModel, l, bg, weights)
+                    : new CoalitionValues(fn, l, bg, weights);
+            return new ShapExplainer(method, values, linearModel, background, l, link,
+                    nsamples.orElse(KernelShapSampler.defaultSamples(d)), seed.orElseGet(Seeds::fresh),
+                    l1NumFeatures, features, classes);
         }
     }
 }

@@ -183,7 +183,10 @@ class LimeTextExplainerTest {
         assertThrows(BadInputException.class, () -> ex.explainInstance(TEXT, TestModels::sentiment, 5, 1, 1));
         assertThrows(BadInputException.class, () -> LimeTextExplainer.builder().classNames("a", "b", "c").build()
                 .explainInstance(TEXT, TestModels::sentiment, 5));
-        assertThrows(IllegalArgumentException.class, () -> LimeTextExplainer.builder().kernelWidth(-1));
+        assertThrows(BadInputException.class, () -> LimeTextExplainer.builder().kernelWidth(-1));
+        BadInputException twice = assertThrows(BadInputException.class,
+                () -> LimeTextExplainer.builder().seed(1).randomness(org.botsec.core.rand.Randomness.replayable(2)));
+        assertTrue(twice.getMessage().contains("seed is set twice"), twice.getMessage());
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 30; i++) {
             many.append("w").append(i).append(' ');

@@ -226,6 +226,16 @@ class ShapExplainerTest {
         for (int j = 0; j < 10; j++) {
             assertEquals(Double.parseDouble(rows.get(1)[3 + j]), e.weights().get(j).weight(), 1e-9);
         }
+        // binary, both labels: class 0's values are the negated class-1 values (P0 = 1 − P1) and equal the black box
+        for (int label = 0; label < 2; label++) {
+            Explanation a = ShapExplainer.builder().linearModel(new double[][] {G.coef}, new double[] {G.intercept})
+                    .background(G.background()).label(label).nsamples(300).seed(9).build().explain(G.data.row(7));
+            Explanation c = ShapExplainer.builder().model(G.classifier()).background(G.background()).label(label)
+                    .nsamples(300).seed(9).build().explain(G.data.row(7));
+            for (int j = 0; j < 10; j++) {
+                assertEquals(c.weights().get(j).weight(), a.weights().get(j).weight(), 1e-12, "label " + label);
+            }
+        }
         double[][] w = new double[3][10];
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
         for (double[] row : w) {
@@ -249,8 +259,8 @@ class ShapExplainerTest {
 
     /**
      * The golden model as a core {@code LinearModel}, without and with a standardiser in front (coefficients
-     * rescaled so the function is the same): passed as an opaque {@code Classifier} (.model: every synthetic row
-     * goes through LinearModel.predictProba, in parallel blocks) it must give the values of the linear fast path
+     * rescaled so the function is the same): passed as an opaque prediction function (every synthetic row goes
+     * through LinearModel.predictProba, in parallel blocks) it must give the values of the linear fast path
      * (.linearModel) to 1e-12, and both the shap 0.50.0 golden Kernel SHAP values (1e-8) and the numpy exact ones
      * (1e-9).
      */
@@ -285,8 +295,9 @@ class ShapExplainerTest {
                 Matrix xs = G.data.selectRows(idx);
                 List<Explanation> fast = ShapExplainer.builder().method(method).linearModel(lm)
                         .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
-                List<Explanation> box = ShapExplainer.builder().method(method).model(lm)
-                        .background(G.background()).nsamples(2048).seed(0).build().explainRows(xs);
+                List<Explanation> box = ShapExplainer.builder().method(method).predictProba(lm::predictProba)
+                        .classNames(lm.classNames()).background(G.background()).nsamples(2048).seed(0).build()
+                        .explainRows(xs);
                 for (int i = 0; i < idx.length; i++) {
                     assertEquals(fast.get(i).intercept(), box.get(i).intercept(), 1e-12, "base value");
                     for (int j = 0; j < 10; j++) {
@@ -369,6 +380,42 @@ class ShapExplainerTest {
         assertThrows(BadInputException.class, () -> builder(ShapMethod.EXACT).label(2).build());
         assertThrows(BadInputException.class, () -> builder(ShapMethod.LINEAR).build());
         assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(2_000_000));
+    }
+
+    /** Builder rules: each setting once (the model is one setting however given), bad arguments are BadInput. */
+    @Test
+    void builderTakesEachSettingOnceAndRefusesBadArguments() {
+        BadInputException twice = assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).seed(1).seed(2));
+        assertTrue(twice.getMessage().contains("seed is set twice"), twice.getMessage());
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).method(ShapMethod.EXACT));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).background(G.background()));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).predictProba(x -> x));
+        assertThrows(BadInputException.class,
+                () -> builder(ShapMethod.KERNEL).linearModel(new double[][] {G.coef}, new double[] {G.intercept}));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(10).nsamples(20));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().method(null));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().link(null));
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().model(G.classifier()).build());
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().background(G.background()).build());
+        assertThrows(BadInputException.class, () -> ShapExplainer.builder().background(G.background())
+                .linearModel(new double[][] {G.coef}, new double[] {1, 2}));
+    }
+
+    /** Background copies its rows and weights in and out, so a caller cannot change an explainer's background. */
+    @Test
+    void backgroundIsImmutable() {
+        Matrix rows = Matrix.of(new double[][] {{1, 2}, {3, 4}});
+        double[] w = {1, 3};
+        Background b = new Background(rows, w);
+        rows.set(0, 0, 100);
+        w[0] = 100;
+        b.data().set(1, 1, 100);
+        b.weights()[1] = 100;
+        assertEquals(1.0, b.data().get(0, 0), 0.0);
+        assertEquals(4.0, b.data().get(1, 1), 0.0);
+        assertEquals(0.25, b.weights()[0], 0.0);
+        assertEquals(0.75, b.weights()[1], 0.0);
+        assertThrows(BadInputException.class, () -> new Background(rows, new double[] {1}));
     }
 
     @Test

@@ -59,10 +59,10 @@ public class ExplainBenchmark {
         // LinearModel: evaluated through its folded coefficients (same probabilities, no per-row standardising)
         kernel = ShapExplainer.builder().method(ShapMethod.KERNEL).linearModel(model).background(background)
                 .nsamples(2048).seed(0).build();
-        // the same model as an opaque Classifier: every coalition row goes through model.predictProba, in blocks of
+        // the same model as an opaque prediction function (.model(model) would use its linear scores): every coalition row goes through model.predictProba, in blocks of
         // ~1,000 synthetic rows per call spread over the cores (the explainer does not look inside the model)
-        kernelBlackBox = ShapExplainer.builder().method(ShapMethod.KERNEL).model(model).background(background)
-                .nsamples(2048).seed(0).build();
+        kernelBlackBox = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(model::predictProba)
+                .classNames(model.classNames()).background(background).nsamples(2048).seed(0).build();
         row = Builtins.load("breast_cancer", Split.TEST).x().row(0);
         this.model = model;
         // 1,000 rows like one block of the black-box path (10 coalitions × 100 background rows)

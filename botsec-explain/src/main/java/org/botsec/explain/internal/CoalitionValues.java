@@ -18,7 +18,7 @@ import org.botsec.core.linalg.Matrix;
  * matrix, and it is called from several threads at once (it must be thread-safe, as for batch explanations).
  * Each coalition's value depends only on its own rows, so the result does not depend on the split.
  */
-public final class CoalitionValues {
+public final class CoalitionValues implements CoalitionValueFunction {
     /**
      * Values (rows × features) per model call: small enough that the synthetic rows stay in the core's L2 cache
      * and are not a "humongous" allocation for the garbage collector, large enough to amortise the call.
@@ -31,12 +31,43 @@ public final class CoalitionValues {
     private final int label;
     private final Matrix background;
     private final double[] backgroundWeights;
+    private final double backgroundOutput;
 
+    /**
+     * @param predict    n×k probabilities for n rows; called here once on the background
+     * @param label      the explained class
+     * @param background N×d background rows (not copied: the caller owns an unshared copy)
+     * @param weights    N weights summing to 1
+     */
     public CoalitionValues(Function<Matrix, Matrix> predict, int label, Matrix background, double[] weights) {
         this.predict = predict;
         this.label = label;
         this.background = background;
         this.backgroundWeights = weights;
+        Matrix p = checked(predict.apply(background.copy()), background.rows());
+        double s = 0;
+        for (int i = 0; i < background.rows(); i++) {
+            s += weights[i] * p.get(i, label);
+        }
+        this.backgroundOutput = s;
+    }
+
+    @Override
+    public double backgroundOutput() {
+        return backgroundOutput;
+    }
+
+    @Override
+    public double[] probabilities(double[] x) {
+        return checked(predict.apply(new Matrix(1, x.length, x.clone())), 1).row(0);
+    }
+
+    private Matrix checked(Matrix p, int rows) {
+        if (p.rows() != rows || label >= p.cols()) {
+            throw new IllegalStateException("prediction function returned " + p.rows() + "x" + p.cols()
+                    + " for " + rows + " rows, class " + label + " explained");
+        }
+        return p;
     }
 
     /**
@@ -47,6 +78,7 @@ public final class CoalitionValues {
      * @param masks   row-major count×M 0/1 mask, M = columns.length
      * @param count   number of coalitions
      */
+    @Override
     public double[] expectedOutputs(double[] x, int[] columns, byte[] masks, int count) {
         int n = background.rows();
         int d = background.cols();
@@ -93,11 +125,7 @@ public final class CoalitionValues {
             for (int k = 0; k < c; k++) {
                 synthesise(x, xRows, columns, masks, (start + k) * m, s, k * n * d, patch, inS);
             }
-            Matrix pr = predict.apply(synth);
-            if (pr.rows() != c * n || label >= pr.cols()) {
-                throw new IllegalStateException("prediction function returned " + pr.rows() + "x" + pr.cols()
-                        + " for " + (c * n) + " rows");
-            }
+            Matrix pr = checked(predict.apply(synth), c * n);
             int pc = pr.cols();
             double[] pd = pr.data();
             for (int k = 0; k < c; k++) {

@@ -20,6 +20,22 @@ public final class KernelShapSampler {
 
     /** Coalitions (row-major count×M 0/1) with kernel weights, and whether every coalition was enumerated. */
     public record Coalitions(byte[] masks, double[] weights, int count, boolean complete) {
+        public Coalitions {
+            masks = masks.clone();
+            weights = weights.clone();
+        }
+
+        /** The masks (a copy). */
+        @Override
+        public byte[] masks() {
+            return masks.clone();
+        }
+
+        /** The kernel weights (a copy). */
+        @Override
+        public double[] weights() {
+            return weights.clone();
+        }
     }
 
     /** shap's default budget: 2M + 2048. */

@@ -1,80 +1,106 @@
 package org.botsec.explain.internal;
 
+import java.util.stream.IntStream;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.LinearModel;
 
 /**
- * The same value function as {@link CoalitionValues}, e(S) = Σ_b w_b f(x_S, b_rest), for a model whose
- * probabilities are a sigmoid (one coefficient row) or softmax of linear scores. The score of a synthetic row
- * is the background row's score plus Σ_{j∈S} β_j (x_j − b_j), so no synthetic rows are built and each coalition
- * costs min(|S|, M − |S|) additions per background row and class instead of a full d-dimensional dot product
- * (large coalitions start from the all-x scores and subtract their complement).
+ * The value function of {@link CoalitionValues}, e(S) = Σ_b w_b f(x_S, b_rest), for a {@link LinearModel}, without
+ * synthetic rows. Scores are linear, so the score of a synthetic row is the background row's score plus
+ * Σ_{j∈S} δ_j(b) with δ_j(b) = score(b with x_j) − score(b); the model itself gives every score
+ * ({@link LinearModel#decisionFunction}: its standardiser and coefficients, nothing re-derived here), once for the
+ * N background rows and once for the M·N rows that differ from them in one column. Each coalition then costs
+ * min(|S|, M − |S|) additions per background row and coefficient row (large coalitions start from the all-x
+ * scores and subtract their complement) and one sigmoid or softmax per background row (see
+ * {@code expectedProbability}). Agrees with the black-box path to rounding.
  */
-public final class LinearCoalitionValues {
-    private final double[][] coef;
-    private final double[] intercept;
+public final class LinearCoalitionValues implements CoalitionValueFunction {
+    /** Below this many scores in total the work stays on the calling thread. */
+    private static final long PARALLEL_SCORES = 50_000;
+
+    private final LinearModel model;
     private final int label;
-    private final int numClasses;
+    private final int r;
     private final Matrix background;
     private final double[] weights;
+    private final double[] backgroundScores;
+    private final double backgroundOutput;
 
     /**
-     * @param coef       r×d coefficients on raw inputs (r = 1 for binary models: the row of class 1)
-     * @param intercept  r intercepts
-     * @param numClasses k (2 when r = 1)
+     * @param background N×d background rows (not copied: the caller owns an unshared copy)
+     * @param weights    N weights summing to 1
      */
-    public LinearCoalitionValues(double[][] coef, double[] intercept, int numClasses, int label, Matrix background,
-            double[] weights) {
-        this.coef = coef;
-        this.intercept = intercept;
-        this.numClasses = numClasses;
+    public LinearCoalitionValues(LinearModel model, int label, Matrix background, double[] weights) {
+        this.model = model;
         this.label = label;
+        this.r = model.coefRows();
         this.background = background;
         this.weights = weights;
+        this.backgroundScores = model.decisionFunction(background).data();
+        Matrix p = model.predictProba(background);
+        double s = 0;
+        for (int b = 0; b < background.rows(); b++) {
+            s += weights[b] * p.get(b, label);
+        }
+        this.backgroundOutput = s;
     }
 
+    @Override
+    public double backgroundOutput() {
+        return backgroundOutput;
+    }
+
+    @Override
+    public double[] probabilities(double[] x) {
+        return model.predictProba(new Matrix(1, x.length, x.clone())).row(0);
+    }
+
+    @Override
     public double[] expectedOutputs(double[] x, int[] columns, byte[] masks, int count) {
         int n = background.rows();
         int d = background.cols();
         int m = columns.length;
-        int r = coef.length;
-        double[] bg = background.data();
-        double[] base = new double[n * r];
-        double[] delta = new double[n * m * r];
-        for (int b = 0; b < n; b++) {
-            for (int c = 0; c < r; c++) {
-                double z = intercept[c];
-                for (int j = 0; j < d; j++) {
-                    z += coef[c][j] * bg[b * d + j];
-                }
-                base[b * r + c] = z;
-                for (int f = 0; f < m; f++) {
-                    int col = columns[f];
-                    delta[(f * n + b) * r + c] = coef[c][col] * (x[col] - bg[b * d + col]);
-                }
-            }
-        }
-        // The scores with every feature taken from x; a large coalition is cheaper as "all minus its complement".
-        double[] full = base.clone();
-        for (int f = 0; f < m; f++) {
-            for (int t = 0; t < n * r; t++) {
-                full[t] += delta[f * n * r + t];
-            }
-        }
         double[] out = new double[count];
+        if (count == 0) {
+            return out;
+        }
+        // δ_j(b) from the model's own scores of the background with column j taken from x.
+        double[] bg = background.data();
+        Matrix oneSwapped = new Matrix(m * n, d);
+        double[] od = oneSwapped.data();
+        for (int f = 0; f < m; f++) {
+            System.arraycopy(bg, 0, od, f * n * d, n * d);
+            int col = columns[f];
+            for (int b = 0; b < n; b++) {
+                od[(f * n + b) * d + col] = x[col];
+            }
+        }
+        double[] swappedScores = model.decisionFunction(oneSwapped).data();
+        int nr = n * r;
+        double[] delta = new double[m * nr];
+        double[] full = backgroundScores.clone();
+        for (int f = 0; f < m; f++) {
+            for (int t = 0; t < nr; t++) {
+                double v = swappedScores[f * nr + t] - backgroundScores[t];
+                delta[f * nr + t] = v;
+                full[t] += v;
+            }
+        }
         // Coalitions are independent: large jobs are split over the cores (the function is pure).
-        int blocks = (long) count * n * r < 50_000 ? 1
+        int blocks = (long) count * nr < PARALLEL_SCORES ? 1
                 : Math.min(count, 4 * Runtime.getRuntime().availableProcessors());
         int per = (count + blocks - 1) / blocks;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(blk -> evaluate(blk * per,
-                Math.min(count, (blk + 1) * per), masks, m, n, r, base, full, delta, out));
+        IntStream.range(0, blocks).parallel().forEach(blk -> evaluate(blk * per, Math.min(count, (blk + 1) * per),
+                masks, m, n, full, delta, out));
         return out;
     }
 
-    private void evaluate(int from, int to, byte[] masks, int m, int n, int r, double[] base, double[] full,
-            double[] delta, double[] out) {
+    private void evaluate(int from, int to, byte[] masks, int m, int n, double[] full, double[] delta,
+            double[] out) {
+        int nr = n * r;
         int[] in = new int[m];
         int[] outside = new int[m];
-        double[] z = new double[n * r];
+        double[] z = new double[nr];
         for (int s = from; s < to; s++) {
             int a = 0;
             int o = 0;
@@ -86,45 +112,55 @@ public final class LinearCoalitionValues {
                 }
             }
             boolean fromFull = o < a;
-            System.arraycopy(fromFull ? full : base, 0, z, 0, n * r);
-            int[] list = fromFull ? outside : in;
+            System.arraycopy(fromFull ? full : backgroundScores, 0, z, 0, nr);
             int len = fromFull ? o : a;
             for (int i = 0; i < len; i++) {
-                int off = list[i] * n * r;
+                int off = (fromFull ? outside[i] : in[i]) * nr;
                 if (fromFull) {
-                    for (int t = 0; t < n * r; t++) {
+                    for (int t = 0; t < nr; t++) {
                         z[t] -= delta[off + t];
                     }
                 } else {
-                    for (int t = 0; t < n * r; t++) {
+                    for (int t = 0; t < nr; t++) {
                         z[t] += delta[off + t];
                     }
                 }
             }
-            double e = 0;
-            if (r == 1) {
-                double dir = label == 1 ? 1.0 : -1.0;
-                for (int b = 0; b < n; b++) {
-                    e += weights[b] / (1.0 + Math.exp(-dir * z[b]));
-                }
-            } else {
-                for (int b = 0; b < n; b++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int c = 0; c < r; c++) {
-                        max = Math.max(max, z[b * r + c]);
-                    }
-                    double sum = 0;
-                    for (int c = 0; c < r; c++) {
-                        sum += Math.exp(z[b * r + c] - max);
-                    }
-                    e += weights[b] * Math.exp(z[b * r + label] - max) / sum;
-                }
-            }
-            out[s] = e;
+            out[s] = expectedProbability(z, n);
         }
     }
 
-    int numClasses() {
-        return numClasses;
+    /**
+     * Σ_b w_b P(label | scores z_b): the model's link (sigmoid of the one score, softmax otherwise) applied to the
+     * scores. Core has no public entry point
+     * from scores to probabilities; its {@code predictProba} on an identity model (tried: exact, but a BLAS call,
+     * two allocations and three passes per block) made this whole fast path 2.5× slower, so the two lines live
+     * here and ShapExplainerTest checks them against {@code LinearModel.predictProba} on every synthetic row's
+     * result (fast path = black-box path to 1e-12, binary and softmax).
+     */
+    private double expectedProbability(double[] z, int n) {
+        double e = 0;
+        if (r == 1) {
+            // P(class 1) = σ(z), P(class 0) = σ(−z); 1/(1 + exp(∓z)) is exact enough for a sum of probabilities
+            // (exp overflowing to ∞ gives 0) and has no branch on the sign of z
+            double direction = label == 1 ? 1.0 : -1.0;
+            for (int b = 0; b < n; b++) {
+                e += weights[b] / (1.0 + Math.exp(-direction * z[b]));
+            }
+            return e;
+        }
+        for (int b = 0; b < n; b++) {
+            int o = b * r;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < r; c++) {
+                max = Math.max(max, z[o + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < r; c++) {
+                sum += Math.exp(z[o + c] - max);
+            }
+            e += weights[b] * Math.exp(z[o + label] - max) / sum;
+        }
+        return e;
     }
 }

@@ -81,6 +81,22 @@ public final class WeightedDesign {
 
     /** A fit on a subset of columns. */
     public record Fit(int[] columns, double[] coef, double intercept, double score, double localPrediction) {
+        public Fit {
+            columns = columns.clone();
+            coef = coef.clone();
+        }
+
+        /** The fitted columns (a copy). */
+        @Override
+        public int[] columns() {
+            return columns.clone();
+        }
+
+        /** The coefficients, one per fitted column (a copy). */
+        @Override
+        public double[] coef() {
+            return coef.clone();
+        }
     }
 
     /** Ridge with penalty {@code alpha} on {@code columns}; score is the weighted R² on the data. */

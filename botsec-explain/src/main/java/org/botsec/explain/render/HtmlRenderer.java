@@ -35,7 +35,7 @@ public final class HtmlRenderer {
     /** A page for several explanations (e.g. SHAP rows), with a summary bar chart when they are SHAP. */
     public static String render(List<Explanation> es, String title) {
         if (es.isEmpty()) {
-            throw new IllegalArgumentException("nothing to render");
+            throw new BadInputException("nothing to render");
         }
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -263,7 +263,8 @@ public final class HtmlRenderer {
         } else if (in instanceof Instance.Tabular tab) {
             h.append("<div class=\"card wide\"><h3>Feature values</h3>\n<table class=\"values\">"
                     + "<tr><th>feature</th><th>value</th><th>weight</th></tr>\n");
-            for (int j = 0; j < tab.values().length; j++) {
+            double[] values = tab.values();
+            for (int j = 0; j < values.length; j++) {
                 double w = 0;
                 for (FeatureWeight fw : e.weights()) {
                     if (fw.index() == j) {
@@ -271,7 +272,7 @@ public final class HtmlRenderer {
                     }
                 }
                 h.append("<tr><td>").append(esc(tab.featureNames().get(j))).append("</td><td class=\"num\">")
-                        .append(num(tab.values()[j])).append("</td><td class=\"num ")
+                        .append(num(values[j])).append("</td><td class=\"num ")
                         .append(w > 0 ? "pos" : (w < 0 ? "neg" : "")).append("\">").append(num(w))
                         .append("</td></tr>\n");
             }

@@ -24,14 +24,15 @@ public final class ImageOverlay {
     /** The overlay image, each pixel drawn as a {@code scale}×{@code scale} block. */
     public static BufferedImage draw(Explanation e, int scale) {
         if (!(e.instance() instanceof Instance.Image img)) {
-            throw new IllegalArgumentException("not an image explanation: " + e.method());
+            throw BadInputException.of("not an image explanation: %s", e.method());
         }
         if (scale < 1 || scale > 64) {
-            throw new IllegalArgumentException("scale must be in [1, 64], got " + scale);
+            throw BadInputException.of("scale must be in [1, 64], got %s", scale);
         }
         int h = img.height();
         int w = img.width();
         int[] seg = img.segments();
+        double[] pixels = img.pixels();
         int maxSeg = 0;
         for (int s : seg) {
             maxSeg = Math.max(maxSeg, s);
@@ -52,7 +53,7 @@ public final class ImageOverlay {
                 int p = py * w + px;
                 double g = 0;
                 for (int c = 0; c < img.channels(); c++) {
-                    g += img.pixels()[p * img.channels() + c];
+                    g += pixels[p * img.channels() + c];
                 }
                 g = Math.max(0, Math.min(1, g / img.channels()));
                 double r = g;
