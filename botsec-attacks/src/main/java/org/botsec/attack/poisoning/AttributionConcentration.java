@@ -35,9 +35,9 @@ import org.botsec.explain.ShapMethod;
  * possible trigger for a person to inspect. Deterministic given the seed.
  */
 public final class AttributionConcentration implements PoisonDetector {
-    public static final int DEFAULT_SAMPLE = 100;
+    public static final int DEFAULT_SAMPLE = 200;
     public static final double DEFAULT_MASS_FRACTION = 0.5;
-    public static final double DEFAULT_MIN_SHARE = 0.05;
+    public static final double DEFAULT_MIN_SHARE = 0.015;
     private static final double MATCH_TOLERANCE = 0.1;
 
     private final int sample;
@@ -80,7 +80,7 @@ public final class AttributionConcentration implements PoisonDetector {
         this.seed = seed;
     }
 
-    /** With the defaults: 100 rows, patches up to 1/16 of the features, half the mass, 5% of the rows. */
+    /** With the defaults: 200 rows, patches up to 1/16 of the features, half the mass, 1.5% of the rows (at least 3). */
     public AttributionConcentration(int numFeatures, long seed) {
         this(DEFAULT_SAMPLE, defaultMaxFeatures(numFeatures), DEFAULT_MASS_FRACTION, DEFAULT_MIN_SHARE, null, seed);
     }

@@ -86,7 +86,8 @@ public final class SpectralSignatures implements PoisonDetector {
         List<int[]> classes = ClassRows.byClass(train.y(), train.numClasses());
         for (int c = 0; c < classes.size(); c++) {
             int[] idx = classes.get(c);
-            int remove = Math.min(idx.length, (int) Math.ceil(removalFactor * expectedPoisonRate * idx.length));
+            int remove = Math.min(idx.length, (int) Math.ceil(removalFactor * expectedPoisonRate * idx.length - 1e-9));
+            // the 1e-9 keeps 1.5 · 0.1 · 200 = 30.000000000000004 at 30 rows
             Integer[] order = Arrays.stream(idx).boxed().toArray(Integer[]::new);
             Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
             for (int i = 0; i < remove; i++) {
