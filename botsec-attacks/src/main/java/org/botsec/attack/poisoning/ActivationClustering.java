@@ -17,14 +17,15 @@ import org.botsec.core.model.Classifier;
  * Activation clustering (Chen, Carvalho, Baracaldo, Ludwig, Edwards, Lee, Molloy, Srivastava 2018, "Detecting
  * Backdoor Attacks on Deep Neural Networks by Activation Clustering", arXiv:1811.03728): for each label, reduce the
  * last-hidden-layer activations of its rows to a few dimensions, split them into two clusters with k-means, and flag
- * the smaller cluster when its share of the class is at most {@code sizeThreshold} (the paper's relative-size
+ * the smaller cluster when its share of the class is below {@code sizeThreshold} (the paper's relative-size
  * analysis: poisoned rows form a small, separate cluster in their target class).
  *
  * <p>Differences from the paper: the reduction is PCA (top {@code components} principal directions of the centred
  * activations) instead of ICA; the paper also offers silhouette-score and exclusionary-reclassification analyses,
  * which are not implemented — the mean silhouette of each split is reported in the details. The default size
- * threshold 0.35 is that of IBM ART's {@code ActivationDefence} size analysis. When poisoned rows are as many as
- * the clean rows of the target class the poisoned cluster is no longer the smaller one and this analysis misses it.
+ * threshold 0.35 is that of IBM ART's relative-size analysis ({@code analyze_by_relative_size}). When poisoned rows
+ * are as many as the clean rows of the target class, the poisoned cluster is no longer the smaller one and this
+ * analysis misses it.
  * Deterministic given the seed; thread-safe.
  */
 public final class ActivationClustering implements PoisonDetector {
@@ -87,7 +88,7 @@ public final class ActivationClustering implements PoisonDetector {
             int smaller = ones <= idx.length - ones ? 1 : 0;
             int smallSize = smaller == 1 ? ones : idx.length - ones;
             double share = smallSize / (double) idx.length;
-            boolean poisoned = share <= sizeThreshold && smallSize > 0;
+            boolean poisoned = share < sizeThreshold && smallSize > 0;
             if (poisoned) {
                 for (int i = 0; i < idx.length; i++) {
                     if (km.assignment()[i] == smaller) {
