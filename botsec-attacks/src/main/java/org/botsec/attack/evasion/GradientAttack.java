@@ -122,11 +122,16 @@ public final class GradientAttack {
      * @param labels true labels (class indices of the model)
      */
     public EvasionResult run(GradientModel model, Matrix x, int[] labels) {
+        return run(model, x, labels, EvasionProgress.NONE);
+    }
+
+    /** As {@link #run(GradientModel, Matrix, int[])}, reporting each finished step to {@code progress}. */
+    public EvasionResult run(GradientModel model, Matrix x, int[] labels, EvasionProgress progress) {
         check(model, x, labels);
         int k = model.numClasses();
         int[] clean = Perturbations.argmax(model.predictProba(x).data(), k);
         int[] t = targets == Targets.TRUE ? labels : clean;
-        Matrix adv = generate(model, x, t);
+        Matrix adv = generate(model, x, t, progress);
         int[] advPred = Perturbations.argmax(model.predictProba(adv).data(), k);
         long[] queries = new long[x.rows()];
         java.util.Arrays.fill(queries, (long) steps * Math.max(1, randomStarts));
@@ -138,10 +143,15 @@ public final class GradientAttack {
      * {@code targets}.
      */
     public Matrix generate(GradientModel model, Matrix x, int[] targets) {
+        return generate(model, x, targets, EvasionProgress.NONE);
+    }
+
+    private Matrix generate(GradientModel model, Matrix x, int[] targets, EvasionProgress progress) {
         check(model, x, targets);
+        long total = (long) steps * Math.max(1, randomStarts);
         if (randomStarts == 0) {
             Matrix adv = x.copy();
-            descend(model, x.data(), adv, targets);
+            descend(model, x.data(), adv, targets, progress, 0, total);
             return adv;
         }
         SplittableRandom rng = new SplittableRandom(seed);
@@ -155,7 +165,7 @@ public final class GradientAttack {
             Matrix adv = new Matrix(n, d);
             Perturbations.randomStart(adv.data(), x.data(), d, norm == Norm.LINF, epsilon, range.min(), range.max(),
                     rng);
-            descend(model, x.data(), adv, targets);
+            descend(model, x.data(), adv, targets, progress, (long) r * steps, total);
             double[] p = model.predictProba(adv).data();
             if (best == null) {
                 best = adv;
@@ -180,7 +190,8 @@ public final class GradientAttack {
         return best;
     }
 
-    private void descend(GradientModel model, double[] x0, Matrix adv, int[] targets) {
+    private void descend(GradientModel model, double[] x0, Matrix adv, int[] targets, EvasionProgress progress,
+            long done, long total) {
         int d = adv.cols();
         double[] a = adv.data();
         for (int s = 0; s < steps; s++) {
@@ -192,6 +203,7 @@ public final class GradientAttack {
                 Perturbations.l2Step(a, g, d, stepSize, range.min(), range.max());
                 Perturbations.l2Project(a, x0, d, epsilon);
             }
+            progress.update(done + s + 1, total);
         }
     }
 
