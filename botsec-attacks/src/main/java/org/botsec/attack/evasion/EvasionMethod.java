@@ -45,6 +45,20 @@ public enum EvasionMethod {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * The model as a {@link org.botsec.core.model.GradientModel} when this method needs gradients; otherwise a
+     * one-line error naming the model's type and the black-box methods that would work.
+     */
+    public org.botsec.core.model.GradientModel requireGradients(org.botsec.core.model.Classifier model,
+            String modelName) {
+        if (model instanceof org.botsec.core.model.GradientModel g) {
+            return g;
+        }
+        throw BadInputException.of("model %s (%s) gives no input gradients, so the white-box method %s cannot run; "
+                + "the black-box methods %s need only its predictions", modelName, model.getClass().getSimpleName(),
+                label, blackBoxNames());
+    }
+
     public static EvasionMethod parse(String s) {
         String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (EvasionMethod m : values()) {

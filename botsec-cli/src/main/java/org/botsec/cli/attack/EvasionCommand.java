@@ -143,14 +143,10 @@ public final class EvasionCommand implements Callable<Integer> {
             throw BadInputException.of("model %s is a text model; the word-level text attack is not yet "
                     + "implemented", model);
         }
-        if (!(loaded instanceof Classifier)) {
+        if (!(loaded instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a classifier", model, loaded.type());
         }
-        if (!(loaded instanceof GradientModel gm)) {
-            throw BadInputException.of("model %s (type %s) gives no input gradients, so the white-box method %s "
-                    + "cannot run; the black-box methods %s need only its predictions", model, loaded.type(),
-                    m.label(), EvasionMethod.blackBoxNames());
-        }
+        GradientModel gm = m.requireGradients(c, model + " (type " + loaded.type() + ")");
         Dataset d = DataSources.loadNumeric(data, label);
         if (d.size() == 0) {
             throw BadInputException.of("%s has no rows", data);
