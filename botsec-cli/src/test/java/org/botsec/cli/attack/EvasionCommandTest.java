@@ -100,6 +100,7 @@ class EvasionCommandTest {
             sb.append(j == 3 ? "16" : "0").append(',');
         }
         sb.append("0\n");
+        sb.append("0,".repeat(64)).append("1\n");
         Files.writeString(csv, sb);
         String[][] cases = {
                 {"--method", "fgsm", "--epsilon", "-0.1"}, // epsilon < 0
