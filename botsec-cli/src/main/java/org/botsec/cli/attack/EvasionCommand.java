@@ -19,6 +19,7 @@ import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.FewPixelAttack;
 import org.botsec.attack.evasion.GradientAttack;
 import org.botsec.attack.evasion.Norm;
+import org.botsec.attack.evasion.RobustnessCurve;
 import org.botsec.attack.evasion.Targets;
 import org.botsec.attack.evasion.ValueRange;
 import org.botsec.cli.ExitCode;
@@ -75,6 +76,9 @@ public final class EvasionCommand implements Callable<Integer> {
 
     @Option(names = "--epsilon", paramLabel = "E", description = "Perturbation budget (fgsm, pgd), >= 0.")
     Double epsilon;
+
+    @Option(names = "--curve", split = ",", paramLabel = "E1,E2,...", description = "fgsm/pgd: robust accuracy at each of these epsilons (a robustness curve); the report is the last one's.")
+    double[] curve;
 
     @Option(names = "--steps", paramLabel = "N", description = "PGD iterations (default 40).")
     Integer steps;
@@ -163,7 +167,7 @@ public final class EvasionCommand implements Callable<Integer> {
         EvasionResult r;
         if (m == EvasionMethod.FEW_PIXEL) {
             for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
-                    {"--random-starts", randomStarts}}) {
+                    {"--random-starts", randomStarts}, {"--curve", curve}}) {
                 if (o[1] != null) {
                     throw BadInputException.of("%s does not apply to --method few-pixel (its budget is --max-pixels)",
                             o[0]);
@@ -174,33 +178,57 @@ public final class EvasionCommand implements Callable<Integer> {
             if (maxPixels != null) {
                 throw BadInputException.of("--max-pixels applies to --method few-pixel only");
             }
-            if (epsilon == null) {
-                throw BadInputException.of("--method %s needs --epsilon", m.label());
+            if (epsilon == null && curve == null) {
+                throw BadInputException.of("--method %s needs --epsilon (or --curve)", m.label());
             }
-            GradientAttack.Builder b = m == EvasionMethod.FGSM ? GradientAttack.fgsm() : GradientAttack.pgd();
-            b.norm(n).epsilon(epsilon).targets(t).valueRange(range);
-            if (steps != null) {
-                if (m == EvasionMethod.FGSM && steps != 1) {
-                    throw BadInputException.of("--steps does not apply to --method fgsm (one step of size epsilon)");
+            if (epsilon != null && curve != null) {
+                throw BadInputException.of("give --epsilon or --curve, not both");
+            }
+            if (curve != null) {
+                for (double e : curve) {
+                    attackBuilder(m, n, t, range, e).build(); // rejects a bad epsilon before any work
                 }
-                b.steps(steps);
+                Matrix xs = x;
+                int[] ys = y;
+                curvePoints = RobustnessCurve.of(curve, e -> attackBuilder(m, n, t, range, e).build(), gm, xs, ys);
+                r = curvePoints.points().get(curvePoints.points().size() - 1).result();
+            } else {
+                GradientAttack attack = attackBuilder(m, n, t, range, epsilon).build();
+                r = attack.run(gm, x, y, (done, total) -> bar.update(done, total, "step " + done + "/" + total));
             }
-            if (stepSize != null) {
-                if (m == EvasionMethod.FGSM) {
-                    throw BadInputException.of("--step-size does not apply to --method fgsm (its step is epsilon)");
-                }
-                b.stepSize(stepSize);
-            }
-            if (randomStarts != null) {
-                b.randomStarts(randomStarts);
-            }
-            if (seed != null) {
-                b.seed(seed);
-            }
-            GradientAttack attack = b.build();
-            r = attack.run(gm, x, y, (done, total) -> bar.update(done, total, "step " + done + "/" + total));
         }
         bar.finish();
+        finish(r, x, gm);
+        return ExitCode.OK;
+    }
+
+    private RobustnessCurve curvePoints;
+
+    private GradientAttack.Builder attackBuilder(EvasionMethod m, Norm n, Targets t, ValueRange range, double eps) {
+        GradientAttack.Builder b = m == EvasionMethod.FGSM ? GradientAttack.fgsm() : GradientAttack.pgd();
+        b.norm(n).epsilon(eps).targets(t).valueRange(range);
+        if (steps != null) {
+            if (m == EvasionMethod.FGSM && steps != 1) {
+                throw BadInputException.of("--steps does not apply to --method fgsm (one step of size epsilon)");
+            }
+            b.steps(steps);
+        }
+        if (stepSize != null) {
+            if (m == EvasionMethod.FGSM) {
+                throw BadInputException.of("--step-size does not apply to --method fgsm (its step is epsilon)");
+            }
+            b.stepSize(stepSize);
+        }
+        if (randomStarts != null) {
+            b.randomStarts(randomStarts);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        return b;
+    }
+
+    private void finish(EvasionResult r, Matrix x, GradientModel gm) {
         int written = png == null ? 0 : writePngs(r, x, gm.classNames(), png);
         AttackReport report = r.toReport();
         List<Finding> findings = new ArrayList<>();
@@ -214,6 +242,17 @@ public final class EvasionCommand implements Callable<Integer> {
             out.put("findings", findings.stream().map(FindingJson::toMap).toList());
             out.put("settings", report.settings());
             out.put("seed", report.seed().isPresent() ? report.seed().getAsLong() : null);
+            if (curvePoints != null) {
+                List<Map<String, Object>> pts = new ArrayList<>();
+                for (RobustnessCurve.Point p : curvePoints.points()) {
+                    Map<String, Object> pt = new LinkedHashMap<>();
+                    pt.put("epsilon", p.epsilon());
+                    pt.put("robust_accuracy", p.robustAccuracy());
+                    pt.put("success_rate", p.successRate());
+                    pts.add(pt);
+                }
+                out.put("curve", pts);
+            }
             Json.print(spec.commandLine().getOut(), out);
         } else {
             print(report, written);
@@ -223,7 +262,6 @@ public final class EvasionCommand implements Callable<Integer> {
             throw new ThresholdException(String.format(Locale.ROOT,
                     "attack success rate %.4f is above --max-success-rate %s", rate, maxSuccessRate));
         }
-        return ExitCode.OK;
     }
 
     private void print(AttackReport report, int written) {
@@ -249,6 +287,12 @@ public final class EvasionCommand implements Callable<Integer> {
         for (Finding f : report.findings()) {
             out.println("finding [" + f.severity().name().toLowerCase(Locale.ROOT) + "] " + f.ruleId() + ": "
                     + f.title());
+        }
+        if (curvePoints != null) {
+            out.println("robustness curve (epsilon, robust_accuracy, success_rate):");
+            for (RobustnessCurve.Point p : curvePoints.points()) {
+                out.printf(Locale.ROOT, "  %-10s %.4f  %.4f%n", p.epsilon(), p.robustAccuracy(), p.successRate());
+            }
         }
         if (png != null) {
             out.println("wrote " + written + " PNG files to " + png);

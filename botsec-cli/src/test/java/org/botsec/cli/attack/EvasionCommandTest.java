@@ -70,6 +70,18 @@ class EvasionCommandTest {
     }
 
     @Test
+    void curveFallsWithEpsilon() {
+        CliRun r = attack("--method", "fgsm", "--curve", "0,0.05,0.2", "--limit", "100", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode c = r.json().get("curve");
+        assertEquals(3, c.size());
+        assertEquals(r.json().get("metrics").get("clean_accuracy").asDouble(), c.get(0).get("robust_accuracy")
+                .asDouble(), 1e-12, "epsilon 0 changes nothing");
+        assertTrue(c.get(2).get("robust_accuracy").asDouble() < c.get(1).get("robust_accuracy").asDouble());
+        assertEquals(0.2, r.json().get("settings").get("epsilon").asDouble());
+    }
+
+    @Test
     void gateExitsThreeWhenSuccessRateIsAbove() {
         CliRun r = attack("--method", "fgsm", "--epsilon", "0.2", "--max-success-rate", "0.05");
         assertEquals(3, r.code(), r.toString());
