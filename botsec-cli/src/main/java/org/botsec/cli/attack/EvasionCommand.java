@@ -20,6 +20,7 @@ import org.botsec.attack.evasion.FewPixelAttack;
 import org.botsec.attack.evasion.GradientAttack;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.attack.evasion.RobustnessCurve;
+import org.botsec.attack.evasion.SquareAttack;
 import org.botsec.attack.evasion.Targets;
 import org.botsec.attack.evasion.ValueRange;
 import org.botsec.cli.ExitCode;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec attack evasion}: adversarial examples against a model, with clean and robust accuracy. */
 @Command(name = "evasion", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Craft adversarial examples (FGSM, PGD, few-pixel) and measure clean and robust accuracy.",
+        description = "Craft adversarial examples (FGSM, PGD, few-pixel, Square Attack) and measure clean and robust accuracy.",
         footer = {"", "Examples:",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method pgd --norm linf --epsilon 0.1 --steps 40 --step-size 0.01",
@@ -68,7 +69,7 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "Label column of a CSV file.")
     String label;
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd or few-pixel (jsma, square, hopskipjump, text: not yet implemented).")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, few-pixel or square (jsma, hopskipjump, text: not yet implemented).")
     String method;
 
     @Option(names = "--norm", defaultValue = "linf", paramLabel = "linf|l2", description = "Perturbation norm for fgsm/pgd (default: ${DEFAULT-VALUE}).")
@@ -97,6 +98,9 @@ public final class EvasionCommand implements Callable<Integer> {
 
     @Option(names = "--max-queries", paramLabel = "Q", description = "Query budget per row of the black-box methods, >= 1.")
     Long maxQueries;
+
+    @Option(names = "--p-init", defaultValue = "0.8", paramLabel = "P", description = "square: initial fraction of pixels in a window (default: ${DEFAULT-VALUE}, the paper's value for MNIST).")
+    double pInit;
 
     @Option(names = "--targets", defaultValue = "true", paramLabel = "true|predicted", description = "Push away from the true labels or the model's clean predictions (default: ${DEFAULT-VALUE}).")
     String targets;
@@ -134,10 +138,12 @@ public final class EvasionCommand implements Callable<Integer> {
         Norm n = Norm.parse(norm);
         Targets t = Targets.parse(targets);
         ValueRange range = parseRange(valueRange);
-        if (m == EvasionMethod.JSMA || m == EvasionMethod.SQUARE || m == EvasionMethod.HOPSKIPJUMP
-                || m == EvasionMethod.TEXT) {
-            throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, few-pixel)",
+        if (m == EvasionMethod.JSMA || m == EvasionMethod.HOPSKIPJUMP || m == EvasionMethod.TEXT) {
+            throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, few-pixel, square)",
                     m.label());
+        }
+        if (m == EvasionMethod.SQUARE && n != Norm.LINF) {
+            throw BadInputException.of("--method square supports --norm linf only (L2: not yet implemented)");
         }
         if (png != null && (!Files.isDirectory(png) || !Files.isWritable(png))) {
             throw BadInputException.of("--png %s is not a writable folder", png);
@@ -150,19 +156,34 @@ public final class EvasionCommand implements Callable<Integer> {
         if (!(loaded instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a classifier", model, loaded.type());
         }
+        if (m == EvasionMethod.SQUARE) {
+            if (epsilon == null) {
+                throw BadInputException.of("--method square needs --epsilon");
+            }
+            for (Object[] o : new Object[][] {{"--steps", steps}, {"--step-size", stepSize},
+                    {"--random-starts", randomStarts}, {"--curve", curve}, {"--max-pixels", maxPixels}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s does not apply to --method square (budget: --max-queries)", o[0]);
+                }
+            }
+            SquareAttack sq = seed == null
+                    ? new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
+                            1_000_000)), pInit, range, t)
+                    : new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
+                            1_000_000)), pInit, range, t, seed);
+            Matrix[] xy = new Matrix[1];
+            int[][] yy = new int[1][];
+            data(c, xy, yy, range);
+            EvasionResult r = sq.run(c, xy[0], yy[0]);
+            finish(r, xy[0], c);
+            return ExitCode.OK;
+        }
         GradientModel gm = m.requireGradients(c, model + " (type " + loaded.type() + ")");
-        Dataset d = DataSources.loadNumeric(data, label);
-        if (d.size() == 0) {
-            throw BadInputException.of("%s has no rows", data);
-        }
-        Matrix x = alignFeatures(d, gm, data);
-        int[] y = remapLabels(d.y(), d.classNames(), gm.classNames(), data);
-        if (limit != null && limit < x.rows()) {
-            int[] first = IntStream.range(0, limit).toArray();
-            x = x.selectRows(first);
-            y = java.util.Arrays.copyOf(y, limit);
-        }
-        checkRange(x, range, gm);
+        Matrix[] xy = new Matrix[1];
+        int[][] yy = new int[1][];
+        data(gm, xy, yy, range);
+        Matrix x = xy[0];
+        int[] y = yy[0];
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), m.label(), !quiet);
         EvasionResult r;
         if (m == EvasionMethod.FEW_PIXEL) {
@@ -204,6 +225,23 @@ public final class EvasionCommand implements Callable<Integer> {
 
     private RobustnessCurve curvePoints;
 
+    /** Loads --data in the model's feature and class order, keeps --limit rows and checks the value range. */
+    private void data(Classifier c, Matrix[] xOut, int[][] yOut, ValueRange range) {
+        Dataset d = DataSources.loadNumeric(data, label);
+        if (d.size() == 0) {
+            throw BadInputException.of("%s has no rows", data);
+        }
+        Matrix x = alignFeatures(d, c, data);
+        int[] y = remapLabels(d.y(), d.classNames(), c.classNames(), data);
+        if (limit != null && limit < x.rows()) {
+            x = x.selectRows(IntStream.range(0, limit).toArray());
+            y = java.util.Arrays.copyOf(y, limit);
+        }
+        checkRange(x, range, c);
+        xOut[0] = x;
+        yOut[0] = y;
+    }
+
     private GradientAttack.Builder attackBuilder(EvasionMethod m, Norm n, Targets t, ValueRange range, double eps) {
         GradientAttack.Builder b = m == EvasionMethod.FGSM ? GradientAttack.fgsm() : GradientAttack.pgd();
         b.norm(n).epsilon(eps).targets(t).valueRange(range);
@@ -228,7 +266,7 @@ public final class EvasionCommand implements Callable<Integer> {
         return b;
     }
 
-    private void finish(EvasionResult r, Matrix x, GradientModel gm) {
+    private void finish(EvasionResult r, Matrix x, Classifier gm) {
         int written = png == null ? 0 : writePngs(r, x, gm.classNames(), png);
         AttackReport report = r.toReport();
         List<Finding> findings = new ArrayList<>();

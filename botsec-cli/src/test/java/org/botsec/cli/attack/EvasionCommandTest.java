@@ -82,6 +82,19 @@ class EvasionCommandTest {
     }
 
     @Test
+    void squareIsBlackBoxAndCountsQueries() {
+        CliRun r = attack("--method", "square", "--epsilon", "0.2", "--max-queries", "50", "--seed", "3", "--limit",
+                "40", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.square", j.get("attack").asText());
+        assertTrue(j.get("metrics").get("max_queries").asDouble() <= 50);
+        assertTrue(j.get("metrics").get("max_linf").asDouble() <= 0.2 + 1e-12);
+        assertEquals(3, j.get("seed").asLong());
+        assertEquals(2, attack("--method", "square", "--epsilon", "0.2", "--max-queries", "0").code());
+    }
+
+    @Test
     void gateExitsThreeWhenSuccessRateIsAbove() {
         CliRun r = attack("--method", "fgsm", "--epsilon", "0.2", "--max-success-rate", "0.05");
         assertEquals(3, r.code(), r.toString());
@@ -118,7 +131,7 @@ class EvasionCommandTest {
                 {"--method", "fgsm", "--epsilon", "-0.1"}, // epsilon < 0
                 {"--method", "pgd", "--epsilon", "0.1", "--steps", "0"},
                 {"--method", "pgd", "--epsilon", "0.1", "--norm", "l3"},
-                {"--method", "square", "--epsilon", "0.1"}, // not yet
+                {"--method", "jsma", "--epsilon", "0.1"}, // not yet
                 {"--method", "hopskipjump", "--max-queries", "0"},
                 {"--method", "pgd"}, // no epsilon
                 {"--method", "fgsm", "--epsilon", "0.1", "--value-range", "1:0"},
