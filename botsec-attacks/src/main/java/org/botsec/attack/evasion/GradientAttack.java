@@ -197,8 +197,7 @@ public final class GradientAttack {
         for (int s = 0; s < steps; s++) {
             double[] g = model.lossInputGradient(adv, targets).data();
             if (norm == Norm.LINF) {
-                Perturbations.linfStep(a, g, stepSize, range.min(), range.max());
-                Perturbations.linfProject(a, x0, epsilon);
+                Perturbations.linfStepProject(a, x0, g, stepSize, range.min(), range.max(), epsilon);
             } else {
                 Perturbations.l2Step(a, g, d, stepSize, range.min(), range.max());
                 Perturbations.l2Project(a, x0, d, epsilon);

@@ -34,6 +34,9 @@ public final class EvasionBench {
         System.out.println("BLAS: " + Matrix.blasImplementation() + ", cores: "
                 + Runtime.getRuntime().availableProcessors());
         linear();
+        if (args.length > 0 && args[0].equals("linear")) {
+            return;
+        }
         mlp(args.length > 0 ? Integer.parseInt(args[0]) : 2000);
     }
 
@@ -54,7 +57,7 @@ public final class EvasionBench {
         System.out.println("digits8x8 golden logistic regression, 360 rows (ART = median on this machine)");
         for (Object[] c : cases) {
             GradientAttack a = (GradientAttack) c[1];
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 2000; i++) {
                 a.generate(model, x, y); // warm-up: JIT
             }
             int reps = 101;
