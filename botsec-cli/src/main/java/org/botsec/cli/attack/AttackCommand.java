@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Attack-test a model: evasion, poisoning, membership inference, inversion, extraction.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EvasionCommand.class,
                 PoisonCommand.class,
                 MembershipCommand.class,
                 InversionCommand.class,

@@ -1,0 +1,146 @@
+package org.botsec.attack.evasion.internal;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Batched kernels on row-major arrays (n rows of d values): one pass over a whole batch each, no per-example model
+ * calls. Conventions are IBM ART's (FastGradientMethod._apply_norm, art.utils.projection), so that results agree
+ * with it: sign(0) = 0 under L∞, a zero gradient gives a zero L2 step, the ε-ball projection rescales under L2.
+ */
+public final class Perturbations {
+    private Perturbations() {
+    }
+
+    /** x ← clip(x + α·sign(g), lo, hi), sign(0) = 0 (Goodfellow et al. 2015). */
+    public static void linfStep(double[] x, double[] g, double alpha, double lo, double hi) {
+        for (int k = 0; k < x.length; k++) {
+            double v = x[k] + step(g[k], alpha);
+            x[k] = Math.min(Math.max(v, lo), hi);
+        }
+    }
+
+    /**
+     * One fused L∞ PGD step: x ← x0 + clamp(clip(x + α·sign(g), lo, hi) − x0, −ε, ε), the same values as
+     * {@link #linfStep} followed by {@link #linfProject} in one pass over the arrays.
+     */
+    public static void linfStepProject(double[] x, double[] x0, double[] g, double alpha, double lo, double hi,
+            double eps) {
+        for (int k = 0; k < x.length; k++) {
+            double v = Math.min(Math.max(x[k] + step(g[k], alpha), lo), hi);
+            double b = x0[k];
+            x[k] = b + Math.min(Math.max(v - b, -eps), eps);
+        }
+    }
+
+    /**
+     * α·sign(g) with sign(0) = 0, branch-free so that C2 vectorises the loop (gradient signs are random, a branch
+     * mispredicts half the time): |g|·2^1200 (in two steps) is ≥ 1 for every non-zero double, even the smallest
+     * subnormal, so min(·, 1) is exactly 0 or 1.
+     */
+    private static double step(double g, double alpha) {
+        return Math.copySign(alpha, g) * Math.min(Math.abs(g) * 0x1p600 * 0x1p600, 1.0);
+    }
+
+    /** x_i ← clip(x_i + α·g_i/‖g_i‖₂, lo, hi) per row; a row with ‖g_i‖ = 0 does not move. */
+    public static void l2Step(double[] x, double[] g, int d, double alpha, double lo, double hi) {
+        int n = x.length / d;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                s = Math.fma(g[o + j], g[o + j], s);
+            }
+            if (s == 0) {
+                continue;
+            }
+            double f = alpha / Math.sqrt(s);
+            for (int j = 0; j < d; j++) {
+                double v = x[o + j] + f * g[o + j];
+                x[o + j] = Math.min(Math.max(v, lo), hi);
+            }
+        }
+    }
+
+    /** x ← x0 + clamp(x − x0, −ε, ε) (projection onto the L∞ ball around x0). */
+    public static void linfProject(double[] x, double[] x0, double eps) {
+        for (int k = 0; k < x.length; k++) {
+            double delta = Math.min(Math.max(x[k] - x0[k], -eps), eps);
+            x[k] = x0[k] + delta;
+        }
+    }
+
+    /** x_i ← x0_i + δ_i·min(1, ε/‖δ_i‖₂) with δ = x − x0 (projection onto the L2 ball by rescaling). */
+    public static void l2Project(double[] x, double[] x0, int d, double eps) {
+        int n = x.length / d;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                double delta = x[o + j] - x0[o + j];
+                s = Math.fma(delta, delta, s);
+            }
+            double norm = Math.sqrt(s);
+            if (norm <= eps) {
+                continue;
+            }
+            double f = eps / norm;
+            for (int j = 0; j < d; j++) {
+                x[o + j] = x0[o + j] + (x[o + j] - x0[o + j]) * f;
+            }
+        }
+    }
+
+    /**
+     * x ← clip(x0 + u, lo, hi) with u uniform in the L∞ ball of radius ε (each coordinate uniform in [−ε, ε]) or
+     * uniform in the L2 ball (a Gaussian direction with radius ε·U^(1/d)), as Madry et al.'s random starts.
+     */
+    public static void randomStart(double[] x, double[] x0, int d, boolean linf, double eps, double lo, double hi,
+            RandomGenerator rng) {
+        int n = x0.length / d;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            if (linf) {
+                for (int j = 0; j < d; j++) {
+                    x[o + j] = x0[o + j] + eps * (2 * rng.nextDouble() - 1);
+                }
+            } else {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = rng.nextGaussian();
+                    x[o + j] = v;
+                    s += v * v;
+                }
+                double radius = eps * Math.pow(rng.nextDouble(), 1.0 / d);
+                double f = s == 0 ? 0 : radius / Math.sqrt(s);
+                for (int j = 0; j < d; j++) {
+                    x[o + j] = x0[o + j] + f * x[o + j];
+                }
+            }
+        }
+        for (int k = 0; k < x.length; k++) {
+            x[k] = Math.min(Math.max(x[k], lo), hi);
+        }
+    }
+
+    /** Index of the largest value of row i of an n × k array (first on ties, as numpy's argmax). */
+    public static int argmax(double[] p, int i, int k) {
+        int o = i * k;
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+            if (p[o + c] > p[o + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Row-wise argmax of an n × k array. */
+    public static int[] argmax(double[] p, int k) {
+        int n = p.length / k;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = argmax(p, i, k);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,140 @@
+package org.botsec.attack.evasion.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.Norm;
+import org.botsec.core.data.Builtins;
+import org.botsec.core.data.Dataset;
+import org.botsec.core.data.Split;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.GradientModel;
+import org.botsec.core.model.LinearModel;
+import org.botsec.core.model.Mlp;
+import org.botsec.core.rand.Randomness;
+import org.botsec.core.train.Adam;
+import org.botsec.core.train.Trainer;
+
+/**
+ * Evasion speed (a benchmark, not a test). Part 1: FGSM and PGD-40 on the golden digits logistic regression (360
+ * test rows), warm JVM, median wall time of {@code GradientAttack.generate}, beside IBM ART's medians measured on
+ * this machine (attack_digits_art.json "timing"). Part 2: PGD-40 (L∞ ε 0.3) on 2,000 mnist10k images against a
+ * 784-512-10 MLP, and input-gradient evaluations per second batched versus a naive per-example loop, in the same run.
+ *
+ * <p>Run: {@code mvn -B -q -o -pl botsec-attacks -am test-compile} then {@code java -cp <test classpath>
+ * org.botsec.attack.evasion.bench.EvasionBench} (the command in docs/attacks.md).
+ */
+public final class EvasionBench {
+    private EvasionBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("BLAS: " + Matrix.blasImplementation() + ", cores: "
+                + Runtime.getRuntime().availableProcessors());
+        linear();
+        if (args.length > 0 && args[0].equals("linear")) {
+            return;
+        }
+        mlp(args.length > 0 ? Integer.parseInt(args[0]) : 2000);
+    }
+
+    private static void linear() throws Exception {
+        LinearModel model = GoldenModel.load();
+        Dataset all = Builtins.load("digits8x8", Split.ALL);
+        Dataset test = all.subset(IntStream.range(0, all.size()).filter(i -> i % 5 == 0).toArray());
+        Matrix x = test.x();
+        int[] y = test.y();
+        Object[][] cases = {
+                {"FGSM Linf eps 0.1", GradientAttack.fgsm().norm(Norm.LINF).epsilon(0.1).build(), 0.002643, 30},
+                {"FGSM L2 eps 1", GradientAttack.fgsm().norm(Norm.L2).epsilon(1.0).build(), 0.002975, 30},
+                {"PGD-40 Linf eps 0.1", GradientAttack.pgd().norm(Norm.LINF).epsilon(0.1).stepSize(0.01).steps(40)
+                        .build(), 0.104778, 10},
+                {"PGD-40 L2 eps 1", GradientAttack.pgd().norm(Norm.L2).epsilon(1.0).stepSize(0.1).steps(40).build(),
+                        0.122301, 10},
+        };
+        System.out.println("digits8x8 golden logistic regression, 360 rows (ART = median on this machine)");
+        for (Object[] c : cases) {
+            GradientAttack a = (GradientAttack) c[1];
+            for (int i = 0; i < 2000; i++) {
+                a.generate(model, x, y); // warm-up: JIT
+            }
+            int reps = 101;
+            double[] t = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                a.generate(model, x, y);
+                t[r] = (System.nanoTime() - t0) / 1e9;
+            }
+            Arrays.sort(t);
+            double art = (double) c[2];
+            System.out.printf(Locale.ROOT, "  %-20s botsec median %8.4f ms (min %.4f)  ART %8.3f ms  speed-up %5.1fx%n",
+                    c[0], t[reps / 2] * 1e3, t[0] * 1e3, art * 1e3, art / t[reps / 2]);
+        }
+    }
+
+    private static void mlp(int n) {
+        Dataset all = Builtins.load("mnist10k", Split.ALL);
+        Dataset train = all.subset(IntStream.range(n, all.size()).toArray());
+        Dataset test = all.subset(IntStream.range(0, n).toArray());
+        long t0 = System.nanoTime();
+        Mlp init = Mlp.create(new int[] {784, 512, 10}, train.featureNames(), train.classNames(),
+                Randomness.replayable(1));
+        Mlp model = Trainer.builder().optimizer(Adam.builder().learningRate(1e-3).build()).epochs(2).batchSize(128)
+                .randomness(Randomness.replayable(2)).build().fit(init, train);
+        System.out.printf(Locale.ROOT, "mnist10k MLP 784-512-10 trained on %d rows (2 epochs) in %.1f s%n",
+                train.size(), (System.nanoTime() - t0) / 1e9);
+        Matrix x = test.x();
+        int[] y = test.y();
+        GradientAttack pgd = GradientAttack.pgd().norm(Norm.LINF).epsilon(0.3).stepSize(0.01).steps(40).build();
+        pgd.generate(model, x.selectRows(IntStream.range(0, 200).toArray()), Arrays.copyOf(y, 200)); // warm-up
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < 3; r++) {
+            long s = System.nanoTime();
+            pgd.generate(model, x, y);
+            best = Math.min(best, (System.nanoTime() - s) / 1e9);
+        }
+        var result = pgd.run(model, x, y);
+        System.out.printf(Locale.ROOT, "  PGD-40 Linf eps 0.3 (step 0.01) on %d images: best of 3 %.2f s; clean acc %.4f, "
+                + "robust acc %.4f%n", n, best, result.metrics().cleanAccuracy(), result.metrics().robustAccuracy());
+        double batched = 40.0 * n / best;
+        // naive loop: one input gradient per example per call, same rows, for a fixed number of rows
+        int naiveRows = Math.min(n, 500);
+        for (int i = 0; i < naiveRows; i++) {
+            oneRow(model, x, y, i); // warm-up
+        }
+        long s = System.nanoTime();
+        int evals = 0;
+        for (int rep = 0; rep < 4; rep++) {
+            for (int i = 0; i < naiveRows; i++) {
+                oneRow(model, x, y, i);
+                evals++;
+            }
+        }
+        double naive = evals / ((System.nanoTime() - s) / 1e9);
+        System.out.printf(Locale.ROOT, "  input-gradient evaluations per second: batched PGD %.0f, naive per-example "
+                + "loop %.0f (%.1fx)%n", batched, naive, batched / naive);
+    }
+
+    private static double sink;
+
+    private static void oneRow(GradientModel model, Matrix x, int[] y, int i) {
+        Matrix row = new Matrix(1, x.cols(), x.row(i));
+        sink += model.lossInputGradient(row, new int[] {y[i]}).data()[0];
+    }
+
+    /** The golden scikit-learn model (test resources). */
+    static final class GoldenModel {
+        static LinearModel load() throws Exception {
+            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    EvasionBench.class.getResourceAsStream("/golden/attack_digits_linear.json"));
+            var fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            for (String f : List.of("type", "feature_names", "classes", "coef", "intercept")) {
+                fields.set(f, root.get(f));
+            }
+            var p = org.botsec.core.io.LinearModelImport.parse(fields, "attack_digits_linear.json");
+            return LinearModel.of(p.coef(), p.intercept(), p.classes(), p.featureNames(), p.mean(), p.scale());
+        }
+    }
+}
