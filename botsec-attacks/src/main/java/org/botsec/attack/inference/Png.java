@@ -20,6 +20,15 @@ public final class Png {
      */
     public static void writeGrey(double[] pixels, int width, int height, double lower, double upper, int scale,
                                  Path out) {
+        try {
+            java.nio.file.Files.write(out, greyBytes(pixels, width, height, lower, upper, scale));
+        } catch (IOException e) {
+            throw BadInputException.of("cannot write %s: %s", out, e.getMessage());
+        }
+    }
+
+    /** The PNG bytes {@link #writeGrey} writes (e.g. to embed in a report). */
+    public static byte[] greyBytes(double[] pixels, int width, int height, double lower, double upper, int scale) {
         if (width < 1 || height < 1 || (long) width * height != pixels.length) {
             throw BadInputException.of("an image of %d×%d needs %d values, got %d", width, height,
                     (long) width * height, pixels.length);
@@ -39,13 +48,15 @@ public final class Png {
                 }
             }
         }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         try {
-            if (!ImageIO.write(img, "png", out.toFile())) {
+            if (!ImageIO.write(img, "png", buf)) {
                 throw new IllegalStateException("no PNG writer available");
             }
         } catch (IOException e) {
-            throw BadInputException.of("cannot write %s: %s", out, e.getMessage());
+            throw new IllegalStateException("cannot encode PNG: " + e.getMessage(), e);
         }
+        return buf.toByteArray();
     }
 
     /** The 8-bit grey level of {@code v} on the scale [lower, upper]. */

@@ -1,0 +1,230 @@
+package org.botsec.cli.audit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.botsec.cli.ExitCode;
+import org.botsec.cli.Json;
+import org.botsec.cli.ProgressBar;
+import org.botsec.core.BadInputException;
+import org.botsec.core.ThresholdException;
+import org.botsec.core.data.DataSources;
+import org.botsec.core.data.Dataset;
+import org.botsec.core.data.ModelInputs;
+import org.botsec.core.io.ModelFiles;
+import org.botsec.core.model.Classifier;
+import org.botsec.core.model.LinearModel;
+import org.botsec.core.model.Mlp;
+import org.botsec.core.model.Model;
+import org.botsec.core.prov.Provenance;
+import org.botsec.report.CheckResult;
+import org.botsec.report.Report;
+import org.botsec.report.Subject;
+import org.botsec.report.audit.AuditCheck;
+import org.botsec.report.audit.AuditConfig;
+import org.botsec.report.audit.AuditContext;
+import org.botsec.report.audit.AuditOutput;
+import org.botsec.report.audit.AuditRunner;
+import org.botsec.report.audit.Checks;
+import org.botsec.report.render.HtmlReport;
+import org.botsec.report.render.StixBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code botsec audit}: every check that applies, one report in four formats; exit 3 when a check fails. */
+@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Audit one or more models: accuracy, robustness, membership inference and the privacy claim, "
+                + "a poisoning scan, explanation stability. Writes report.html, report.json, report.sarif and "
+                + "report.stix.json; exit 3 when a check fails.",
+        footer = {"", "Examples:",
+                "  botsec audit --model bc.safetensors --data builtin:breast_cancer:test \\",
+                "      --train-data builtin:breast_cancer:train --out audit-bc",
+                "  botsec audit --model digits.safetensors --model digits-dp.safetensors \\",
+                "      --data builtin:digits8x8:test --train-data builtin:digits8x8:train \\",
+                "      --config audit.yaml --out audit-digits --json"})
+public final class AuditCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model file (.safetensors); repeat to audit several side by side.")
+    List<Path> models;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA",
+            description = "Audit data the models were not trained on: CSV file or builtin:NAME[:test].")
+    String data;
+
+    @Option(names = "--train-data", paramLabel = "DATA",
+            description = "The training data (membership inference, privacy audit, poisoning scan).")
+    String trainData;
+
+    @Option(names = "--label", paramLabel = "COL", description = "Label column of CSV data.")
+    String label;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Audit config (YAML): thresholds per check.")
+    Path config;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the four report files.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+            description = "Seed of every random choice (a config's seed wins; default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--tlp", defaultValue = "amber", paramLabel = "LEVEL",
+            description = "TLP marking of the STIX bundle: white, green, amber or red (default: ${DEFAULT-VALUE}).")
+    String tlp;
+
+    @Option(names = "--json", description = "Print one JSON document: {\"passed\", \"out\", \"audits\": [...]}.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        AuditOutput.checkTarget(out);
+        StixBundle.Tlp marking = parseTlp(tlp);
+        List<AuditCheck> checks = Checks.all();
+        AuditConfig cfg = config == null ? AuditConfig.defaults(checks, seed) : AuditConfig.read(config, checks, seed);
+        List<AuditContext> contexts = new ArrayList<>();
+        for (Path m : models) {
+            contexts.add(context(m, cfg.seed()));
+        }
+        AuditRunner runner = new AuditRunner(checks, cfg);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressBar bar = new ProgressBar(err, "audit", !quiet);
+        int total = runner.steps(contexts.size());
+        Report report = runner.run(contexts, (check, done) -> bar.update(done, total, check));
+        bar.finish();
+        AuditOutput.write(report, out, marking);
+        render(report);
+        if (!report.passed()) {
+            throw new ThresholdException("audit failed: " + failed(report) + " (report: "
+                    + out.resolve("report.html") + ")");
+        }
+        return ExitCode.OK;
+    }
+
+    private AuditContext context(Path modelFile, long s) {
+        Model m = ModelFiles.load(modelFile);
+        if (!(m instanceof Classifier c)) {
+            throw BadInputException.of("model %s (type %s) is not a numeric classifier; text models cannot be "
+                    + "audited yet", modelFile, m.type());
+        }
+        Dataset audit = fit(DataSources.loadNumeric(data, label), c, data);
+        Optional<Dataset> train = Optional.ofNullable(trainData)
+                .map(t -> fit(DataSources.loadNumeric(t, label), c, t));
+        Optional<Provenance> prov = provenance(m);
+        Subject subject = new Subject(modelFile.toString(), sha256(modelFile), m.type(),
+                prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data,
+                audit.sha256(), Optional.ofNullable(trainData));
+        return new AuditContext(subject, c, audit, train, s);
+    }
+
+    private static Dataset fit(Dataset d, Classifier c, String source) {
+        if (d.size() == 0) {
+            throw BadInputException.of("%s has no rows", source);
+        }
+        return ModelInputs.forModel(d, c.featureNames(), c.classNames(), source);
+    }
+
+    static Optional<Provenance> provenance(Model m) {
+        if (m instanceof Mlp mlp) {
+            return mlp.provenance();
+        }
+        if (m instanceof LinearModel lm) {
+            return Optional.ofNullable(lm.provenance());
+        }
+        return Optional.empty();
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw BadInputException.of("cannot read model file %s: %s", file, e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    static StixBundle.Tlp parseTlp(String s) {
+        for (StixBundle.Tlp t : StixBundle.Tlp.values()) {
+            if (t.label().equals(s.toLowerCase(Locale.ROOT))) {
+                return t;
+            }
+        }
+        throw BadInputException.of("--tlp must be white, green, amber or red, got %s", s);
+    }
+
+    private static String failed(Report r) {
+        List<String> f = new ArrayList<>();
+        for (Report.ModelAudit a : r.audits()) {
+            for (CheckResult c : a.checks()) {
+                if (c.status() == CheckResult.Status.FAIL || c.status() == CheckResult.Status.ERROR) {
+                    f.add(a.subject().modelFile() + ": " + c.id());
+                }
+            }
+        }
+        return String.join(", ", f);
+    }
+
+    private void render(Report report) {
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("passed", report.passed());
+            doc.put("out", out.toString());
+            doc.put("files", AuditOutput.FILES);
+            List<Map<String, Object>> audits = new ArrayList<>();
+            for (Report.ModelAudit a : report.audits()) {
+                Map<String, Object> am = new LinkedHashMap<>();
+                am.put("model", a.subject().modelFile());
+                am.put("passed", a.passed());
+                List<Map<String, Object>> cs = new ArrayList<>();
+                for (CheckResult c : a.checks()) {
+                    Map<String, Object> cm = new LinkedHashMap<>();
+                    cm.put("id", c.id());
+                    cm.put("status", c.status().label());
+                    cm.put("measured", c.measuredValue().orElse(null));
+                    cm.put("threshold", c.threshold().map(Object::toString).orElse(null));
+                    cs.add(cm);
+                }
+                am.put("checks", cs);
+                audits.add(am);
+            }
+            doc.put("audits", audits);
+            Json.print(o, doc);
+            return;
+        }
+        for (Report.ModelAudit a : report.audits()) {
+            o.printf(Locale.ROOT, "%s: %s%n", a.subject().modelFile(), a.passed() ? "passed" : "FAILED");
+            for (CheckResult c : a.checks()) {
+                o.printf(Locale.ROOT, "  %-15s %-24s %s%n", c.status().label(), c.id(),
+                        c.threshold().map(t -> HtmlReport.num(c.measuredValue().orElse(Double.NaN)) + " (needs "
+                                + t.direction().symbol() + " " + HtmlReport.num(t.value()) + ")").orElse(c.summary()));
+            }
+        }
+        o.printf(Locale.ROOT, "report: %s (also report.json, report.sarif, report.stix.json)%n",
+                out.resolve("report.html"));
+        o.flush();
+    }
+}
