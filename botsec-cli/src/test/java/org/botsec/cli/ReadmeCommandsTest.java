@@ -27,9 +27,12 @@ class ReadmeCommandsTest {
     @Test
     void everyReadmeCommandRunsAsWritten() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
-        List<List<String>> commands = commands(Files.readString(root.resolve("README.md")));
+        String readme = Files.readString(root.resolve("README.md"));
+        List<List<String>> commands = commands(readme);
+        List<Boolean> gates = gates(readme);
         assertTrue(commands.size() >= 15, "found only " + commands.size() + " README commands");
-        for (List<String> words : commands) {
+        for (int k = 0; k < commands.size(); k++) {
+            List<String> words = commands.get(k);
             String sub = words.get(0);
             if (sub.equals("demo") || sub.equals("serve")) {
                 continue;
@@ -43,7 +46,9 @@ class ReadmeCommandsTest {
                 }
             }
             CliRun r = CliRun.run(args.toArray(String[]::new));
-            assertEquals(0, r.code(), "README command failed: bin/botsec " + String.join(" ", words) + "\n" + r);
+            // a command whose comment says "exit 3 when ..." is a gate: failing its threshold is its documented job
+            boolean ok = r.code() == 0 || gates.get(k) && r.code() == ExitCode.THRESHOLD_FAILED;
+            assertTrue(ok, "README command failed: bin/botsec " + String.join(" ", words) + "\n" + r);
         }
     }
 
@@ -69,6 +74,42 @@ class ReadmeCommandsTest {
             pending.setLength(0);
             if (full.startsWith("bin/botsec ")) {
                 out.add(words(full.substring("bin/botsec ".length())));
+            }
+        }
+        return out;
+    }
+
+    /** For each command of {@link #commands}: whether its comment (or its block's) documents an exit 3 gate. */
+    static List<Boolean> gates(String readme) {
+        List<Boolean> out = new ArrayList<>();
+        boolean inBash = false;
+        boolean blockGate = false;
+        StringBuilder pending = new StringBuilder();
+        for (String line : readme.split("\n", -1)) {
+            if (line.startsWith("```")) {
+                inBash = line.equals("```bash");
+                continue;
+            }
+            if (!inBash) {
+                continue;
+            }
+            if (line.startsWith("#")) {
+                blockGate = line.contains("exit 3");
+                continue;
+            }
+            String code = stripComment(line).strip();
+            pending.append(line);
+            if (code.endsWith("\\")) {
+                continue;
+            }
+            String full = pending.toString();
+            pending.setLength(0);
+            if (code.isEmpty() && !full.strip().startsWith("bin/botsec")) {
+                blockGate = false;
+                continue;
+            }
+            if (full.strip().startsWith("bin/botsec ")) {
+                out.add(blockGate || full.contains("# exit 3"));
             }
         }
         return out;
@@ -130,5 +171,7 @@ class ReadmeCommandsTest {
         String md = "```bash\nbin/botsec a --text \"x # y\" 'q r'   # comment\nbin/botsec b \\\n  --c d\nls\n```\n"
                 + "```java\nbin/botsec not-bash\n```\n";
         assertEquals(List.of(List.of("a", "--text", "x # y", "q r"), List.of("b", "--c", "d")), commands(md));
+        String gated = "```bash\n# gates: exit 3 when crossed\nbin/botsec g\n\nbin/botsec h\nbin/botsec v f   # exit 3 when bad\n```\n";
+        assertEquals(List.of(true, false, true), gates(gated));
     }
 }
