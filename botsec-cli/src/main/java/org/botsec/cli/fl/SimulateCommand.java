@@ -71,6 +71,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "beta1 0.9, beta2 0.99, tau 1e-3).")
     String strategy;
 
+    @Option(names = "--proximal-mu", paramLabel = "MU",
+            description = "fedprox: proximal weight mu > 0 (default 0.01).")
+    Double proximalMu;
+
     @Option(names = "--partition", defaultValue = "iid", paramLabel = "iid|dirichlet:A|shards:K",
             description = "How rows are split among clients (default iid).")
     String partition;
@@ -153,6 +157,12 @@ public final class SimulateCommand implements Callable<Integer> {
             throw BadInputException.of("--fraction-fit must be in (0, 1], got %s", fractionFit);
         }
         Strategy s = Strategy.parse(strategy);
+        if (proximalMu != null) {
+            if (!(s instanceof Strategy.FedProx)) {
+                throw BadInputException.of("--proximal-mu applies to --strategy fedprox, not %s", s.name());
+            }
+            s = new Strategy.FedProx(proximalMu);
+        }
         Partition p = Partition.parse(partition);
         Aggregator a = Aggregator.parse(aggregator, assumedAttackers);
         Malicious m = malicious == null ? null : Malicious.parse(malicious);
