@@ -47,6 +47,7 @@ class SimulateCommandTest {
             "--strategy|scaffold|strategy must be fedavg, fedprox, fedadam or fedyogi, got 'scaffold'",
             "--aggregator|krum:2|aggregator must be fedavg, krum, multi-krum:M, median, trimmed-mean:BETA or norm-bound:C, got 'krum:2'",
             "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
+            "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
             "--dp-clip|1.0|DP-FedAvg (--dp-clip, --dp-noise-multiplier, --delta) is not implemented yet"})
     void badValuesGiveOneLineAndExitTwo(String flag, String value, String message) {
         String[] base = {"fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "4",
