@@ -96,6 +96,18 @@ class FederationTest {
     }
 
     @Test
+    void adaptiveServersLearnDigits() {
+        // Reddi et al. 2021 defaults (server lr 0.01, tau 1e-3): softmax regression on digits8x8, 10 IID rounds;
+        // from 0.69 after round 1 to 0.85 in the run recorded when this test was written
+        for (Strategy s : List.of(Strategy.FedAdam.defaults(), Strategy.FedYogi.defaults())) {
+            FederationResult r = Federation.builder().trainData(TRAIN).testData(TEST).initialModel(softmax())
+                    .clients(20).rounds(10).learningRate(0.2).strategy(s).seed(42).build().run();
+            assertTrue(r.metrics().accuracy() > 0.8, s.name() + " " + r.metrics().accuracy());
+            assertTrue(r.metrics().accuracy() > r.rounds().get(0).accuracy() + 0.1, s.name());
+        }
+    }
+
+    @Test
     void medianResistsBoostedSignFlippersThatBreakFedAvg() {
         // 30% of clients send −5·delta: the weighted mean moves against the honest direction (0.7 − 1.5 < 0)
         Malicious attack = Malicious.parse("0.3:scale:-5");
