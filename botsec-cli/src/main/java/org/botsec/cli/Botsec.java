@@ -31,6 +31,7 @@ public final class Botsec implements Runnable {
             org.botsec.cli.explain.ExplainCommand.class,
             org.botsec.cli.attack.AttackCommand.class,
             org.botsec.cli.audit.AuditCommand.class,
+            org.botsec.cli.fl.FlCommand.class,
             org.botsec.cli.guard.GuardCommand.class,
             org.botsec.cli.guard.AuditLogCommand.class,
             org.botsec.cli.server.ServeCommand.class);

@@ -1,0 +1,2 @@
+/** {@code botsec fl}: federated learning commands (in-process simulation). */
+package org.botsec.cli.fl;

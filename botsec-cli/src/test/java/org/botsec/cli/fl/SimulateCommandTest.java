@@ -1,0 +1,69 @@
+package org.botsec.cli.fl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.botsec.cli.CliRun;
+import org.botsec.core.io.ModelFiles;
+import org.botsec.core.model.LinearModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonHistoryAndModelWithProvenance() {
+        Path out = dir.resolve("fl.safetensors");
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "10",
+                "--rounds", "3", "--learning-rate", "0.2", "--partition", "dirichlet:1", "--out", out.toString(),
+                "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode j = r.json();
+        assertEquals(3, j.get("rounds").size());
+        assertEquals(1, j.get("rounds").get(0).get("round").asInt());
+        double acc = j.get("metrics").get("accuracy").asDouble();
+        assertEquals(j.get("rounds").get(2).get("accuracy").asDouble(), acc, 0.0);
+        // softmax regression on digits8x8 after three FedAvg rounds: well above chance (0.1)
+        assertTrue(acc > 0.8, "accuracy " + acc);
+        LinearModel m = (LinearModel) ModelFiles.load(out);
+        assertEquals("federated/fedavg", m.provenance().trainer());
+        assertEquals("dirichlet:1.0", m.provenance().parameters().get("partition"));
+        assertEquals(42L, m.provenance().seed());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--clients|0|--clients must be >= 1, got 0",
+            "--rounds|0|--rounds must be >= 1, got 0",
+            "--fraction-fit|1.5|--fraction-fit must be in (0, 1], got 1.5",
+            "--partition|dirichlet:0|dirichlet alpha must be > 0 and finite, got 0.0",
+            "--partition|zipf|partition must be iid, dirichlet:ALPHA (ALPHA > 0) or shards:K (K >= 1), got 'zipf'",
+            "--strategy|scaffold|strategy must be fedavg, fedprox, fedadam or fedyogi, got 'scaffold'",
+            "--aggregator|krum:2|aggregator must be fedavg, krum, multi-krum:M, median, trimmed-mean:BETA or norm-bound:C, got 'krum:2'",
+            "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
+            "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
+            "--dp-clip|1.0|DP-FedAvg (--dp-clip, --dp-noise-multiplier, --delta) is not implemented yet"})
+    void badValuesGiveOneLineAndExitTwo(String flag, String value, String message) {
+        String[] base = {"fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "4",
+                "--rounds", "1", "--out", dir.resolve("x.safetensors").toString(), "-q"};
+        int at = java.util.Arrays.asList(base).indexOf(flag);
+        String[] args;
+        if (at >= 0) {
+            args = base.clone();
+            args[at + 1] = value;
+        } else {
+            args = java.util.Arrays.copyOf(base, base.length + 2);
+            args[base.length] = flag;
+            args[base.length + 1] = value;
+        }
+        CliRun r = CliRun.run(args);
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("botsec: " + message, r.err().strip());
+    }
+}

@@ -1,0 +1,25 @@
+package org.botsec.federated;
+
+import java.util.List;
+import org.botsec.core.eval.Evaluation;
+import org.botsec.core.model.Classifier;
+import org.botsec.core.model.Model;
+
+/**
+ * What a simulated federation produced.
+ *
+ * @param rounds  accuracy and loss after every round
+ * @param metrics test metrics of the final global model
+ * @param model   the final global model, with provenance (strategy, aggregator, partition, clients, rounds, seed)
+ * @param seed    the seed of partition, client sampling, local shuffling and initial weights
+ */
+public record FederationResult(List<RoundResult> rounds, Evaluation metrics, Model model, long seed) {
+    public FederationResult {
+        rounds = List.copyOf(rounds);
+    }
+
+    /** The final model as a classifier (every model a federation trains is one). */
+    public Classifier classifier() {
+        return (Classifier) model;
+    }
+}

@@ -1,0 +1,13 @@
+package org.botsec.federated;
+
+/**
+ * One round of federated training, measured on the held-out test split after the server update.
+ *
+ * @param round    1-based round number
+ * @param accuracy test accuracy of the global model
+ * @param loss     test log loss (cross-entropy) of the global model
+ * @param clients  clients selected this round
+ * @param excluded clients whose update was dropped (NaN/Inf or wrong length)
+ */
+public record RoundResult(int round, double accuracy, double loss, int clients, int excluded) {
+}

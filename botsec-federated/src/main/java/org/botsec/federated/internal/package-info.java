@@ -1,0 +1,2 @@
+/** Implementation details of {@link org.botsec.federated}: local client training, server optimisers, sampling. */
+package org.botsec.federated.internal;
