@@ -197,7 +197,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
         Optional<Provenance> p = target instanceof LinearModel lm ? Optional.ofNullable(lm.provenance())
                 : target instanceof Mlp mlp ? mlp.provenance() : Optional.empty();
         // the typed guarantee's epsilon and delta are the composed total (DP-SGD and any DP preprocessing)
-        return p.flatMap(Provenance::privacy).map(PrivacyClaim::of);
+        return p.flatMap(Provenance::privacy).map(g -> new PrivacyClaim(g.epsilon(), g.delta(), "provenance"));
     }
 
     private ClaimCheckOutcome oneRun(long s) {
