@@ -11,8 +11,8 @@ import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
-import org.botsec.core.model.internal.linear.LogisticObjective;
 import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.prov.Provenance;
 
@@ -330,49 +330,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
 
     @Override
     public Matrix predictProba(Matrix x) {
-        return probabilities(decisionFunction(x), classNames.size());
-    }
-
-    /** Turns scores (n × r) into probabilities (n × k): sigmoid for r = 1, softmax otherwise. */
-    static Matrix probabilities(Matrix scores, int k) {
-        int n = scores.rows();
-        Matrix p = new Matrix(n, k);
-        double[] z = scores.data();
-        double[] out = p.data();
-        if (scores.cols() == 1) {
-            // One exp per row: with e = exp(−|z|), σ(z) and σ(−z) are 1/(1+e) and e/(1+e) — the same expressions
-            // (hence the same bits) as LogisticObjective.sigmoid evaluated twice.
-            for (int i = 0; i < n; i++) {
-                double zi = z[i];
-                double e = Math.exp(-Math.abs(zi));
-                double big = 1.0 / (1.0 + e);
-                double small = e / (1.0 + e);
-                boolean nonNegative = zi >= 0;
-                out[2 * i] = nonNegative ? small : big;
-                out[2 * i + 1] = nonNegative ? big : small;
-            }
-            return p;
-        }
-        for (int i = 0; i < n; i++) {
-            softmaxRow(z, i * k, k, out, i * k);
-        }
-        return p;
-    }
-
-    private static void softmaxRow(double[] z, int off, int k, double[] out, int outOff) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < k; c++) {
-            max = Math.max(max, z[off + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            double e = Math.exp(z[off + c] - max);
-            out[outOff + c] = e;
-            sum += e;
-        }
-        for (int c = 0; c < k; c++) {
-            out[outOff + c] /= sum;
-        }
+        return Softmax.probabilities(decisionFunction(x), classNames.size());
     }
 
     /**
@@ -396,7 +354,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         double[] g = z.data();
         if (r == 1) {
             for (int i = 0; i < n; i++) {
-                g[i] = LogisticObjective.sigmoid(g[i] + intercept[0]) - labels[i];
+                g[i] = Softmax.sigmoid(g[i] + intercept[0]) - labels[i];
             }
             return g;
         }
@@ -404,7 +362,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             for (int c = 0; c < r; c++) {
                 g[i * r + c] += intercept[c];
             }
-            softmaxRow(g, i * r, r, g, i * r);
+            Softmax.softmax(g, i * r, r, g, i * r);
             g[i * r + labels[i]] -= 1.0;
         }
         return g;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
 import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
@@ -191,7 +192,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
 
     /**
      * Forward pass into {@code ws}. When {@code labels} is given, also the per-row cross-entropy
-     * −log softmax(z)_y = logsumexp(z) − z_y, computed from the logits for accuracy.
+     * −log softmax(z)_y, computed from the logits for accuracy ({@link Softmax#softmaxCrossEntropy}).
      */
     private void forward(Matrix x, int[] labels, Workspace ws) {
         Matrix in = x;
@@ -215,26 +216,13 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
                 double[] losses = ws.losses();
                 for (int i = 0; i < n; i++) {
                     int base = i * width;
-                    double max = Double.NEGATIVE_INFINITY;
                     for (int c = 0; c < width; c++) {
-                        double v = o[base + c] + b[c];
-                        o[base + c] = v;
-                        max = Math.max(max, v);
-                    }
-                    double labelLogit = labels == null ? 0.0 : o[base + labels[i]] - max;
-                    double sum = 0;
-                    for (int c = 0; c < width; c++) {
-                        double e = Math.exp(o[base + c] - max);
-                        sum += e;
-                        o[base + c] = e;
+                        o[base + c] += b[c];
                     }
                     if (labels != null) {
-                        // logsumexp(z) - z_y with the max shifted out, so that no exp under- or overflows.
-                        losses[i] = Math.log(sum) - labelLogit;
-                    }
-                    double inv = 1.0 / sum;
-                    for (int c = 0; c < width; c++) {
-                        o[base + c] *= inv;
+                        losses[i] = Softmax.softmaxCrossEntropy(o, base, width, labels[i], o, base);
+                    } else {
+                        Softmax.softmax(o, base, width, o, base);
                     }
                 }
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.TextDataset;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.linear.CsrDesign;
 import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.text.SparseMatrix;
@@ -86,7 +87,7 @@ public final class TextPipeline implements TextClassifier, Model {
                 z[i * r + c] += b[c];
             }
         }
-        return LinearModel.probabilities(new Matrix(x.rows(), r, z), model.numClasses());
+        return Softmax.probabilities(new Matrix(x.rows(), r, z), model.numClasses());
     }
 
     @Override
