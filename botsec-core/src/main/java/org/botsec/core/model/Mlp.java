@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
+import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
@@ -57,6 +58,8 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     private final Matrix[] weights;
     private final double[][] biases;
     private final Provenance provenance;
+    /** Applied to every input before the first layer, or null. */
+    private final Standardizer scaler;
     private final int numParameters;
     private final WorkspaceCache workspaces;
     private final GhostNorms ghostNorms = new GhostNorms();
@@ -64,13 +67,18 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     private final double[][] biasGradients;
 
     private Mlp(int[] layerSizes, List<String> featureNames, List<String> classNames, Matrix[] weights,
-                double[][] biases, Provenance provenance) {
+                double[][] biases, Provenance provenance, Standardizer scaler) {
         this.layerSizes = layerSizes.clone();
         this.featureNames = List.copyOf(featureNames);
         this.classNames = List.copyOf(classNames);
         this.weights = weights;
         this.biases = biases;
         this.provenance = provenance;
+        if (scaler != null && scaler.numFeatures() != layerSizes[0]) {
+            throw new IllegalArgumentException("standardiser has " + scaler.numFeatures() + " features, the model "
+                    + layerSizes[0]);
+        }
+        this.scaler = scaler;
         long count = 0;
         weightGradients = new Matrix[weights.length];
         biasGradients = new double[weights.length][];
@@ -113,7 +121,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
             }
             b[l] = new double[out];
         }
-        return new Mlp(layerSizes, featureNames, classNames, w, b, null);
+        return new Mlp(layerSizes, featureNames, classNames, w, b, null, null);
     }
 
     private static void validateShape(int[] layerSizes, List<String> featureNames, List<String> classNames) {
@@ -142,18 +150,42 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
 
     /** A copy of this model (same parameters) that carries {@code provenance}. */
     public Mlp withProvenance(Provenance provenance) {
+        return copy(provenance, scaler);
+    }
+
+    /**
+     * A copy of this model (same parameters) whose inputs pass through {@code scaler} before the first layer, as
+     * {@link LinearModel#withScaler}; {@link Optional#empty()} removes it. Every method then takes raw inputs:
+     * predictions, losses, parameter gradients (on the standardised inputs) and input gradients (through the
+     * standardiser, by the chain rule).
+     */
+    public Mlp withScaler(Optional<Standardizer> scaler) {
+        return copy(provenance, scaler.orElse(null));
+    }
+
+    private Mlp copy(Provenance p, Standardizer s) {
         Matrix[] w = new Matrix[weights.length];
         double[][] b = new double[biases.length][];
         for (int l = 0; l < weights.length; l++) {
             w[l] = weights[l].copy();
             b[l] = biases[l].clone();
         }
-        return new Mlp(layerSizes, featureNames, classNames, w, b, provenance);
+        return new Mlp(layerSizes, featureNames, classNames, w, b, p, s);
     }
 
     /** How this model was trained, when known. */
     public Optional<Provenance> provenance() {
         return Optional.ofNullable(provenance);
+    }
+
+    /** The standardiser applied to inputs before the first layer, if any. */
+    public Optional<Standardizer> scaler() {
+        return Optional.ofNullable(scaler);
+    }
+
+    /** {@code x} standardised when the model has a standardiser (a new matrix), else {@code x} itself. */
+    private Matrix standardized(Matrix x) {
+        return scaler == null ? x : scaler.transform(x);
     }
 
     /** Input width, hidden widths, number of classes. */
@@ -186,7 +218,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public Matrix predictProba(Matrix x) {
         checkInput(x, null);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, null, ws);
+        forward(standardized(x), null, ws);
         return ws.output(numLayers() - 1).copy();
     }
 
@@ -306,13 +338,22 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public Matrix lossInputGradient(Matrix x, int[] labels) {
         checkInput(x, labels);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, null, ws);
+        forward(standardized(x), null, ws);
         outputSignal(labels, null, 1.0, ws);
         for (int l = numLayers() - 1; l > 0; l--) {
             propagate(l, ws);
         }
         Matrix grad = new Matrix(x.rows(), x.cols());
         Matrix.gemm(false, false, 1.0, ws.delta(0), weights[0], 0.0, grad);
+        if (scaler != null) {
+            // chain rule through x̃ = (x − mean) / scale
+            double[] scale = scaler.scale();
+            double[] g = grad.data();
+            int d = scale.length;
+            for (int k = 0; k < g.length; k++) {
+                g[k] /= scale[k % d];
+            }
+        }
         return grad;
     }
 
@@ -324,7 +365,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public double[] losses(Matrix x, int[] labels) {
         checkInput(x, labels);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, labels, ws);
+        forward(standardized(x), labels, ws);
         return Arrays.copyOf(ws.losses(), x.rows());
     }
 
@@ -335,8 +376,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * @param gradientOut receives the gradient of the mean loss (length {@link #numParameters()}, overwritten)
      * @return the mean loss over the rows
      */
-    public double meanLossGradient(Matrix x, int[] labels, double[] gradientOut) {
-        checkInput(x, labels);
+    public double meanLossGradient(Matrix input, int[] labels, double[] gradientOut) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("gradientOut", gradientOut, numParameters);
         int n = x.rows();
         Workspace ws = workspaces.get(n);
@@ -398,8 +440,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * (|g|·(in + out) &gt; in·out) gets its gradient from one BLAS product instead. Not thread-safe.
      */
     @Override
-    public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
-        checkInput(x, labels);
+    public double[] groupGradientSquaredNorms(Matrix input, int[] labels, int[] groups, int numGroups) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         if (groups == null || groups.length != x.rows()) {
             throw new IllegalArgumentException("groups must have one entry per row (" + x.rows() + "), got "
                     + (groups == null ? "null" : groups.length));
@@ -428,8 +471,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * <p>One forward and one backward pass, with the output signal of row i scaled by {@code weights[i]}.
      */
     @Override
-    public void weightedGradientSum(Matrix x, int[] labels, double[] rowWeights, double[] out) {
-        checkInput(x, labels);
+    public void weightedGradientSum(Matrix input, int[] labels, double[] rowWeights, double[] out) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("weights", rowWeights, x.rows());
         checkLength("out", out, numParameters);
         if (x.rows() == 0) {
@@ -452,9 +496,10 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * BLAS product per layer forms the weighted gradient. Not thread-safe.
      */
     @Override
-    public double[] clippedGradientSum(Matrix x, int[] labels, int[] groups, int numGroups, double l2NormClip,
+    public double[] clippedGradientSum(Matrix input, int[] labels, int[] groups, int numGroups, double l2NormClip,
                                        double[] out) {
-        checkInput(x, labels);
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("out", out, numParameters);
         ClipWeights.check(x.rows(), groups, numGroups, l2NormClip);
         GroupIndex index = GroupIndex.of(groups, numGroups);
@@ -529,6 +574,11 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
                     Tensor.matrix(layerSizes[l + 1], layerSizes[l], weights[l].data().clone()));
             tensors.put("layers." + l + ".bias", Tensor.vector(biases[l].clone()));
         }
+        if (scaler != null) {
+            // only when present, so that a model without one is written exactly as before
+            tensors.put("scaler_mean", Tensor.vector(scaler.mean()));
+            tensors.put("scaler_scale", Tensor.vector(scaler.scale()));
+        }
         ObjectNode d = MAPPER.createObjectNode();
         ArrayNode sizes = d.putArray("layer_sizes");
         for (int s : layerSizes) {
@@ -586,8 +636,12 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
         List<String> classes = strings(d, "class_names", sizes[sizes.length - 1]);
         List<String> features = strings(d, "feature_names", sizes[0]);
         int numLayers = sizes.length - 1;
-        if (state.tensors() == null || state.tensors().size() != 2 * numLayers) {
-            throw BadInputException.of("mlp with %d layers needs %d tensors, got %s", numLayers, 2 * numLayers,
+        boolean scaled = state.tensors() != null && (state.tensors().containsKey("scaler_mean")
+                || state.tensors().containsKey("scaler_scale"));
+        int expected = 2 * numLayers + (scaled ? 2 : 0);
+        if (state.tensors() == null || state.tensors().size() != expected) {
+            throw BadInputException.of("mlp with %d layers%s needs %d tensors, got %s", numLayers,
+                    scaled ? " and a standardiser" : "", expected,
                     state.tensors() == null ? "none" : state.tensors().keySet());
         }
         Matrix[] w = new Matrix[numLayers];
@@ -598,8 +652,19 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
             w[l] = new Matrix(sizes[l + 1], sizes[l], wt.values().clone());
             b[l] = bt.values().clone();
         }
+        Standardizer scaler = null;
+        if (scaled) {
+            double[] mean = tensor(state, "scaler_mean", new int[] {sizes[0]}).values();
+            double[] scale = tensor(state, "scaler_scale", new int[] {sizes[0]}).values();
+            for (int j = 0; j < scale.length; j++) {
+                if (!(scale[j] > 0)) {
+                    throw BadInputException.of("mlp tensor scaler_scale must be > 0, got %s at %d", scale[j], j);
+                }
+            }
+            scaler = Standardizer.of(mean, scale);
+        }
         Provenance prov = ProvenanceJson.fromJson(d.get("provenance"));
-        return new Mlp(sizes, features, classes, w, b, prov);
+        return new Mlp(sizes, features, classes, w, b, prov, scaler);
     }
 
     private static Tensor tensor(ModelState state, String name, int[] shape) {
@@ -638,6 +703,6 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
 
     @Override
     public String toString() {
-        return "Mlp" + Arrays.toString(layerSizes);
+        return "Mlp" + Arrays.toString(layerSizes) + (scaler == null ? "" : ", scaled");
     }
 }
