@@ -1,12 +1,6 @@
 package org.botsec.core.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
@@ -14,7 +8,6 @@ import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
-import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
 import org.botsec.core.model.internal.mlp.GroupIndex;
 import org.botsec.core.model.internal.mlp.Workspace;
@@ -47,10 +40,6 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public static final String TYPE = "mlp";
     /** The hidden activation (the only one supported). */
     public static final String ACTIVATION = "relu";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Upper bound on any layer width read from a file, so that a hostile description cannot ask for huge arrays. */
-    private static final int MAX_LAYER_SIZE = 1 << 20;
-    private static final int MAX_LAYERS = 64;
 
     private final int[] layerSizes;
     private final List<String> featureNames;
@@ -122,6 +111,44 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
             b[l] = new double[out];
         }
         return new Mlp(layerSizes, featureNames, classNames, w, b, null, null);
+    }
+
+    /**
+     * An MLP with given parameters, e.g. read from a model file: the flat vector in the layout of
+     * {@link #getParameters} (layer by layer, the weight matrix row-major then the bias). Arrays are copied.
+     *
+     * @throws BadInputException when a shape, a name list or a value does not fit
+     */
+    public static Mlp of(int[] layerSizes, List<String> featureNames, List<String> classNames, double[] parameters,
+                         Optional<Standardizer> scaler, Optional<Provenance> provenance) {
+        try {
+            validateShape(layerSizes, featureNames, classNames);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("mlp: " + e.getMessage());
+        }
+        if (scaler.isPresent() && scaler.get().numFeatures() != layerSizes[0]) {
+            throw BadInputException.of("mlp: standardiser has %d features, the model %d",
+                    scaler.get().numFeatures(), layerSizes[0]);
+        }
+        int numLayers = layerSizes.length - 1;
+        Matrix[] w = new Matrix[numLayers];
+        double[][] b = new double[numLayers][];
+        for (int l = 0; l < numLayers; l++) {
+            w[l] = new Matrix(layerSizes[l + 1], layerSizes[l]);
+            b[l] = new double[layerSizes[l + 1]];
+        }
+        Mlp m = new Mlp(layerSizes, featureNames, classNames, w, b, provenance.orElse(null), scaler.orElse(null));
+        if (parameters == null || parameters.length != m.numParameters()) {
+            throw BadInputException.of("mlp %s needs %d parameters, got %s", Arrays.toString(layerSizes),
+                    m.numParameters(), parameters == null ? "none" : parameters.length);
+        }
+        for (int k = 0; k < parameters.length; k++) {
+            if (!Double.isFinite(parameters[k])) {
+                throw BadInputException.of("mlp parameter %d is not finite: %s", k, parameters[k]);
+            }
+        }
+        m.setParameters(parameters);
+        return m;
     }
 
     private static void validateShape(int[] layerSizes, List<String> featureNames, List<String> classNames) {
@@ -564,141 +591,6 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public ModelState state() {
-        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-        for (int l = 0; l < numLayers(); l++) {
-            tensors.put("layers." + l + ".weight",
-                    Tensor.matrix(layerSizes[l + 1], layerSizes[l], weights[l].data().clone()));
-            tensors.put("layers." + l + ".bias", Tensor.vector(biases[l].clone()));
-        }
-        if (scaler != null) {
-            // only when present, so that a model without one is written exactly as before
-            tensors.put("scaler_mean", Tensor.vector(scaler.mean()));
-            tensors.put("scaler_scale", Tensor.vector(scaler.scale()));
-        }
-        ObjectNode d = MAPPER.createObjectNode();
-        ArrayNode sizes = d.putArray("layer_sizes");
-        for (int s : layerSizes) {
-            sizes.add(s);
-        }
-        d.put("activation", ACTIVATION);
-        d.put("output", "softmax");
-        ArrayNode cls = d.putArray("class_names");
-        classNames.forEach(cls::add);
-        ArrayNode feats = d.putArray("feature_names");
-        featureNames.forEach(feats::add);
-        if (provenance == null) {
-            d.putNull("provenance");
-        } else {
-            d.set("provenance", ProvenanceJson.toJson(provenance));
-        }
-        return new ModelState(TYPE, tensors, d);
-    }
-
-    /**
-     * Rebuilds an MLP from {@link #state()}, checking the type, the description and every tensor's shape and
-     * values.
-     *
-     * @throws BadInputException naming the first problem found
-     */
-    public static Mlp fromState(ModelState state) {
-        if (state == null || !TYPE.equals(state.type())) {
-            throw BadInputException.of("model type must be %s, got %s", TYPE, state == null ? null : state.type());
-        }
-        JsonNode d = state.description();
-        if (d == null) {
-            throw BadInputException.of("mlp model has no description");
-        }
-        JsonNode sizesNode = d.get("layer_sizes");
-        if (sizesNode == null || !sizesNode.isArray() || sizesNode.size() < 2 || sizesNode.size() > MAX_LAYERS + 1) {
-            throw BadInputException.of("mlp layer_sizes must be an array of 2 to %d integers, got %s",
-                    MAX_LAYERS + 1, sizesNode);
-        }
-        int[] sizes = new int[sizesNode.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            JsonNode s = sizesNode.get(i);
-            if (!s.isIntegralNumber() || s.asLong() < 1 || s.asLong() > MAX_LAYER_SIZE) {
-                throw BadInputException.of("mlp layer_sizes[%d] must be an integer in [1, %d], got %s",
-                        i, MAX_LAYER_SIZE, s);
-            }
-            sizes[i] = s.intValue();
-        }
-        if (sizes[sizes.length - 1] < 2) {
-            throw BadInputException.of("mlp output layer needs >= 2 classes, got %d", sizes[sizes.length - 1]);
-        }
-        JsonNode act = d.get("activation");
-        if (act != null && !ACTIVATION.equals(act.asText())) {
-            throw BadInputException.of("mlp activation must be %s, got %s", ACTIVATION, act.asText());
-        }
-        List<String> classes = strings(d, "class_names", sizes[sizes.length - 1]);
-        List<String> features = strings(d, "feature_names", sizes[0]);
-        int numLayers = sizes.length - 1;
-        boolean scaled = state.tensors() != null && (state.tensors().containsKey("scaler_mean")
-                || state.tensors().containsKey("scaler_scale"));
-        int expected = 2 * numLayers + (scaled ? 2 : 0);
-        if (state.tensors() == null || state.tensors().size() != expected) {
-            throw BadInputException.of("mlp with %d layers%s needs %d tensors, got %s", numLayers,
-                    scaled ? " and a standardiser" : "", expected,
-                    state.tensors() == null ? "none" : state.tensors().keySet());
-        }
-        Matrix[] w = new Matrix[numLayers];
-        double[][] b = new double[numLayers][];
-        for (int l = 0; l < numLayers; l++) {
-            Tensor wt = tensor(state, "layers." + l + ".weight", new int[] {sizes[l + 1], sizes[l]});
-            Tensor bt = tensor(state, "layers." + l + ".bias", new int[] {sizes[l + 1]});
-            w[l] = new Matrix(sizes[l + 1], sizes[l], wt.values().clone());
-            b[l] = bt.values().clone();
-        }
-        Standardizer scaler = null;
-        if (scaled) {
-            double[] mean = tensor(state, "scaler_mean", new int[] {sizes[0]}).values();
-            double[] scale = tensor(state, "scaler_scale", new int[] {sizes[0]}).values();
-            for (int j = 0; j < scale.length; j++) {
-                if (!(scale[j] > 0)) {
-                    throw BadInputException.of("mlp tensor scaler_scale must be > 0, got %s at %d", scale[j], j);
-                }
-            }
-            scaler = Standardizer.of(mean, scale);
-        }
-        Provenance prov = ProvenanceJson.fromJson(d.get("provenance"));
-        return new Mlp(sizes, features, classes, w, b, prov, scaler);
-    }
-
-    private static Tensor tensor(ModelState state, String name, int[] shape) {
-        Tensor t = state.tensors().get(name);
-        if (t == null) {
-            throw BadInputException.of("mlp tensor %s is missing (have %s)", name, state.tensors().keySet());
-        }
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw BadInputException.of("mlp tensor %s must have shape %s, got %s", name, Arrays.toString(shape),
-                    Arrays.toString(t.shape()));
-        }
-        double[] v = t.values();
-        for (int k = 0; k < v.length; k++) {
-            if (!Double.isFinite(v[k])) {
-                throw BadInputException.of("mlp tensor %s has a non-finite value at %d: %s", name, k, v[k]);
-            }
-        }
-        return t;
-    }
-
-    private static List<String> strings(JsonNode d, String field, int expected) {
-        JsonNode a = d.get(field);
-        if (a == null || !a.isArray() || a.size() != expected) {
-            throw BadInputException.of("mlp %s must be an array of %d strings, got %s", field, expected,
-                    a == null ? "nothing" : a.isArray() ? a.size() + " entries" : a.getNodeType());
-        }
-        List<String> out = new ArrayList<>(expected);
-        for (JsonNode s : a) {
-            if (!s.isTextual()) {
-                throw BadInputException.of("mlp %s must hold strings, got %s", field, s.getNodeType());
-            }
-            out.add(s.asText());
-        }
-        return out;
     }
 
     @Override

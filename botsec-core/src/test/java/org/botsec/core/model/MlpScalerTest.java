@@ -1,5 +1,7 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.internal.MlpFormat;
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,16 +95,16 @@ class MlpScalerTest {
     @Test
     void standardiserSurvivesTheModelStateAndIsValidated() {
         Mlp scaled = network().withScaler(Optional.of(Standardizer.of(MEAN, SCALE)));
-        ModelState state = scaled.state();
+        ModelState state = ModelRegistry.state(scaled);
         assertTrue(state.tensors().containsKey("scaler_mean"));
-        Mlp back = Mlp.fromState(state);
+        Mlp back = MlpFormat.fromState(state);
         assertArrayEquals(MEAN, back.scaler().orElseThrow().mean(), 0.0);
         Matrix x = rawInputs(4);
         assertArrayEquals(scaled.predictProba(x).data(), back.predictProba(x).data(), 0.0);
-        assertFalse(network().state().tensors().containsKey("scaler_mean"), "no scaler: no scaler tensors");
+        assertFalse(ModelRegistry.state(network()).tensors().containsKey("scaler_mean"), "no scaler: no scaler tensors");
 
         state.tensors().remove("scaler_scale");
-        BadInputException e = assertThrows(BadInputException.class, () -> Mlp.fromState(state));
+        BadInputException e = assertThrows(BadInputException.class, () -> MlpFormat.fromState(state));
         assertTrue(e.getMessage().contains("needs 6 tensors"), e.getMessage());
     }
 
