@@ -102,7 +102,11 @@ class MlpStateTest {
 
     @Test
     void rejectsNonFiniteWeight() {
-        String msg = damaged(s -> s.tensors().get("layers.0.bias").values()[2] = Double.NaN);
+        String msg = damaged(s -> {
+            double[] v = s.tensors().get("layers.0.bias").values();
+            v[2] = Double.NaN;
+            s.tensors().put("layers.0.bias", Tensor.vector(v));
+        });
         assertEquals("mlp tensor layers.0.bias has a non-finite value at 2: NaN", msg);
     }
 
