@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Files written by an earlier BotSec (resources {@code format-v1}, see the README there) still load, predict the
  * probabilities that BotSec gave then, and are written back byte for byte. Reference: the files and
- * {@code predictions.json} written at commit a880f85, before the format code moved out of the model classes.
+ * {@code predictions.json} written at commit 25a880f, before the format code moved out of the model classes.
  */
 class FormatCompatibilityTest {
     private static final String DIR = "/org/botsec/core/io/format-v1/";
