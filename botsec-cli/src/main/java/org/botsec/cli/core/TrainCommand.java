@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model on a CSV file or a built-in data set, print its metrics on the test split and "
                 + "save it (safetensors, with provenance).",
-                "Built-in sets use their fixed train/test split; a CSV file is split 80/20, stratified, with --seed."},
+                "Built-in sets use their fixed train/test split (builtin:NAME:all trains on every row); a CSV file is "
+                        + "split 80/20, stratified, with --seed (--test-fraction F; 0 trains on every row). With no "
+                        + "rows held out, the metrics are on the training data and say so."},
         footer = {"", "Examples:",
                 "  botsec train --data builtin:breast_cancer --model logreg --out bc.safetensors",
                 "  botsec train --data builtin:digits8x8 --model mlp --hidden 128,64 \\",
@@ -56,6 +59,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the model.")
     Path out;
 
+    @Option(names = "--test-fraction", paramLabel = "F", description = "CSV files: fraction of rows held out for "
+            + "the metrics, stratified, in [0, 1) (default " + Training.TEST_FRACTION + "); 0 trains on every row and "
+            + "reports metrics on the training data.")
+    Double testFraction;
+
     @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (mlp or --dp; default "
             + Training.DEFAULT_EPOCHS + ").")
     Integer epochs;
@@ -75,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
     Double c;
 
     @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Standardize features inside the model (logreg, softmax; default on). With --dp the "
+            description = "Standardize features inside the model (logreg, softmax, mlp; default on). With --dp the "
                     + "scaler is fitted on the private data and NOT covered by the guarantee (a warning says so).")
     boolean standardize;
 
@@ -160,7 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
      * @param privacy what DP-SGD spent with {@code --dp}; absent otherwise
      */
     public record Result(String model, String modelType, String data, String split, int trainSize, int testSize,
-                         long seed, String out, Evaluation metrics, @JsonUnwrapped DpReport privacy) {
+                         long seed, String out, String evaluatedOn, Evaluation metrics,
+                         @JsonUnwrapped DpReport privacy) {
     }
 
     /**
@@ -206,7 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelFiles.save(o.model(), out);
         DpReport p = o.privacy();
         Result r = new Result(model.cliName(), o.model().type(), data, o.split(), o.trainSize(), o.testSize(), seed,
-                out.toString(), o.metrics(), p);
+                out.toString(), o.evaluatedOn(), o.metrics(), p);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, r);
@@ -216,7 +225,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (p != null) {
                 printPrivacy(w, p);
             }
-            w.println("test metrics:");
+            w.println(o.evaluatedOn().equals(Training.ON_TRAINING)
+                    ? "metrics on the TRAINING data (every row was trained on; not an estimate for new data):"
+                    : "test metrics:");
             CoreSupport.printEvaluation(w, o.metrics());
             w.printf("wrote %s%n", out);
             w.flush();
@@ -298,7 +309,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (label != null && label.isBlank()) {
             throw new BadInputException("--label is empty");
         }
-        return new Training.Request(data, label, model, seed, e, b, lr, h, cc, standardize, dpOptions);
+        if (testFraction != null && !(testFraction >= 0 && testFraction < 1)) {
+            throw BadInputException.of("--test-fraction must be in [0, 1) (0 trains on every row), got %s",
+                    testFraction);
+        }
+        return new Training.Request(data, label, model, seed, e, b, lr, h, cc, standardize, dpOptions,
+                testFraction == null ? OptionalDouble.empty() : OptionalDouble.of(testFraction));
     }
 
     static int[] parseHidden(String s) {

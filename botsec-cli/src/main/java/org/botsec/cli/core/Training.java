@@ -1,10 +1,13 @@
 package org.botsec.cli.core;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.botsec.cli.ProgressBar;
 import org.botsec.cli.TrainingProgress;
 import org.botsec.core.BadInputException;
@@ -12,7 +15,7 @@ import org.botsec.core.data.Builtins;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.Split;
-import org.botsec.core.data.Splits;
+import org.botsec.core.data.TrainRows;
 import org.botsec.core.data.TextDataset;
 import org.botsec.core.eval.Evaluation;
 import org.botsec.core.model.LinearModel;
@@ -27,8 +30,10 @@ import org.botsec.core.train.Trainer;
 
 /**
  * What {@code botsec train} and {@code botsec demo} do: load the data, split it (built-in sets: their fixed
- * train/test split; CSV files: a stratified 80/20 split with the seed), train, evaluate on the test part and
- * record in the provenance where the data came from and how it was split.
+ * train/test split, or every row with {@code builtin:NAME:all}; CSV files: a stratified split with the seed and
+ * {@code --test-fraction}, default 0.2, or every row with 0), train, evaluate on the held-out part (on the
+ * training rows, labelled as such, when nothing is held out) and record in the provenance where the data came
+ * from and which rows were trained on ({@link TrainRows}).
  */
 final class Training {
     static final double TEST_FRACTION = 0.2;
@@ -37,22 +42,51 @@ final class Training {
     static final double DEFAULT_LEARNING_RATE = 1e-3;
     static final int[] DEFAULT_HIDDEN = {128};
 
+    /** What the metrics were computed on. */
+    static final String ON_TEST = "test split";
+    static final String ON_TRAINING = "training data";
+
     /**
      * A validated training request.
      *
-     * @param dp the DP-SGD options with {@code --dp}, else null (non-private training)
+     * @param dp           the DP-SGD options with {@code --dp}, else null (non-private training)
+     * @param testFraction {@code --test-fraction} (CSV files only), in [0, 1); empty for the default
      */
     record Request(String data, String label, ModelKind kind, long seed, int epochs, int batchSize,
-                   double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp) {
+                   double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp,
+                   OptionalDouble testFraction) {
+        Request {
+            hidden = hidden.clone();
+        }
+
+        /** A request with the default test fraction. */
+        Request(String data, String label, ModelKind kind, long seed, int epochs, int batchSize,
+                double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp) {
+            this(data, label, kind, seed, epochs, batchSize, learningRate, hidden, c, standardize, dp,
+                    OptionalDouble.empty());
+        }
+
+        @Override
+        public int[] hidden() {
+            return hidden.clone();
+        }
     }
 
     /**
-     * A trained model and its test metrics.
+     * A trained model and its metrics.
      *
-     * @param privacy what DP-SGD spent, or null for non-private training
+     * @param privacy     what DP-SGD spent, or null for non-private training
+     * @param evaluatedOn {@link #ON_TEST}, or {@link #ON_TRAINING} when every row was trained on
      */
     record Outcome(Model model, Evaluation metrics, int trainSize, int testSize, String split,
-                   TrainCommand.DpReport privacy) {
+                   TrainCommand.DpReport privacy, String evaluatedOn) {
+    }
+
+    /** The rows to train and evaluate on, and how they were chosen. */
+    private record Parts<D>(D train, D test, String split, boolean onTrainingData) {
+        String evaluatedOn() {
+            return onTrainingData ? ON_TRAINING : ON_TEST;
+        }
     }
 
     private Training() {
@@ -63,25 +97,26 @@ final class Training {
     }
 
     private static Outcome numeric(Request r, ProgressBar bar) {
-        Dataset train;
-        Dataset test;
-        String split;
+        Parts<Dataset> parts;
         if (DataSources.isBuiltin(r.data())) {
-            String name = builtinName(r.data());
-            if (Builtins.isText(name)) {
+            DataSources.BuiltinSpec b = builtin(r);
+            if (Builtins.isText(b.name())) {
                 throw BadInputException.of("%s is a text data set; train it with --model text-logreg", r.data());
             }
-            train = Builtins.load(name, Split.TRAIN);
-            test = Builtins.load(name, Split.TEST);
-            split = builtinSplit(name);
+            parts = b.split() == Split.ALL
+                    ? allRows(Builtins.load(b.name(), Split.ALL))
+                    : new Parts<>(Builtins.load(b.name(), Split.TRAIN), Builtins.load(b.name(), Split.TEST),
+                    builtinSplit(b.name()), false);
         } else {
             Dataset all = DataSources.loadNumeric(r.data(), r.label());
             checkClasses(all.classNames(), all.y(), r.data());
-            int[][] parts = splitIndices(all.y(), r.seed(), r.data());
-            train = all.subset(parts[0]);
-            test = all.subset(parts[1]);
-            split = "stratified 80/20, seed " + r.seed();
+            int[][] idx = splitIndices(all.y(), r);
+            parts = idx == null ? allRows(all)
+                    : new Parts<>(all.subset(idx[0]), all.subset(idx[1]), csvSplit(r), false);
         }
+        Dataset train = parts.train();
+        Dataset test = parts.test();
+        String split = parts.split();
         Model model;
         TrainCommand.DpReport privacy = null;
         if (r.dp() != null) {
@@ -93,7 +128,8 @@ final class Training {
         }
         Evaluation e = Evaluation.of(test.y(), ((org.botsec.core.model.Classifier) model).predictProba(test.x()),
                 test.classNames());
-        return new Outcome(model, e, train.size(), test.size(), split, privacy);
+        return new Outcome(model, e, train.size(), parts.onTrainingData() ? 0 : test.size(), split, privacy,
+                parts.evaluatedOn());
     }
 
     static int[] mlpSizes(Request r, Dataset train) {
@@ -119,6 +155,7 @@ final class Training {
                         .batchSize(r.batchSize())
                         .randomness(Randomness.replayable(r.seed()))
                         .listener(new TrainingProgress(bar, r.epochs()))
+                        .standardize(r.standardize())
                         .build();
                 Mlp m = trainer.fit(init, train);
                 bar.finish();
@@ -130,18 +167,17 @@ final class Training {
     }
 
     private static Outcome text(Request r, ProgressBar bar) {
-        TextDataset train;
-        TextDataset test;
-        String split;
+        Parts<TextDataset> parts;
         if (DataSources.isBuiltin(r.data())) {
-            String name = builtinName(r.data());
-            if (!Builtins.isText(name)) {
+            DataSources.BuiltinSpec b = builtin(r);
+            if (!Builtins.isText(b.name())) {
                 throw BadInputException.of("%s is a numeric data set; text-logreg needs texts (e.g. "
                         + "builtin:sentiment_sentences)", r.data());
             }
-            train = Builtins.loadText(name, Split.TRAIN);
-            test = Builtins.loadText(name, Split.TEST);
-            split = builtinSplit(name);
+            parts = b.split() == Split.ALL
+                    ? allRows(Builtins.loadText(b.name(), Split.ALL))
+                    : new Parts<>(Builtins.loadText(b.name(), Split.TRAIN), Builtins.loadText(b.name(), Split.TEST),
+                    builtinSplit(b.name()), false);
         } else {
             TextDataset all = DataSources.loadText(r.data());
             checkClasses(all.classNames(), all.y(), r.data());
@@ -150,11 +186,13 @@ final class Training {
                     throw BadInputException.of("%s row %d: the text is empty", r.data(), i + 1);
                 }
             }
-            int[][] parts = splitIndices(all.y(), r.seed(), r.data());
-            train = subset(all, parts[0]);
-            test = subset(all, parts[1]);
-            split = "stratified 80/20, seed " + r.seed();
+            int[][] idx = splitIndices(all.y(), r);
+            parts = idx == null ? allRows(all) : new Parts<>(subset(all, idx[0]), subset(all, idx[1]), csvSplit(r),
+                    false);
         }
+        TextDataset train = parts.train();
+        TextDataset test = parts.test();
+        String split = parts.split();
         TextPipeline model;
         TrainCommand.DpReport privacy = null;
         if (r.dp() != null) {
@@ -167,20 +205,62 @@ final class Training {
             model = new TextPipeline(p.vectorizer(), lm.withProvenance(annotate(lm.provenance(), r, split)));
         }
         Evaluation e = Evaluation.of(test.y(), model.predictProba(test.texts()), test.classNames());
-        return new Outcome(model, e, train.size(), test.size(), split, privacy);
+        return new Outcome(model, e, train.size(), parts.onTrainingData() ? 0 : test.size(), split, privacy,
+                parts.evaluatedOn());
     }
 
     private static LogisticRegression logisticRegression(Request r) {
         return LogisticRegression.builder().c(r.c()).standardize(!r.kind().isText() && r.standardize()).build();
     }
 
-    private static String builtinName(String spec) {
+    private static <D> Parts<D> allRows(D all) {
+        return new Parts<>(all, all, ALL_ROWS, true);
+    }
+
+    static final String ALL_ROWS = "none: every row trained on";
+
+    /** The built-in spec: builtin:NAME (fixed split), builtin:NAME:train (the same) or builtin:NAME:all. */
+    private static DataSources.BuiltinSpec builtin(Request r) {
+        String spec = r.data();
         DataSources.BuiltinSpec b = DataSources.parseBuiltin(spec);
-        if (spec.indexOf(':', DataSources.BUILTIN.length()) >= 0 && b.split() != Split.TRAIN) {
+        boolean explicit = spec.indexOf(':', DataSources.BUILTIN.length()) >= 0;
+        if (explicit && b.split() == Split.TEST) {
             throw BadInputException.of("train uses the fixed train/test split of builtin:%s and reports metrics on "
-                    + "its test part; give --data builtin:%s (not %s)", b.name(), b.name(), spec);
+                    + "its test part, or every row with builtin:%s:all; give one of those (not %s)", b.name(),
+                    b.name(), spec);
         }
-        return b.name();
+        if (r.testFraction().isPresent()) {
+            throw BadInputException.of("--test-fraction applies to CSV files; builtin:%s has a fixed split (give "
+                    + "builtin:%s:all to train on every row)", b.name(), b.name());
+        }
+        return new DataSources.BuiltinSpec(b.name(), explicit && b.split() == Split.ALL ? Split.ALL : Split.TRAIN);
+    }
+
+    /** Which rows of the source {@code r} trains on; known before loading, so the provenance can say it. */
+    static TrainRows trainRows(Request r) {
+        if (DataSources.isBuiltin(r.data())) {
+            DataSources.BuiltinSpec b = builtin(r);
+            if (b.split() == Split.ALL) {
+                return TrainRows.all();
+            }
+            return b.name().equals("fashion_mnist") ? TrainRows.builtinTrainPart()
+                    : TrainRows.stratifiedSplit(Builtins.TEST_FRACTION, Builtins.SPLIT_SEED);
+        }
+        double f = testFraction(r);
+        return f == 0 ? TrainRows.all() : TrainRows.stratifiedSplit(f, r.seed());
+    }
+
+    private static double testFraction(Request r) {
+        return r.testFraction().orElse(TEST_FRACTION);
+    }
+
+    private static String csvSplit(Request r) {
+        double f = testFraction(r);
+        return "stratified " + percent(1 - f) + "/" + percent(f) + ", seed " + r.seed();
+    }
+
+    private static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction * 100).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     private static String builtinSplit(String name) {
@@ -198,10 +278,16 @@ final class Training {
         }
     }
 
-    private static int[][] splitIndices(int[] y, long seed, String source) {
-        int[][] parts = Splits.stratified(y, TEST_FRACTION, seed);
+    /** The CSV split {train, test}, or null with --test-fraction 0 (every row trained on). */
+    private static int[][] splitIndices(int[] y, Request r) {
+        TrainRows rows = trainRows(r);
+        if (rows.selection() == TrainRows.Selection.ALL) {
+            return null;
+        }
+        int[][] parts = rows.split(y);
         if (parts[0].length == 0 || parts[1].length == 0) {
-            throw BadInputException.of("%s has too few rows (%d) for an 80/20 train/test split", source, y.length);
+            throw BadInputException.of("%s has too few rows (%d) for a %s train/test split; give --test-fraction 0 "
+                    + "to train on every row", r.data(), y.length, csvSplit(r));
         }
         return parts;
     }
@@ -222,6 +308,7 @@ final class Training {
         params.put("cli_model", r.kind().cliName());
         params.put("data", r.data());
         params.put("split", split);
+        params.put(TrainRows.PARAMETER, trainRows(r).toParameters());
         if (r.kind() == ModelKind.MLP) {
             params.put("hidden", Arrays.stream(r.hidden()).boxed().toList());
         }

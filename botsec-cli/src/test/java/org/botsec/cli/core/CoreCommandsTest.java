@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -236,8 +237,8 @@ class CoreCommandsTest {
         assertEquals(ra.json().get("metrics"), rb.json().get("metrics"));
         Model ma = ModelFiles.load(a);
         Model mb = ModelFiles.load(b);
-        assertArrayEquals(ma.state().tensors().get(ma.state().tensors().keySet().iterator().next()).values(),
-                mb.state().tensors().get(mb.state().tensors().keySet().iterator().next()).values());
+        assertArrayEquals(ModelRegistry.state(ma).tensors().get(ModelRegistry.state(ma).tensors().keySet().iterator().next()).values(),
+                ModelRegistry.state(mb).tensors().get(ModelRegistry.state(mb).tensors().keySet().iterator().next()).values());
         JsonNode info = CliRun.run("models", "info", a.toString(), "--json").json();
         assertEquals(7, info.get("provenance").get("seed").asLong());
         assertEquals(64, info.get("num_features").asInt());
@@ -248,8 +249,8 @@ class CoreCommandsTest {
         other[12] = "8";
         assertEquals(0, CliRun.run(concat(other, c.toString())).code());
         Model mc = ModelFiles.load(c);
-        assertFalse(java.util.Arrays.equals(ma.state().tensors().values().iterator().next().values(),
-                mc.state().tensors().values().iterator().next().values()));
+        assertFalse(java.util.Arrays.equals(ModelRegistry.state(ma).tensors().values().iterator().next().values(),
+                ModelRegistry.state(mc).tensors().values().iterator().next().values()));
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class ModelFiles {
 
     /** Writes {@code model}'s state to {@code path} (see {@link #write(ModelState, Path)}). */
     public static void save(Model model, Path path) {
-        write(model.state(), path);
+        write(ModelRegistry.state(model), path);
     }
 
     /** Reads {@code path} and rebuilds the model with the loader registered for its type. */

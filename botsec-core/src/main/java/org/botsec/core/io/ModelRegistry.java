@@ -4,21 +4,27 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.botsec.core.BadInputException;
+import org.botsec.core.io.internal.LinearModelFormat;
+import org.botsec.core.io.internal.MlpFormat;
+import org.botsec.core.io.internal.TextPipelineFormat;
+import org.botsec.core.model.LinearModel;
+import org.botsec.core.model.Mlp;
+import org.botsec.core.model.TextPipeline;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.ModelState;
 
 /**
- * Maps the model type written in a model file to the factory that rebuilds the model from its
- * {@link ModelState}. Each factory validates the tensors and description it receives and throws a
+ * Maps the model type written in a model file to its format (in {@code io.internal}): the code that turns a
+ * model into its {@link ModelState} and rebuilds the model from it. Each factory validates the tensors and description it receives and throws a
  * {@link BadInputException} naming what does not fit.
  */
 public final class ModelRegistry {
     private static final Map<String, Function<ModelState, ? extends Model>> LOADERS = new TreeMap<>();
 
     static {
-        LOADERS.put(org.botsec.core.model.LinearModel.TYPE, org.botsec.core.model.LinearModel::fromState);
-        LOADERS.put(org.botsec.core.model.Mlp.TYPE, org.botsec.core.model.Mlp::fromState);
-        LOADERS.put(org.botsec.core.model.TextPipeline.TYPE, org.botsec.core.model.TextPipeline::fromState);
+        LOADERS.put(LinearModel.TYPE, LinearModelFormat::fromState);
+        LOADERS.put(Mlp.TYPE, MlpFormat::fromState);
+        LOADERS.put(TextPipeline.TYPE, TextPipelineFormat::fromState);
     }
 
     private ModelRegistry() {
@@ -27,6 +33,25 @@ public final class ModelRegistry {
     /** The model types this build can load, sorted. */
     public static java.util.Set<String> types() {
         return java.util.Collections.unmodifiableSet(LOADERS.keySet());
+    }
+
+    /**
+     * The tensors and description {@code model} is saved as.
+     *
+     * @throws IllegalArgumentException for a model class this build has no file format for
+     */
+    public static ModelState state(Model model) {
+        if (model instanceof LinearModel m) {
+            return LinearModelFormat.state(m);
+        }
+        if (model instanceof Mlp m) {
+            return MlpFormat.state(m);
+        }
+        if (model instanceof TextPipeline m) {
+            return TextPipelineFormat.state(m);
+        }
+        throw new IllegalArgumentException("no model file format for " + model.getClass().getName() + " (type "
+                + model.type() + ")");
     }
 
     /** Rebuilds the model described by {@code state}. */

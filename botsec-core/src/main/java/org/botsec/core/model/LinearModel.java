@@ -1,19 +1,12 @@
 package org.botsec.core.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
-import org.botsec.core.model.internal.linear.LogisticObjective;
-import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.prov.Provenance;
 
 /**
@@ -330,49 +323,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
 
     @Override
     public Matrix predictProba(Matrix x) {
-        return probabilities(decisionFunction(x), classNames.size());
-    }
-
-    /** Turns scores (n × r) into probabilities (n × k): sigmoid for r = 1, softmax otherwise. */
-    static Matrix probabilities(Matrix scores, int k) {
-        int n = scores.rows();
-        Matrix p = new Matrix(n, k);
-        double[] z = scores.data();
-        double[] out = p.data();
-        if (scores.cols() == 1) {
-            // One exp per row: with e = exp(−|z|), σ(z) and σ(−z) are 1/(1+e) and e/(1+e) — the same expressions
-            // (hence the same bits) as LogisticObjective.sigmoid evaluated twice.
-            for (int i = 0; i < n; i++) {
-                double zi = z[i];
-                double e = Math.exp(-Math.abs(zi));
-                double big = 1.0 / (1.0 + e);
-                double small = e / (1.0 + e);
-                boolean nonNegative = zi >= 0;
-                out[2 * i] = nonNegative ? small : big;
-                out[2 * i + 1] = nonNegative ? big : small;
-            }
-            return p;
-        }
-        for (int i = 0; i < n; i++) {
-            softmaxRow(z, i * k, k, out, i * k);
-        }
-        return p;
-    }
-
-    private static void softmaxRow(double[] z, int off, int k, double[] out, int outOff) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < k; c++) {
-            max = Math.max(max, z[off + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            double e = Math.exp(z[off + c] - max);
-            out[outOff + c] = e;
-            sum += e;
-        }
-        for (int c = 0; c < k; c++) {
-            out[outOff + c] /= sum;
-        }
+        return Softmax.probabilities(decisionFunction(x), classNames.size());
     }
 
     /**
@@ -396,7 +347,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         double[] g = z.data();
         if (r == 1) {
             for (int i = 0; i < n; i++) {
-                g[i] = LogisticObjective.sigmoid(g[i] + intercept[0]) - labels[i];
+                g[i] = Softmax.sigmoid(g[i] + intercept[0]) - labels[i];
             }
             return g;
         }
@@ -404,7 +355,7 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             for (int c = 0; c < r; c++) {
                 g[i * r + c] += intercept[c];
             }
-            softmaxRow(g, i * r, r, g, i * r);
+            Softmax.softmax(g, i * r, r, g, i * r);
             g[i * r + labels[i]] -= 1.0;
         }
         return g;
@@ -600,101 +551,6 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             }
             out[r * d + c] = s;
         }
-    }
-
-    // ---- state --------------------------------------------------------------------------------------------------
-
-    @Override
-    public ModelState state() {
-        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("coef", Tensor.matrix(r, d, coef.clone()));
-        tensors.put("intercept", Tensor.vector(intercept.clone()));
-        if (scaler != null) {
-            tensors.put("scaler_mean", Tensor.vector(scaler.mean()));
-            tensors.put("scaler_scale", Tensor.vector(scaler.scale()));
-        }
-        ObjectNode desc = JsonNodeFactory.instance.objectNode();
-        desc.set("class_names", strings(classNames));
-        desc.set("feature_names", strings(featureNames));
-        if (provenance != null) {
-            desc.set("provenance", ProvenanceJson.toJson(provenance));
-        }
-        return new ModelState(TYPE, tensors, desc);
-    }
-
-    static ArrayNode strings(List<String> values) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        values.forEach(a::add);
-        return a;
-    }
-
-    /** Rebuilds a model from {@link #state()}, validating every shape; bad files give {@link BadInputException}. */
-    public static LinearModel fromState(ModelState state) {
-        if (state == null || !TYPE.equals(state.type())) {
-            throw BadInputException.of("not a %s model: type %s", TYPE, state == null ? null : state.type());
-        }
-        ObjectNode desc = state.description();
-        if (desc == null) {
-            throw new BadInputException("logistic_regression model: description is missing");
-        }
-        List<String> classes = readStrings(desc, "class_names");
-        List<String> features = readStrings(desc, "feature_names");
-        double[][] coef = readCoef(state, classes.size(), features.size());
-        Tensor b = tensor(state, "intercept");
-        if (b.shape().length != 1) {
-            throw BadInputException.of("logistic_regression model: intercept must be a vector, shape %s",
-                    Arrays.toString(b.shape()));
-        }
-        Tensor mean = state.tensors().get("scaler_mean");
-        Tensor scale = state.tensors().get("scaler_scale");
-        LinearModel m = of(coef, b.values(), classes, features, mean == null ? null : vector(mean, "scaler_mean"),
-                scale == null ? null : vector(scale, "scaler_scale"));
-        return m.withProvenance(ProvenanceJson.fromJson(desc.get("provenance")));
-    }
-
-    static double[][] readCoef(ModelState state, int k, int dim) {
-        Tensor w = tensor(state, "coef");
-        int rows = k == 2 ? 1 : k;
-        if (w.shape().length != 2 || w.shape()[0] != rows || w.shape()[1] != dim) {
-            throw BadInputException.of("model: coef has shape %s, expected [%d, %d] for %d classes and %d features",
-                    Arrays.toString(w.shape()), rows, dim, k, dim);
-        }
-        double[][] out = new double[rows][];
-        for (int c = 0; c < rows; c++) {
-            out[c] = Arrays.copyOfRange(w.values(), c * dim, (c + 1) * dim);
-        }
-        return out;
-    }
-
-    static Tensor tensor(ModelState state, String name) {
-        Tensor t = state.tensors() == null ? null : state.tensors().get(name);
-        if (t == null) {
-            throw BadInputException.of("model: tensor '%s' is missing", name);
-        }
-        return t;
-    }
-
-    private static double[] vector(Tensor t, String name) {
-        if (t.shape().length != 1) {
-            throw BadInputException.of("model: %s must be a vector, shape %s", name, Arrays.toString(t.shape()));
-        }
-        return t.values();
-    }
-
-    static List<String> readStrings(JsonNode desc, String key) {
-        JsonNode a = desc.get(key);
-        if (a == null || !a.isArray()) {
-            throw BadInputException.of("model description: '%s' must be an array of strings", key);
-        }
-        List<String> out = new ArrayList<>(a.size());
-        for (JsonNode v : a) {
-            if (!v.isTextual()) {
-                throw BadInputException.of("model description: '%s' holds a non-string value %s", key,
-                        v.getNodeType());
-            }
-            out.add(v.asText());
-        }
-        return out;
     }
 
     @Override

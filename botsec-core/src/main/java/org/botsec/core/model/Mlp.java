@@ -1,18 +1,13 @@
 package org.botsec.core.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
+import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
-import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.model.internal.mlp.GhostNorms;
 import org.botsec.core.model.internal.mlp.GroupIndex;
 import org.botsec.core.model.internal.mlp.Workspace;
@@ -45,10 +40,6 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public static final String TYPE = "mlp";
     /** The hidden activation (the only one supported). */
     public static final String ACTIVATION = "relu";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Upper bound on any layer width read from a file, so that a hostile description cannot ask for huge arrays. */
-    private static final int MAX_LAYER_SIZE = 1 << 20;
-    private static final int MAX_LAYERS = 64;
 
     private final int[] layerSizes;
     private final List<String> featureNames;
@@ -56,6 +47,8 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     private final Matrix[] weights;
     private final double[][] biases;
     private final Provenance provenance;
+    /** Applied to every input before the first layer, or null. */
+    private final Standardizer scaler;
     private final int numParameters;
     private final WorkspaceCache workspaces;
     private final GhostNorms ghostNorms = new GhostNorms();
@@ -63,13 +56,18 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     private final double[][] biasGradients;
 
     private Mlp(int[] layerSizes, List<String> featureNames, List<String> classNames, Matrix[] weights,
-                double[][] biases, Provenance provenance) {
+                double[][] biases, Provenance provenance, Standardizer scaler) {
         this.layerSizes = layerSizes.clone();
         this.featureNames = List.copyOf(featureNames);
         this.classNames = List.copyOf(classNames);
         this.weights = weights;
         this.biases = biases;
         this.provenance = provenance;
+        if (scaler != null && scaler.numFeatures() != layerSizes[0]) {
+            throw new IllegalArgumentException("standardiser has " + scaler.numFeatures() + " features, the model "
+                    + layerSizes[0]);
+        }
+        this.scaler = scaler;
         long count = 0;
         weightGradients = new Matrix[weights.length];
         biasGradients = new double[weights.length][];
@@ -112,7 +110,45 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
             }
             b[l] = new double[out];
         }
-        return new Mlp(layerSizes, featureNames, classNames, w, b, null);
+        return new Mlp(layerSizes, featureNames, classNames, w, b, null, null);
+    }
+
+    /**
+     * An MLP with given parameters, e.g. read from a model file: the flat vector in the layout of
+     * {@link #getParameters} (layer by layer, the weight matrix row-major then the bias). Arrays are copied.
+     *
+     * @throws BadInputException when a shape, a name list or a value does not fit
+     */
+    public static Mlp of(int[] layerSizes, List<String> featureNames, List<String> classNames, double[] parameters,
+                         Optional<Standardizer> scaler, Optional<Provenance> provenance) {
+        try {
+            validateShape(layerSizes, featureNames, classNames);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("mlp: " + e.getMessage());
+        }
+        if (scaler.isPresent() && scaler.get().numFeatures() != layerSizes[0]) {
+            throw BadInputException.of("mlp: standardiser has %d features, the model %d",
+                    scaler.get().numFeatures(), layerSizes[0]);
+        }
+        int numLayers = layerSizes.length - 1;
+        Matrix[] w = new Matrix[numLayers];
+        double[][] b = new double[numLayers][];
+        for (int l = 0; l < numLayers; l++) {
+            w[l] = new Matrix(layerSizes[l + 1], layerSizes[l]);
+            b[l] = new double[layerSizes[l + 1]];
+        }
+        Mlp m = new Mlp(layerSizes, featureNames, classNames, w, b, provenance.orElse(null), scaler.orElse(null));
+        if (parameters == null || parameters.length != m.numParameters()) {
+            throw BadInputException.of("mlp %s needs %d parameters, got %s", Arrays.toString(layerSizes),
+                    m.numParameters(), parameters == null ? "none" : parameters.length);
+        }
+        for (int k = 0; k < parameters.length; k++) {
+            if (!Double.isFinite(parameters[k])) {
+                throw BadInputException.of("mlp parameter %d is not finite: %s", k, parameters[k]);
+            }
+        }
+        m.setParameters(parameters);
+        return m;
     }
 
     private static void validateShape(int[] layerSizes, List<String> featureNames, List<String> classNames) {
@@ -141,18 +177,42 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
 
     /** A copy of this model (same parameters) that carries {@code provenance}. */
     public Mlp withProvenance(Provenance provenance) {
+        return copy(provenance, scaler);
+    }
+
+    /**
+     * A copy of this model (same parameters) whose inputs pass through {@code scaler} before the first layer, as
+     * {@link LinearModel#withScaler}; {@link Optional#empty()} removes it. Every method then takes raw inputs:
+     * predictions, losses, parameter gradients (on the standardised inputs) and input gradients (through the
+     * standardiser, by the chain rule).
+     */
+    public Mlp withScaler(Optional<Standardizer> scaler) {
+        return copy(provenance, scaler.orElse(null));
+    }
+
+    private Mlp copy(Provenance p, Standardizer s) {
         Matrix[] w = new Matrix[weights.length];
         double[][] b = new double[biases.length][];
         for (int l = 0; l < weights.length; l++) {
             w[l] = weights[l].copy();
             b[l] = biases[l].clone();
         }
-        return new Mlp(layerSizes, featureNames, classNames, w, b, provenance);
+        return new Mlp(layerSizes, featureNames, classNames, w, b, p, s);
     }
 
     /** How this model was trained, when known. */
     public Optional<Provenance> provenance() {
         return Optional.ofNullable(provenance);
+    }
+
+    /** The standardiser applied to inputs before the first layer, if any. */
+    public Optional<Standardizer> scaler() {
+        return Optional.ofNullable(scaler);
+    }
+
+    /** {@code x} standardised when the model has a standardiser (a new matrix), else {@code x} itself. */
+    private Matrix standardized(Matrix x) {
+        return scaler == null ? x : scaler.transform(x);
     }
 
     /** Input width, hidden widths, number of classes. */
@@ -185,13 +245,13 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public Matrix predictProba(Matrix x) {
         checkInput(x, null);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, null, ws);
+        forward(standardized(x), null, ws);
         return ws.output(numLayers() - 1).copy();
     }
 
     /**
      * Forward pass into {@code ws}. When {@code labels} is given, also the per-row cross-entropy
-     * −log softmax(z)_y = logsumexp(z) − z_y, computed from the logits for accuracy.
+     * −log softmax(z)_y, computed from the logits for accuracy ({@link Softmax#softmaxCrossEntropy}).
      */
     private void forward(Matrix x, int[] labels, Workspace ws) {
         Matrix in = x;
@@ -215,26 +275,13 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
                 double[] losses = ws.losses();
                 for (int i = 0; i < n; i++) {
                     int base = i * width;
-                    double max = Double.NEGATIVE_INFINITY;
                     for (int c = 0; c < width; c++) {
-                        double v = o[base + c] + b[c];
-                        o[base + c] = v;
-                        max = Math.max(max, v);
-                    }
-                    double labelLogit = labels == null ? 0.0 : o[base + labels[i]] - max;
-                    double sum = 0;
-                    for (int c = 0; c < width; c++) {
-                        double e = Math.exp(o[base + c] - max);
-                        sum += e;
-                        o[base + c] = e;
+                        o[base + c] += b[c];
                     }
                     if (labels != null) {
-                        // logsumexp(z) - z_y with the max shifted out, so that no exp under- or overflows.
-                        losses[i] = Math.log(sum) - labelLogit;
-                    }
-                    double inv = 1.0 / sum;
-                    for (int c = 0; c < width; c++) {
-                        o[base + c] *= inv;
+                        losses[i] = Softmax.softmaxCrossEntropy(o, base, width, labels[i], o, base);
+                    } else {
+                        Softmax.softmax(o, base, width, o, base);
                     }
                 }
             }
@@ -318,13 +365,22 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public Matrix lossInputGradient(Matrix x, int[] labels) {
         checkInput(x, labels);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, null, ws);
+        forward(standardized(x), null, ws);
         outputSignal(labels, null, 1.0, ws);
         for (int l = numLayers() - 1; l > 0; l--) {
             propagate(l, ws);
         }
         Matrix grad = new Matrix(x.rows(), x.cols());
         Matrix.gemm(false, false, 1.0, ws.delta(0), weights[0], 0.0, grad);
+        if (scaler != null) {
+            // chain rule through x̃ = (x − mean) / scale
+            double[] scale = scaler.scale();
+            double[] g = grad.data();
+            int d = scale.length;
+            for (int k = 0; k < g.length; k++) {
+                g[k] /= scale[k % d];
+            }
+        }
         return grad;
     }
 
@@ -336,7 +392,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     public double[] losses(Matrix x, int[] labels) {
         checkInput(x, labels);
         Workspace ws = new Workspace(layerSizes, x.rows());
-        forward(x, labels, ws);
+        forward(standardized(x), labels, ws);
         return Arrays.copyOf(ws.losses(), x.rows());
     }
 
@@ -347,8 +403,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * @param gradientOut receives the gradient of the mean loss (length {@link #numParameters()}, overwritten)
      * @return the mean loss over the rows
      */
-    public double meanLossGradient(Matrix x, int[] labels, double[] gradientOut) {
-        checkInput(x, labels);
+    public double meanLossGradient(Matrix input, int[] labels, double[] gradientOut) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("gradientOut", gradientOut, numParameters);
         int n = x.rows();
         Workspace ws = workspaces.get(n);
@@ -410,8 +467,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * (|g|·(in + out) &gt; in·out) gets its gradient from one BLAS product instead. Not thread-safe.
      */
     @Override
-    public double[] groupGradientSquaredNorms(Matrix x, int[] labels, int[] groups, int numGroups) {
-        checkInput(x, labels);
+    public double[] groupGradientSquaredNorms(Matrix input, int[] labels, int[] groups, int numGroups) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         if (groups == null || groups.length != x.rows()) {
             throw new IllegalArgumentException("groups must have one entry per row (" + x.rows() + "), got "
                     + (groups == null ? "null" : groups.length));
@@ -440,8 +498,9 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * <p>One forward and one backward pass, with the output signal of row i scaled by {@code weights[i]}.
      */
     @Override
-    public void weightedGradientSum(Matrix x, int[] labels, double[] rowWeights, double[] out) {
-        checkInput(x, labels);
+    public void weightedGradientSum(Matrix input, int[] labels, double[] rowWeights, double[] out) {
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("weights", rowWeights, x.rows());
         checkLength("out", out, numParameters);
         if (x.rows() == 0) {
@@ -464,9 +523,10 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
      * BLAS product per layer forms the weighted gradient. Not thread-safe.
      */
     @Override
-    public double[] clippedGradientSum(Matrix x, int[] labels, int[] groups, int numGroups, double l2NormClip,
+    public double[] clippedGradientSum(Matrix input, int[] labels, int[] groups, int numGroups, double l2NormClip,
                                        double[] out) {
-        checkInput(x, labels);
+        checkInput(input, labels);
+        Matrix x = standardized(input);
         checkLength("out", out, numParameters);
         ClipWeights.check(x.rows(), groups, numGroups, l2NormClip);
         GroupIndex index = GroupIndex.of(groups, numGroups);
@@ -534,122 +594,7 @@ public final class Mlp implements Classifier, GradientModel, PerExampleGradients
     }
 
     @Override
-    public ModelState state() {
-        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-        for (int l = 0; l < numLayers(); l++) {
-            tensors.put("layers." + l + ".weight",
-                    Tensor.matrix(layerSizes[l + 1], layerSizes[l], weights[l].data().clone()));
-            tensors.put("layers." + l + ".bias", Tensor.vector(biases[l].clone()));
-        }
-        ObjectNode d = MAPPER.createObjectNode();
-        ArrayNode sizes = d.putArray("layer_sizes");
-        for (int s : layerSizes) {
-            sizes.add(s);
-        }
-        d.put("activation", ACTIVATION);
-        d.put("output", "softmax");
-        ArrayNode cls = d.putArray("class_names");
-        classNames.forEach(cls::add);
-        ArrayNode feats = d.putArray("feature_names");
-        featureNames.forEach(feats::add);
-        if (provenance == null) {
-            d.putNull("provenance");
-        } else {
-            d.set("provenance", ProvenanceJson.toJson(provenance));
-        }
-        return new ModelState(TYPE, tensors, d);
-    }
-
-    /**
-     * Rebuilds an MLP from {@link #state()}, checking the type, the description and every tensor's shape and
-     * values.
-     *
-     * @throws BadInputException naming the first problem found
-     */
-    public static Mlp fromState(ModelState state) {
-        if (state == null || !TYPE.equals(state.type())) {
-            throw BadInputException.of("model type must be %s, got %s", TYPE, state == null ? null : state.type());
-        }
-        JsonNode d = state.description();
-        if (d == null) {
-            throw BadInputException.of("mlp model has no description");
-        }
-        JsonNode sizesNode = d.get("layer_sizes");
-        if (sizesNode == null || !sizesNode.isArray() || sizesNode.size() < 2 || sizesNode.size() > MAX_LAYERS + 1) {
-            throw BadInputException.of("mlp layer_sizes must be an array of 2 to %d integers, got %s",
-                    MAX_LAYERS + 1, sizesNode);
-        }
-        int[] sizes = new int[sizesNode.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            JsonNode s = sizesNode.get(i);
-            if (!s.isIntegralNumber() || s.asLong() < 1 || s.asLong() > MAX_LAYER_SIZE) {
-                throw BadInputException.of("mlp layer_sizes[%d] must be an integer in [1, %d], got %s",
-                        i, MAX_LAYER_SIZE, s);
-            }
-            sizes[i] = s.intValue();
-        }
-        if (sizes[sizes.length - 1] < 2) {
-            throw BadInputException.of("mlp output layer needs >= 2 classes, got %d", sizes[sizes.length - 1]);
-        }
-        JsonNode act = d.get("activation");
-        if (act != null && !ACTIVATION.equals(act.asText())) {
-            throw BadInputException.of("mlp activation must be %s, got %s", ACTIVATION, act.asText());
-        }
-        List<String> classes = strings(d, "class_names", sizes[sizes.length - 1]);
-        List<String> features = strings(d, "feature_names", sizes[0]);
-        int numLayers = sizes.length - 1;
-        if (state.tensors() == null || state.tensors().size() != 2 * numLayers) {
-            throw BadInputException.of("mlp with %d layers needs %d tensors, got %s", numLayers, 2 * numLayers,
-                    state.tensors() == null ? "none" : state.tensors().keySet());
-        }
-        Matrix[] w = new Matrix[numLayers];
-        double[][] b = new double[numLayers][];
-        for (int l = 0; l < numLayers; l++) {
-            Tensor wt = tensor(state, "layers." + l + ".weight", new int[] {sizes[l + 1], sizes[l]});
-            Tensor bt = tensor(state, "layers." + l + ".bias", new int[] {sizes[l + 1]});
-            w[l] = new Matrix(sizes[l + 1], sizes[l], wt.values().clone());
-            b[l] = bt.values().clone();
-        }
-        Provenance prov = ProvenanceJson.fromJson(d.get("provenance"));
-        return new Mlp(sizes, features, classes, w, b, prov);
-    }
-
-    private static Tensor tensor(ModelState state, String name, int[] shape) {
-        Tensor t = state.tensors().get(name);
-        if (t == null) {
-            throw BadInputException.of("mlp tensor %s is missing (have %s)", name, state.tensors().keySet());
-        }
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw BadInputException.of("mlp tensor %s must have shape %s, got %s", name, Arrays.toString(shape),
-                    Arrays.toString(t.shape()));
-        }
-        double[] v = t.values();
-        for (int k = 0; k < v.length; k++) {
-            if (!Double.isFinite(v[k])) {
-                throw BadInputException.of("mlp tensor %s has a non-finite value at %d: %s", name, k, v[k]);
-            }
-        }
-        return t;
-    }
-
-    private static List<String> strings(JsonNode d, String field, int expected) {
-        JsonNode a = d.get(field);
-        if (a == null || !a.isArray() || a.size() != expected) {
-            throw BadInputException.of("mlp %s must be an array of %d strings, got %s", field, expected,
-                    a == null ? "nothing" : a.isArray() ? a.size() + " entries" : a.getNodeType());
-        }
-        List<String> out = new ArrayList<>(expected);
-        for (JsonNode s : a) {
-            if (!s.isTextual()) {
-                throw BadInputException.of("mlp %s must hold strings, got %s", field, s.getNodeType());
-            }
-            out.add(s.asText());
-        }
-        return out;
-    }
-
-    @Override
     public String toString() {
-        return "Mlp" + Arrays.toString(layerSizes);
+        return "Mlp" + Arrays.toString(layerSizes) + (scaler == null ? "" : ", scaled");
     }
 }

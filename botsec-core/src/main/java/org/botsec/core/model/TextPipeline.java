@@ -1,15 +1,12 @@
 package org.botsec.core.model;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.TextDataset;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.linear.CsrDesign;
-import org.botsec.core.prov.internal.ProvenanceJson;
 import org.botsec.core.text.SparseMatrix;
 import org.botsec.core.text.TfidfVectorizer;
 
@@ -86,7 +83,7 @@ public final class TextPipeline implements TextClassifier, Model {
                 z[i * r + c] += b[c];
             }
         }
-        return LinearModel.probabilities(new Matrix(x.rows(), r, z), model.numClasses());
+        return Softmax.probabilities(new Matrix(x.rows(), r, z), model.numClasses());
     }
 
     @Override
@@ -94,50 +91,4 @@ public final class TextPipeline implements TextClassifier, Model {
         return TYPE;
     }
 
-    @Override
-    public ModelState state() {
-        ModelState inner = model.state();
-        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("coef", inner.tensors().get("coef"));
-        tensors.put("intercept", inner.tensors().get("intercept"));
-        tensors.put("idf", Tensor.vector(vectorizer.idf()));
-        ObjectNode desc = JsonNodeFactory.instance.objectNode();
-        desc.set("class_names", LinearModel.strings(model.classNames()));
-        desc.set("vocabulary", LinearModel.strings(vectorizer.terms()));
-        desc.put("tokenizer", "sklearn_default: lowercase, (?u)\\b\\w\\w+\\b");
-        desc.put("tfidf", "smooth_idf, l2 norm, raw counts");
-        if (model.provenance() != null) {
-            desc.set("provenance", ProvenanceJson.toJson(model.provenance()));
-        }
-        return new ModelState(TYPE, tensors, desc);
-    }
-
-    /** Rebuilds a pipeline from {@link #state()}, validating shapes; bad files give {@link BadInputException}. */
-    public static TextPipeline fromState(ModelState state) {
-        if (state == null || !TYPE.equals(state.type())) {
-            throw BadInputException.of("not a %s model: type %s", TYPE, state == null ? null : state.type());
-        }
-        ObjectNode desc = state.description();
-        if (desc == null) {
-            throw new BadInputException("text_logistic_regression model: description is missing");
-        }
-        List<String> classes = LinearModel.readStrings(desc, "class_names");
-        List<String> terms = LinearModel.readStrings(desc, "vocabulary");
-        Tensor idf = LinearModel.tensor(state, "idf");
-        if (idf.shape().length != 1 || idf.values().length != terms.size()) {
-            throw BadInputException.of("text model: idf has shape %s but the vocabulary has %d terms",
-                    Arrays.toString(idf.shape()), terms.size());
-        }
-        TfidfVectorizer v;
-        try {
-            v = new TfidfVectorizer(terms, idf.values());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("text model: " + e.getMessage());
-        }
-        double[][] coef = LinearModel.readCoef(state, classes.size(), terms.size());
-        Tensor b = LinearModel.tensor(state, "intercept");
-        LinearModel m = LinearModel.of(coef, b.values(), classes, terms, null, null)
-                .withProvenance(ProvenanceJson.fromJson(desc.get("provenance")));
-        return new TextPipeline(v, m);
-    }
 }

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Dataset;
+import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.model.Mlp;
 import org.botsec.core.prov.Provenance;
@@ -32,8 +34,10 @@ public final class Trainer {
     private final Randomness randomness;
     private final TrainingListener listener;
     private final LearningRateSchedule schedule;
+    private final boolean standardize;
 
     private Trainer(Builder b) {
+        this.standardize = b.standardize;
         this.optimizer = b.optimizer;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
@@ -59,8 +63,15 @@ public final class Trainer {
         return (n + batchSize - 1) / batchSize;
     }
 
+    /** Whether {@link #fit} fits a standardiser on the training rows (see {@link Builder#standardize}). */
+    public boolean standardize() {
+        return standardize;
+    }
+
     /**
-     * Trains a copy of {@code initial} on {@code data}.
+     * Trains a copy of {@code initial} on {@code data}. With {@link Builder#standardize standardize(true)} and an
+     * initial model without a standardiser, a {@link Standardizer} is fitted on {@code data}'s rows, the network
+     * is trained on the standardised rows and the returned model carries the standardiser, so it takes raw inputs.
      *
      * @throws BadInputException when the data does not fit the model (features, classes) or training diverges
      */
@@ -83,6 +94,12 @@ public final class Trainer {
             adam.reset();
         }
         Mlp model = initial.withProvenance(null);
+        Standardizer fitted = null;
+        if (standardize && initial.scaler().isEmpty()) {
+            // Standardise the rows once here rather than every batch inside the model; the scaler is attached after.
+            fitted = Standardizer.fit(data.x());
+            data = fitted.transform(data);
+        }
         int d = data.numFeatures();
         double[] params = new double[model.numParameters()];
         double[] grad = new double[model.numParameters()];
@@ -130,7 +147,8 @@ public final class Trainer {
             }
             listener.onEpochEnd(epoch, epochLoss / n);
         }
-        return model.withProvenance(Provenance.of(trainerName(), parameters(model), data.sha256(),
+        Mlp trained = fitted == null ? model : model.withScaler(Optional.of(fitted));
+        return trained.withProvenance(Provenance.of(trainerName(), parameters(trained), data.sha256(),
                 randomness.seed().isPresent() ? randomness.seed().getAsLong() : null));
     }
 
@@ -191,6 +209,7 @@ public final class Trainer {
         p.put("batch_size", batchSize);
         p.put("learning_rate_schedule", schedule.name().toLowerCase(java.util.Locale.ROOT));
         p.put("loss", "cross_entropy");
+        p.put("standardize", model.scaler().isPresent());
         return p;
     }
 
@@ -202,6 +221,7 @@ public final class Trainer {
         private Randomness randomness;
         private TrainingListener listener = TrainingListener.NONE;
         private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
+        private boolean standardize;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
@@ -276,6 +296,18 @@ public final class Trainer {
                 throw new IllegalArgumentException("learningRateSchedule must not be null");
             }
             this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * Whether to fit a standardiser {@code (x − mean) / scale} on the training rows and put it in front of
+         * the network (default false, as {@link org.botsec.core.model.LogisticRegression.Builder#standardize};
+         * {@code botsec train} turns it on). Raw tabular features on different scales (credit amounts next to
+         * ages) otherwise saturate the first layer. Ignored when the initial model already has one.
+         */
+        public Builder standardize(boolean value) {
+            once("standardize");
+            this.standardize = value;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.internal.LinearModelFormat;
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,7 +224,7 @@ class LinearModelTest {
     @Test
     void stateRoundTrip() {
         LinearModel m = randomModel(3, 5, true, 41);
-        LinearModel back = LinearModel.fromState(m.state());
+        LinearModel back = LinearModelFormat.fromState(ModelRegistry.state(m));
         Matrix x = randomX(3, 5, 2);
         Matrix a = m.predictProba(x);
         Matrix b = back.predictProba(x);
@@ -230,8 +232,8 @@ class LinearModelTest {
             assertEquals(a.data()[i], b.data()[i], 0.0);
         }
         assertEquals(m.featureNames(), back.featureNames());
-        assertEquals("logistic_regression", m.state().type());
-        assertTrue(m.state().tensors().containsKey("scaler_scale"));
+        assertEquals("logistic_regression", ModelRegistry.state(m).type());
+        assertTrue(ModelRegistry.state(m).tensors().containsKey("scaler_scale"));
     }
 
     @Test

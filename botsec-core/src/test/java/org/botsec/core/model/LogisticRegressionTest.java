@@ -1,5 +1,7 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.internal.LinearModelFormat;
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,7 +169,7 @@ class LogisticRegressionTest {
         assertEquals(train.sha256(), m.provenance().dataSha256());
         assertEquals(1.0, m.provenance().parameters().get("c"));
         // provenance and standardiser survive the model state
-        LinearModel back = LinearModel.fromState(m.state());
+        LinearModel back = LinearModelFormat.fromState(ModelRegistry.state(m));
         assertEquals(m.provenance().trainer(), back.provenance().trainer());
         assertEquals(m.provenance().parameters(), back.provenance().parameters());
         assertEquals(m.provenance().createdAt(), back.provenance().createdAt());

@@ -1,5 +1,6 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,7 +182,7 @@ class MlpGradientTest {
             theta[k] = k + 1;
         }
         mlp.setParameters(theta);
-        LinkedTensors t = new LinkedTensors(mlp.state());
+        LinkedTensors t = new LinkedTensors(ModelRegistry.state(mlp));
         assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), t.values("layers.0.weight"));
         assertEquals(List.of(7.0, 8.0), t.values("layers.0.bias"));
         assertEquals(List.of(9.0, 10.0, 11.0, 12.0), t.values("layers.1.weight"));
@@ -195,7 +196,7 @@ class MlpGradientTest {
     void heInitialisationHasVarianceTwoOverFanIn() {
         int in = 400;
         Mlp mlp = Mlp.create(new int[] {in, 300, 2}, names("x", in), names("c", 2), Randomness.replayable(8));
-        double[] w = mlp.state().tensors().get("layers.0.weight").values();
+        double[] w = ModelRegistry.state(mlp).tensors().get("layers.0.weight").values();
         double sum = 0;
         double sq = 0;
         for (double v : w) {
@@ -207,7 +208,7 @@ class MlpGradientTest {
         // 120,000 draws: the sample variance has relative standard error sqrt(2/n) ≈ 0.4%; allow 2%.
         assertEquals(2.0 / in, var, 0.02 * 2.0 / in);
         assertEquals(0.0, mean, 5 * Math.sqrt(2.0 / in / w.length));
-        for (double b : mlp.state().tensors().get("layers.0.bias").values()) {
+        for (double b : ModelRegistry.state(mlp).tensors().get("layers.0.bias").values()) {
             assertEquals(0.0, b);
         }
     }

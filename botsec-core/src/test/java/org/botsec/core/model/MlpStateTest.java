@@ -1,5 +1,7 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.internal.MlpFormat;
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +41,7 @@ class MlpStateTest {
                 "abc123", 42L, "0.1.0-SNAPSHOT", "17", Instant.parse("2026-01-02T03:04:05Z"),
                 java.util.Optional.empty());
         Mlp mlp = model().withProvenance(prov);
-        ModelState state = mlp.state();
+        ModelState state = ModelRegistry.state(mlp);
         assertEquals("mlp", state.type());
         assertEquals(List.of("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"),
                 List.copyOf(state.tensors().keySet()));
@@ -47,7 +49,7 @@ class MlpStateTest {
         assertEquals("relu", state.description().get("activation").asText());
         assertEquals("[5,4,3]", state.description().get("layer_sizes").toString());
 
-        Mlp back = Mlp.fromState(state);
+        Mlp back = MlpFormat.fromState(state);
         Matrix x = new Matrix(7, 5);
         SplittableRandom r = new SplittableRandom(9);
         for (int k = 0; k < x.data().length; k++) {
@@ -78,9 +80,9 @@ class MlpStateTest {
 
     @Test
     void rejectsWrongType() {
-        ModelState s = model().state();
+        ModelState s = ModelRegistry.state(model());
         BadInputException e = assertThrows(BadInputException.class,
-                () -> Mlp.fromState(new ModelState("logistic_regression", s.tensors(), s.description())));
+                () -> MlpFormat.fromState(new ModelState("logistic_regression", s.tensors(), s.description())));
         assertEquals("model type must be mlp, got logistic_regression", e.getMessage());
     }
 
@@ -101,7 +103,11 @@ class MlpStateTest {
 
     @Test
     void rejectsNonFiniteWeight() {
-        String msg = damaged(s -> s.tensors().get("layers.0.bias").values()[2] = Double.NaN);
+        String msg = damaged(s -> {
+            double[] v = s.tensors().get("layers.0.bias").values();
+            v[2] = Double.NaN;
+            s.tensors().put("layers.0.bias", Tensor.vector(v));
+        });
         assertEquals("mlp tensor layers.0.bias has a non-finite value at 2: NaN", msg);
     }
 
@@ -139,10 +145,10 @@ class MlpStateTest {
 
     /** Applies {@code damage} to a fresh state (deep-copied tensors) and returns fromState's error message. */
     private static String damaged(Consumer<ModelState> damage) {
-        ModelState s = model().state();
+        ModelState s = ModelRegistry.state(model());
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>(s.tensors());
         ModelState copy = new ModelState(s.type(), tensors, s.description().deepCopy());
         damage.accept(copy);
-        return assertThrows(BadInputException.class, () -> Mlp.fromState(copy)).getMessage();
+        return assertThrows(BadInputException.class, () -> MlpFormat.fromState(copy)).getMessage();
     }
 }

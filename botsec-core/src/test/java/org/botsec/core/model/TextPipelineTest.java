@@ -1,5 +1,7 @@
 package org.botsec.core.model;
 
+import org.botsec.core.io.internal.TextPipelineFormat;
+import org.botsec.core.io.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,7 +101,7 @@ class TextPipelineTest {
 
     @Test
     void stateRoundTripGivesSameProbabilities() {
-        TextPipeline back = TextPipeline.fromState(pipeline.state());
+        TextPipeline back = TextPipelineFormat.fromState(ModelRegistry.state(pipeline));
         List<String> texts = List.of("The movie was awesome!", "terrible food, awful service", "zzz");
         Matrix a = pipeline.predictProba(texts);
         Matrix b = back.predictProba(texts);

@@ -1,5 +1,7 @@
 package org.botsec.core.model.internal.linear;
 
+import org.botsec.core.linalg.Softmax;
+
 /**
  * The objective scikit-learn's {@code LogisticRegression(penalty="l2")} minimises:
  * {@code F(W, b) = ½‖W‖² + C · Σ_i loss_i}, intercept b unpenalised. Binary (k = 2): one coefficient row,
@@ -52,28 +54,18 @@ public final class LogisticObjective implements Lbfgs.Function {
             double b = theta[bOff];
             for (int i = 0; i < n; i++) {
                 double zi = z[i] + b;
-                loss += softplus(zi) - (y[i] == 1 ? zi : 0.0);
-                z[i] = c * (sigmoid(zi) - y[i]); // z now holds C · ∂loss/∂z
+                loss += Softmax.binaryCrossEntropy(zi, y[i]);
+                z[i] = c * (Softmax.sigmoid(zi) - y[i]); // z now holds C · ∂loss/∂z
             }
         } else {
             for (int i = 0; i < n; i++) {
                 int off = i * r;
-                double max = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < r; k++) {
                     z[off + k] += theta[bOff + k];
-                    max = Math.max(max, z[off + k]);
                 }
-                double zy = z[off + y[i]];
-                double sum = 0;
+                loss += Softmax.softmaxCrossEntropy(z, off, r, y[i], z, off);
                 for (int k = 0; k < r; k++) {
-                    double e = Math.exp(z[off + k] - max);
-                    z[off + k] = e;
-                    sum += e;
-                }
-                loss += max + Math.log(sum) - zy;
-                double scale = c / sum;
-                for (int k = 0; k < r; k++) {
-                    z[off + k] *= scale; // C · softmax
+                    z[off + k] *= c; // C · softmax
                 }
                 z[off + y[i]] -= c;
             }
@@ -94,17 +86,4 @@ public final class LogisticObjective implements Lbfgs.Function {
         return 0.5 * penalty + c * loss;
     }
 
-    /** {@code log(1 + e^z)} without overflow. */
-    public static double softplus(double z) {
-        return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-    }
-
-    /** {@code 1 / (1 + e^{-z})} without overflow. */
-    public static double sigmoid(double z) {
-        if (z >= 0) {
-            return 1.0 / (1.0 + Math.exp(-z));
-        }
-        double e = Math.exp(z);
-        return e / (1.0 + e);
-    }
 }

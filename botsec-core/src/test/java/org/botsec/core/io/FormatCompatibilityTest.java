@@ -1,0 +1,83 @@
+package org.botsec.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.Classifier;
+import org.botsec.core.model.Model;
+import org.botsec.core.model.TextPipeline;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Files written by an earlier BotSec (resources {@code format-v1}, see the README there) still load, predict the
+ * probabilities that BotSec gave then, and are written back byte for byte. Reference: the files and
+ * {@code predictions.json} written at commit 25a880f, before the format code moved out of the model classes.
+ */
+class FormatCompatibilityTest {
+    private static final String DIR = "/org/botsec/core/io/format-v1/";
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"logreg_binary_scaled", "softmax_3class", "mlp_4_5_3", "logreg_binary_provenance",
+            "text_logreg"})
+    void oldFileLoadsPredictsAndRewritesIdentically(String name) throws IOException {
+        Path file = tmp.resolve(name + ".safetensors");
+        byte[] original = resource(name + ".safetensors");
+        Files.write(file, original);
+        Model model = ModelFiles.load(file);
+
+        JsonNode ref = new ObjectMapper().readTree(resource("predictions.json"));
+        Matrix p;
+        if (model instanceof TextPipeline t) {
+            List<String> texts = new ArrayList<>();
+            ref.get("texts").forEach(s -> texts.add(s.asText()));
+            p = t.predictProba(texts);
+        } else {
+            JsonNode in = ref.get("inputs");
+            Matrix x = new Matrix(in.size(), in.get(0).size());
+            for (int i = 0; i < x.rows(); i++) {
+                for (int j = 0; j < x.cols(); j++) {
+                    x.data()[i * x.cols() + j] = in.get(i).get(j).asDouble();
+                }
+            }
+            p = ((Classifier) model).predictProba(x);
+        }
+        JsonNode expected = ref.get("probabilities").get(name);
+        assertEquals(expected.size(), p.rows());
+        for (int i = 0; i < p.rows(); i++) {
+            for (int c = 0; c < p.cols(); c++) {
+                double e = expected.get(i).get(c).asDouble();
+                // BLAS (native or Java) may sum in another order: allow a few ulps, relative to the value.
+                assertTrue(Math.abs(p.get(i, c) - e) <= 1e-12 * Math.abs(e) + 1e-300,
+                        name + " row " + i + " class " + c + ": " + p.get(i, c) + " vs " + e);
+            }
+        }
+
+        Path again = tmp.resolve(name + "-again.safetensors");
+        ModelFiles.save(model, again);
+        assertArrayEquals(original, Files.readAllBytes(again), name + ": re-written file differs");
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = FormatCompatibilityTest.class.getResourceAsStream(DIR + name)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + DIR + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+}
