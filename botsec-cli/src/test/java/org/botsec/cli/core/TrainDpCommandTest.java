@@ -345,7 +345,7 @@ class TrainDpCommandTest {
     @Test
     void modelsInfoReadsAFileInTheFirstProvenanceForm() throws IOException {
         LinearModel lm = LinearModel.zeros(List.of("a", "b"), List.of("x", "y"));
-        org.botsec.core.model.ModelState s = lm.state();
+        org.botsec.core.model.ModelState s = org.botsec.core.io.ModelRegistry.state(lm);
         com.fasterxml.jackson.databind.node.ObjectNode desc = s.description().deepCopy();
         desc.set("provenance", org.botsec.cli.Json.MAPPER.readTree("""
                 {"trainer": "dp-sgd/text-logreg", "parameters": {}, "data_sha256": "ab", "seed": 42,

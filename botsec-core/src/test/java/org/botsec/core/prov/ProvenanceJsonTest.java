@@ -45,7 +45,7 @@ class ProvenanceJsonTest {
 
     /** Writes a model file whose description carries {@code provenanceJson} verbatim. */
     Path fileWithProvenance(String provenanceJson) throws Exception {
-        ModelState s = model(null).state();
+        ModelState s = org.botsec.core.io.ModelRegistry.state(model(null));
         ObjectNode desc = s.description().deepCopy();
         desc.set("provenance", MAPPER.readTree(provenanceJson));
         Path f = dir.resolve("old.safetensors");
