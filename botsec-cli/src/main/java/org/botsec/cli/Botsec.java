@@ -87,6 +87,7 @@ public final class Botsec implements Runnable {
         for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
             cl.addSubcommand(c);
         }
+        verbatimFooters(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             Throwable e = ex;
@@ -115,6 +116,23 @@ public final class Botsec implements Runnable {
             return ExitCode.BAD_INPUT;
         });
         return cl;
+    }
+
+    /**
+     * Prints every command's footer (its examples) line by line as written, instead of picocli's re-wrapping at
+     * 80 columns, which split commands inside tokens so that pasting them broke.
+     */
+    static void verbatimFooters(CommandLine cl) {
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+            StringBuilder b = new StringBuilder();
+            for (String line : help.commandSpec().usageMessage().footer()) {
+                b.append(String.format(line)).append(System.lineSeparator());
+            }
+            return b.toString();
+        });
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            verbatimFooters(sub);
+        }
     }
 
     @Override

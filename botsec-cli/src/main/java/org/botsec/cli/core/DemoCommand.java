@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "4.3 at delta 1e-5) and a TF-IDF text model on sentiment_sentences (then it classifies "
                 + "\"" + DemoCommand.SENTENCE + "\" and explains it with LIME, 10 features), then guards two "
                 + "chat messages with the default guard pipeline.",
-                "Writes the models and lime.html into --out-dir (default ./botsec-demo). Takes a few seconds."})
+                "Writes the models and lime.html into --out-dir (default ./botsec-demo). Takes a few seconds."},
+        footer = {"", "Examples:", "  botsec demo", "  botsec demo --out-dir /tmp/botsec-demo --seed 7"})
 public final class DemoCommand implements Callable<Integer> {
     static final String SENTENCE = "The movie was awesome!";
 

@@ -33,7 +33,8 @@ public final class AuditLogCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify the hash chain and signed checkpoints of an audit log.",
-                    "Exit 0 when valid, 3 when a record was modified, inserted, deleted or reordered, 2 when the file cannot be read."})
+                    "Exit 0 when valid, 3 when a record was modified, inserted, deleted or reordered, 2 when the file cannot be read."},
+            footer = {"", "Example:", "  botsec audit-log verify audit.jsonl --json"})
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;

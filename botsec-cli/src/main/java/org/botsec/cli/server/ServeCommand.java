@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the HTTP guard gateway: /v1/guard/input, /v1/guard/output, an OpenAI-compatible",
                 "/v1/chat/completions proxy, /health and /metrics. Stops on Ctrl-C.",
-                "The upstream's API key, if it needs one, is read from the environment variable BOTSEC_UPSTREAM_API_KEY."})
+                "The upstream's API key, if it needs one, is read from the environment variable BOTSEC_UPSTREAM_API_KEY."},
+        footer = {"", "Examples:",
+                "  botsec serve --port 8080",
+                "  botsec serve --port 8080 --upstream http://127.0.0.1:8000/v1 --policy policy.yaml \\",
+                "      --audit-log gateway.jsonl"})
 public final class ServeCommand implements Callable<Integer> {
     /** Environment variable holding the key sent to the upstream. */
     public static final String UPSTREAM_KEY_ENV = "BOTSEC_UPSTREAM_API_KEY";

@@ -2,6 +2,7 @@ package org.botsec.explain.internal;
 
 import java.util.stream.IntStream;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.LinearModel;
 
 /**
@@ -141,25 +142,17 @@ public final class LinearCoalitionValues implements CoalitionValueFunction {
     private double expectedProbability(double[] z, int n) {
         double e = 0;
         if (r == 1) {
-            // P(class 1) = σ(z), P(class 0) = σ(−z); 1/(1 + exp(∓z)) is exact enough for a sum of probabilities
-            // (exp overflowing to ∞ gives 0) and has no branch on the sign of z
+            // P(class 1) = σ(z), P(class 0) = σ(−z): core's one sigmoid (Softmax.sigmoid, two-branch)
             double direction = label == 1 ? 1.0 : -1.0;
             for (int b = 0; b < n; b++) {
-                e += weights[b] / (1.0 + Math.exp(-direction * z[b]));
+                e += weights[b] * Softmax.sigmoid(direction * z[b]);
             }
             return e;
         }
+        double[] p = new double[r];
         for (int b = 0; b < n; b++) {
-            int o = b * r;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < r; c++) {
-                max = Math.max(max, z[o + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < r; c++) {
-                sum += Math.exp(z[o + c] - max);
-            }
-            e += weights[b] * Math.exp(z[o + label] - max) / sum;
+            Softmax.softmax(z, b * r, r, p, 0);
+            e += weights[b] * p[label];
         }
         return e;
     }

@@ -32,8 +32,9 @@ public final class Representations {
             return x.copy();
         }
         int[] sizes = m.layerSizes();
-        ModelState state = m.state();
-        Matrix a = x;
+        ModelState state = org.botsec.core.io.ModelRegistry.state(m);
+        // the network's first layer sees standardised inputs when the model carries a standardiser
+        Matrix a = m.scaler().map(sc -> sc.transform(x)).orElse(x);
         for (int l = 0; l < sizes.length - 2; l++) {
             Tensor w = state.tensors().get("layers." + l + ".weight");
             Tensor b = state.tensors().get("layers." + l + ".bias");
