@@ -8,7 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 
 /**
  * Reads the text that {@code --text-file FILE} names, or standard input for {@code -}: UTF-8 only, at most

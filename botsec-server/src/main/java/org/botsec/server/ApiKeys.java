@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 
 /**
  * The client API keys a gateway accepts, stored only as SHA-256 hashes. The keys file has one

@@ -11,7 +11,7 @@ final class HtmlOption {
     /** Refuses an unwritable {@code --html} path before any work (SafeFiles' output rule). */
     void check() {
         if (html != null) {
-            org.botsec.core.io.SafeFiles.checkOutputFile(html, "--html");
+            org.botsec.core.files.SafeFiles.checkOutputFile(html, "--html");
         }
     }
 }

@@ -90,7 +90,7 @@ public final class LimeImageCommand implements Callable<Integer> {
     public Integer call() {
         html.check();
         if (png != null) {
-            org.botsec.core.io.SafeFiles.checkOutputFile(png, "--png");
+            org.botsec.core.files.SafeFiles.checkOutputFile(png, "--png");
         }
         ExplainSupport.checkNumFeatures(numFeatures);
         Model m = ExplainSupport.loadModel(model);

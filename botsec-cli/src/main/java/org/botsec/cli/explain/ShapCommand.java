@@ -92,7 +92,7 @@ public final class ShapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (html != null) {
-            org.botsec.core.io.SafeFiles.checkOutputFile(html, "--html");
+            org.botsec.core.files.SafeFiles.checkOutputFile(html, "--html");
         }
         ShapMethod m = switch (method.toLowerCase(Locale.ROOT)) {
             case "kernel" -> ShapMethod.KERNEL;

@@ -16,7 +16,7 @@ import org.botsec.core.data.Dataset;
 import org.botsec.core.data.Split;
 import org.botsec.core.data.Splits;
 import org.botsec.core.io.ModelFiles;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;

@@ -3,7 +3,7 @@
  * by Python's {@code safetensors}) with BotSec's description — type, shapes, class and feature names, text
  * vocabulary, provenance — in the header's {@code __metadata__}, and reads such files back, validating every
  * length, shape and offset before allocating. {@link org.botsec.core.io.ModelRegistry} rebuilds the model for
- * the file's type. {@link org.botsec.core.io.SafeFiles} (internal, shared by the guard and server modules)
+ * the file's type. {@link org.botsec.core.files.SafeFiles} (internal, shared by the guard and server modules)
  * reads small files with a size bound and replaces them atomically with an fsync. No Java serialisation is used
  * anywhere.
  */

@@ -34,7 +34,7 @@ import org.botsec.core.finding.Finding;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardFindings;
 import org.botsec.guard.Verdict;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -30,7 +30,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 import org.botsec.guard.crypto.internal.TinkSetup;
 
 /**

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 
 /**
  * What an audit runs and with which thresholds. Read from YAML:

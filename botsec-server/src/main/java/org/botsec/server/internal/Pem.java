@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.botsec.core.BadInputException;
-import org.botsec.core.io.SafeFiles;
+import org.botsec.core.files.SafeFiles;
 
 /** Turns a PEM certificate chain and a PEM PKCS#8 private key into an in-memory PKCS#12 KeyStore. */
 public final class Pem {

@@ -1,4 +1,4 @@
-package org.botsec.core.io;
+package org.botsec.core.files;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.botsec.core.io;
+package org.botsec.core.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
