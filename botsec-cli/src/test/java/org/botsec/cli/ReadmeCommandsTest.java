@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeCommandsTest {
     private static final Pattern FILE = Pattern.compile("[\\w./-]+\\.(safetensors|html|png|csv|json|jsonl|yaml)");
 
+    private static final java.util.Set<String> OUT_DIRS = java.util.Set.of("--out", "--out-dir", "--png");
+
     @TempDir
     Path dir;
 
@@ -39,7 +41,10 @@ class ReadmeCommandsTest {
             }
             List<String> args = new ArrayList<>();
             for (String w : words) {
-                if (FILE.matcher(w).matches()) {
+                String previous = args.isEmpty() ? "" : words.get(args.size() - 1);
+                if (OUT_DIRS.contains(previous) && !w.startsWith("/")) {
+                    args.add(dir.resolve(w).toString()); // output folders go to the temporary folder too
+                } else if (FILE.matcher(w).matches()) {
                     args.add((w.startsWith("examples/") ? root.resolve(w) : dir.resolve(w)).toString());
                 } else {
                     args.add(w);
