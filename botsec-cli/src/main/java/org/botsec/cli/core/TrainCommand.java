@@ -317,7 +317,8 @@ public final class TrainCommand implements Callable<Integer> {
                 testFraction == null ? OptionalDouble.empty() : OptionalDouble.of(testFraction));
     }
 
-    static int[] parseHidden(String s) {
+    /** Parses {@code --hidden} widths such as {@code 128,64} (shared by {@code fl simulate}). */
+    public static int[] parseHidden(String s) {
         String[] parts = s.split(",", -1);
         if (parts.length > 16) {
             throw BadInputException.of("--hidden allows at most 16 layers, got %d", parts.length);

@@ -223,31 +223,12 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int[] layers(Dataset train) {
-        int[] h = hidden == null ? new int[] {128} : parseHidden(hidden);
+        int[] h = hidden == null ? new int[] {128} : org.botsec.cli.core.TrainCommand.parseHidden(hidden);
         int[] sizes = new int[h.length + 2];
         sizes[0] = train.numFeatures();
         System.arraycopy(h, 0, sizes, 1, h.length);
         sizes[sizes.length - 1] = train.numClasses();
         return sizes;
-    }
-
-    private static int[] parseHidden(String s) {
-        String[] parts = s.split(",", -1);
-        if (parts.length > 16) {
-            throw BadInputException.of("--hidden allows at most 16 layers, got %d", parts.length);
-        }
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw BadInputException.of("--hidden must be comma-separated widths like 128,64, got '%s'", s);
-            }
-            if (out[i] < 1 || out[i] > 65_536) {
-                throw BadInputException.of("--hidden widths must be in [1, 65536], got %d in '%s'", out[i], s);
-            }
-        }
-        return out;
     }
 
     private Dataset[] load() {
