@@ -25,7 +25,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = "Labelled CSV file, or builtin:NAME[:train|:test] (text models: a text,label CSV).")
+            description = "Labelled CSV file, or builtin:NAME[:train|:test|:all]; a bare builtin:NAME means its test "
+                    + "split (text models: a text,label CSV).")
     String data;
 
     @Option(names = "--label", paramLabel = "COL", description = "Label column of a numeric CSV file.")
@@ -37,7 +38,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model m = CoreSupport.loadModel(model);
-        Evaluation e = CoreSupport.evaluate(m, data, label);
+        String source = data;
+        if (org.botsec.core.data.DataSources.isBuiltin(data) && data.indexOf(':', "builtin:".length()) < 0) {
+            // a bare built-in name means its held-out split here: scoring the training rows would flatter the model
+            source = data + ":test";
+            spec.commandLine().getErr().println("botsec: evaluating on " + source + " (the held-out split; use "
+                    + data + ":all for every row)");
+        }
+        Evaluation e = CoreSupport.evaluate(m, source, label);
         if (json) {
             Json.print(spec.commandLine().getOut(), e);
         } else {

@@ -87,7 +87,9 @@ public final class ModelInfoCommand implements Callable<Integer> {
         out.printf("type:        %s (%s)%n", info.type(), info.format());
         out.printf("classes:     %s%n", String.join(", ", info.classes()));
         if (numFeatures != null) {
-            out.printf("features:    %d%s%n", numFeatures, featureNames.size() <= 10 ? " " + featureNames : "");
+            // the names a CSV for `predict` needs as its header (all of them with --json)
+            out.printf("features:    %d: %s%n", numFeatures, featureNames.size() <= 30 ? String.join(", ", featureNames)
+                    : String.join(", ", featureNames.subList(0, 30)) + ", ... (--json lists all " + numFeatures + ")");
         }
         out.printf("parameters:  %d%n", params);
         out.println("tensors:");
@@ -121,6 +123,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
     private static void printPrivacy(PrintWriter out, PrivacyGuarantee g) {
         out.printf(Locale.ROOT, "privacy:     epsilon %s at delta %s, composed total (%s accountant)%n", g.epsilon(),
                 g.delta(), g.accountant().label());
+        out.println("             (smaller epsilon = stronger privacy; delta = the chance that the bound fails)");
         for (PrivacyGuarantee.Component c : g.components()) {
             out.printf(Locale.ROOT, "  part:      %s, epsilon %s at delta %s%n", c.name(), c.epsilon(), c.delta());
         }

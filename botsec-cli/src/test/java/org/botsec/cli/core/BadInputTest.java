@@ -167,7 +167,7 @@ class BadInputTest {
         Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 5));
         bad("truncated", "models", "info", truncated.toString());
         Path garbage = write("garbage.safetensors", "this is not a model at all");
-        bad("exceeds the limit", "eval", "--model", garbage.toString(), "--data", "builtin:breast_cancer:test");
+        bad("is not a safetensors model file", "eval", "--model", garbage.toString(), "--data", "builtin:breast_cancer:test");
     }
 
     @Test

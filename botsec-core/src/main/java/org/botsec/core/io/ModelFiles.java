@@ -195,8 +195,8 @@ public final class ModelFiles {
         readFully(ch, lenBuf, 0, name);
         long headerLen = lenBuf.flip().getLong();
         if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
-            throw BadInputException.of("model file %s: header length %s exceeds the limit of %d bytes", name,
-                    Long.toUnsignedString(headerLen), MAX_HEADER_BYTES);
+            throw BadInputException.of("%s is not a safetensors model file (its first 8 bytes give a header length "
+                    + "of %s, over the limit of %d bytes)", name, Long.toUnsignedString(headerLen), MAX_HEADER_BYTES);
         }
         if (headerLen > size - 8) {
             throw BadInputException.of("model file %s: header length %d is beyond the end of the file (%d bytes); "
