@@ -117,7 +117,7 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = "--max-success-rate", paramLabel = "R", description = "CI gate: exit 3 when the success rate is above R.")
     Double maxSuccessRate;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON document {attack, metrics, findings, settings, seed}.")

@@ -77,7 +77,7 @@ public final class InversionCommand implements Callable<Integer> {
     @Option(names = "--max-confidence", paramLabel = "P", description = "CI gate: exit 3 when the mean reconstruction confidence is above P.")
     Double maxConfidence;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"reconstructions\"}.")

@@ -71,7 +71,7 @@ public final class MembershipCommand implements Callable<Integer> {
     @Option(names = "--max-epsilon-lower-bound", paramLabel = "E", description = "CI gate: exit 3 when the empirical ε lower bound is above E.")
     Double maxEpsilon;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\"}.")

@@ -119,7 +119,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the canary coin flips and shadow models (default: random, printed).")
     Long seed;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\"}.")

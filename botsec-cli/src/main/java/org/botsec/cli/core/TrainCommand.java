@@ -91,6 +91,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Seed of the CSV split, weight init and shuffling (default 42; recorded in the model).")
     long seed;
 
+    @Option(names = "--adversarial", paramLabel = "pgd", description = "mlp: PGD adversarial training (Madry et al. "
+            + "2018): each batch mixes clean rows with PGD-7 (L-infinity) examples at --epsilon.")
+    String adversarial;
+
+    @Option(names = "--epsilon", paramLabel = "E", description = "With --adversarial: the L-infinity budget (e.g. 0.1 "
+            + "for pixels in [0, 1]).")
+    Double adversarialEpsilon;
+
     @Option(names = "--dp", description = "Train with DP-SGD (differential privacy; privacy unit: one training "
             + "example, Poisson sampling). Needs --l2-norm-clip, --noise-multiplier, --learning-rate and --delta.")
     boolean dp;
@@ -313,8 +321,21 @@ public final class TrainCommand implements Callable<Integer> {
             throw BadInputException.of("--test-fraction must be in [0, 1) (0 trains on every row), got %s",
                     testFraction);
         }
+        OptionalDouble adv = OptionalDouble.empty();
+        if (adversarial != null || adversarialEpsilon != null) {
+            if (!"pgd".equals(adversarial)) {
+                throw BadInputException.of("--adversarial must be pgd, got %s", adversarial);
+            }
+            if (!mlp || dp) {
+                throw new BadInputException("--adversarial applies to the non-private --model mlp");
+            }
+            if (adversarialEpsilon == null || !(adversarialEpsilon > 0) || !Double.isFinite(adversarialEpsilon)) {
+                throw BadInputException.of("--adversarial pgd needs --epsilon E > 0, got %s", adversarialEpsilon);
+            }
+            adv = OptionalDouble.of(adversarialEpsilon);
+        }
         return new Training.Request(data, label, model, seed, e, b, lr, h, cc, standardize, dpOptions,
-                testFraction == null ? OptionalDouble.empty() : OptionalDouble.of(testFraction));
+                testFraction == null ? OptionalDouble.empty() : OptionalDouble.of(testFraction), adv);
     }
 
     /** Parses {@code --hidden} widths such as {@code 128,64} (shared by {@code fl simulate}). */

@@ -51,10 +51,11 @@ final class Training {
      *
      * @param dp           the DP-SGD options with {@code --dp}, else null (non-private training)
      * @param testFraction {@code --test-fraction} (CSV files only), in [0, 1); empty for the default
+     * @param adversarialEpsilon {@code --adversarial pgd --epsilon E}: PGD adversarial training at E, or empty
      */
     record Request(String data, String label, ModelKind kind, long seed, int epochs, int batchSize,
                    double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp,
-                   OptionalDouble testFraction) {
+                   OptionalDouble testFraction, OptionalDouble adversarialEpsilon) {
         Request {
             hidden = hidden.clone();
         }
@@ -63,7 +64,7 @@ final class Training {
         Request(String data, String label, ModelKind kind, long seed, int epochs, int batchSize,
                 double learningRate, int[] hidden, double c, boolean standardize, DpTrainingSupport.Options dp) {
             this(data, label, kind, seed, epochs, batchSize, learningRate, hidden, c, standardize, dp,
-                    OptionalDouble.empty());
+                    OptionalDouble.empty(), OptionalDouble.empty());
         }
 
         @Override
@@ -149,6 +150,9 @@ final class Training {
             }
             case MLP -> {
                 Mlp init = Mlp.create(mlpSizes(r, train), train.featureNames(), train.classNames(), Randomness.replayable(r.seed()));
+                if (r.adversarialEpsilon().isPresent()) {
+                    return adversarial(r, init, train, split, bar);
+                }
                 Trainer trainer = Trainer.builder()
                         .optimizer(Adam.builder().learningRate(r.learningRate()).build())
                         .epochs(r.epochs())
@@ -164,6 +168,29 @@ final class Training {
             default -> throw new IllegalStateException("not a numeric model: " + r.kind());
         }
         return model;
+    }
+
+    /**
+     * PGD adversarial training ({@code org.botsec.attack.evasion.AdversarialTraining}): PGD-7 at ε with step ε/4,
+     * inputs kept in [0, 1] when the training data is (images), unbounded otherwise; half of each batch clean.
+     */
+    private static Model adversarial(Request r, Mlp init, Dataset train, String split, ProgressBar bar) {
+        double eps = r.adversarialEpsilon().getAsDouble();
+        boolean unit = java.util.Arrays.stream(train.x().data()).allMatch(v -> v >= 0 && v <= 1);
+        org.botsec.attack.evasion.GradientAttack pgd = org.botsec.attack.evasion.GradientAttack.pgd()
+                .norm(org.botsec.attack.evasion.Norm.LINF).epsilon(eps).stepSize(eps / 4).steps(7).seed(r.seed())
+                .valueRange(unit ? org.botsec.attack.evasion.ValueRange.UNIT
+                        : org.botsec.attack.evasion.ValueRange.UNBOUNDED)
+                .build();
+        Mlp start = r.standardize()
+                ? init.withScaler(java.util.Optional.of(org.botsec.core.data.Standardizer.fit(train.x()))) : init;
+        bar.update(0, 1, "adversarial training, PGD-7 at epsilon " + eps);
+        Mlp m = new org.botsec.attack.evasion.AdversarialTraining(pgd,
+                Adam.builder().learningRate(r.learningRate()).build(), r.epochs(), r.batchSize(), 0.5, r.seed())
+                .fit(start, train);
+        bar.update(1, 1, "adversarial training done");
+        bar.finish();
+        return m.withProvenance(annotate(m.provenance().orElse(null), r, split));
     }
 
     private static Outcome text(Request r, ProgressBar bar) {
@@ -312,6 +339,10 @@ final class Training {
         if (r.kind() == ModelKind.MLP) {
             params.put("hidden", Arrays.stream(r.hidden()).boxed().toList());
         }
+        r.adversarialEpsilon().ifPresent(e -> {
+            params.put("adversarial", "pgd");
+            params.put("adversarial_epsilon", e);
+        });
         return params;
     }
 
