@@ -101,7 +101,7 @@ public final class AuditCommand implements Callable<Integer> {
         AuditConfig cfg = config == null ? AuditConfig.defaults(checks, seed) : AuditConfig.read(config, checks, seed);
         List<AuditContext> contexts = new ArrayList<>();
         for (Path m : models) {
-            contexts.add(context(m, cfg.seed()));
+            contexts.add(context(m, data, trainData, label, cfg.seed()));
         }
         AuditRunner runner = new AuditRunner(checks, cfg);
         PrintWriter err = spec.commandLine().getErr();
@@ -118,7 +118,11 @@ public final class AuditCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private AuditContext context(Path modelFile, long s) {
+    /**
+     * What {@code botsec audit} audits for one model file: the model, the audit data and the training data fitted
+     * to it, and the subject as the report names it (with the model's privacy claim from its provenance).
+     */
+    public static AuditContext context(Path modelFile, String data, String trainData, String label, long s) {
         Model m = ModelFiles.load(modelFile);
         if (!(m instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a numeric classifier; text models cannot be "

@@ -65,6 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar on stderr.")
     boolean quiet;
 
+    @Option(names = "--no-audit", description = "Skip the closing audit of the numeric models.")
+    boolean noAudit;
+
     /**
      * One trained model of the demo.
      *
@@ -102,10 +105,33 @@ public final class DemoCommand implements Callable<Integer> {
     public record DemoGuard(String direction, String verdict, String text, List<String> findings) {
     }
 
+    /**
+     * The closing audit.
+     *
+     * @param passed  true when every check of every audited model passed or did not apply
+     * @param report  the HTML report (report.json, .sarif and .stix.json beside it)
+     * @param failed  the checks that failed, as {@code model: check}
+     */
+    public record DemoAudit(boolean passed, String report, List<String> failed) {
+    }
+
     /** The JSON document of {@code botsec demo}. */
     public record Result(String outDir, List<DemoModel> models, DemoPrediction prediction,
-                         DemoExplanation explanation, List<DemoGuard> guard) {
+                         DemoExplanation explanation, List<DemoGuard> guard,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) DemoAudit audit) {
     }
+
+    /**
+     * A quick audit configuration for the demo (docs/report.md has the full one): fewer rows and samples, and no
+     * poisoning scan, so that the demo stays a matter of seconds.
+     */
+    static final String DEMO_AUDIT_CONFIG = "{\"checks\": {"
+            + "\"robustness.pgd\": {\"rows\": 100, \"steps\": 10},"
+            + "\"robustness.few_pixel\": {\"rows\": 20},"
+            + "\"privacy.membership\": {\"rows\": 200},"
+            + "\"privacy.audit\": {\"rows\": 200},"
+            + "\"poisoning.scan\": {\"enabled\": false},"
+            + "\"explanation.stability\": {\"rows\": 3, \"num_samples\": 2000}}}";
 
     /** Seed of the demo's LIME sampling, so that the demo prints the same weights on every run. */
     static final long LIME_SEED = 0;
@@ -191,7 +217,8 @@ public final class DemoCommand implements Callable<Integer> {
             guard.add(new DemoGuard("input", v.action().name().toLowerCase(Locale.ROOT), v.text(),
                     v.findings().stream().map(GuardFindings::entityType).distinct().toList()));
         }
-        Result result = new Result(outDir.toString(), models, prediction, explanation, guard);
+        DemoAudit audit = noAudit ? null : audit(models, err);
+        Result result = new Result(outDir.toString(), models, prediction, explanation, guard, audit);
         if (json) {
             Json.print(w, result);
             return ExitCode.OK;
@@ -213,6 +240,11 @@ public final class DemoCommand implements Callable<Integer> {
         for (DemoGuard g : guard) {
             w.printf("  %-6s %s%s%n", g.verdict(), g.findings(), g.verdict().equals("block") ? "" : " -> " + g.text());
         }
+        if (audit != null) {
+            w.printf("%nAudit of the numeric models (side by side; the text model cannot be audited yet): %s%n",
+                    audit.passed() ? "every check passed" : "failed checks: " + String.join(", ", audit.failed()));
+            w.printf("  report: %s (also report.json, report.sarif, report.stix.json)%n", audit.report());
+        }
         Path text = outDir.resolve("sentiment_text_logreg.safetensors");
         w.printf("%nModels written to %s. Next:%n", outDir);
         w.printf("  bin/botsec models info %s%n", outDir.resolve("breast_cancer_logreg.safetensors"));
@@ -225,6 +257,46 @@ public final class DemoCommand implements Callable<Integer> {
         w.printf("  bin/botsec guard scan --text \"call me on +44 20 7946 0958\"%n");
         w.flush();
         return ExitCode.OK;
+    }
+
+    /** Audits the numeric models on their built-in test splits (training splits for membership) into outDir/audit. */
+    private DemoAudit audit(List<DemoModel> models, PrintWriter err) {
+        List<org.botsec.report.audit.AuditCheck> checks = org.botsec.report.audit.Checks.all();
+        org.botsec.report.audit.AuditConfig config;
+        try {
+            config = org.botsec.report.audit.AuditConfig.parse(Json.MAPPER.readTree(DEMO_AUDIT_CONFIG), checks, seed,
+                    "demo");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the demo's audit config is not JSON", e);
+        }
+        List<org.botsec.report.audit.AuditContext> contexts = new ArrayList<>();
+        for (DemoModel m : models) {
+            if (!m.model().startsWith("text")) {
+                contexts.add(org.botsec.cli.audit.AuditCommand.context(Path.of(m.path()), m.data() + ":test",
+                        m.data() + ":train", null, seed));
+            }
+        }
+        if (!quiet) {
+            err.printf("auditing %d models ...%n", contexts.size());
+            err.flush();
+        }
+        org.botsec.report.audit.AuditRunner runner = new org.botsec.report.audit.AuditRunner(checks, config);
+        ProgressBar bar = new ProgressBar(err, "audit", !quiet);
+        int total = runner.steps(contexts.size());
+        org.botsec.report.Report report = runner.run(contexts, (check, done) -> bar.update(done, total, check));
+        bar.finish();
+        Path dir = outDir.resolve("audit");
+        org.botsec.report.audit.AuditOutput.write(report, dir, org.botsec.report.render.StixBundle.Tlp.AMBER);
+        List<String> failed = new ArrayList<>();
+        for (org.botsec.report.Report.ModelAudit a : report.audits()) {
+            for (org.botsec.report.CheckResult c : a.checks()) {
+                if (c.status() == org.botsec.report.CheckResult.Status.FAIL
+                        || c.status() == org.botsec.report.CheckResult.Status.ERROR) {
+                    failed.add(Path.of(a.subject().modelFile()).getFileName() + ": " + c.id());
+                }
+            }
+        }
+        return new DemoAudit(report.passed(), dir.resolve("report.html").toString(), failed);
     }
 
     /** Explains the demo sentence with LIME as in lime's own tutorial: 10 features, 5,000 samples. */

@@ -32,6 +32,20 @@ class DemoCommandTest {
         assertEquals(0, r.code(), r.toString());
         JsonNode j = r.json();
         assertEquals(4, j.get("models").size());
+        // the closing audit: the three numeric models side by side in one report
+        Path report = Path.of(j.get("audit").get("report").asText());
+        assertTrue(Files.isRegularFile(report), report.toString());
+        JsonNode rj;
+        try {
+            rj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolveSibling("report.json").toFile());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(3, rj.get("audits").size());
+        JsonNode dp = rj.get("audits").get(2);
+        assertTrue(dp.get("subject").get("model_file").asText().endsWith("digits8x8_mlp_dp.safetensors"));
+        assertTrue(dp.get("subject").get("privacy").get("epsilon").asDouble() > 0);
+        assertEquals(j.get("audit").get("passed").asBoolean(), rj.get("passed").asBoolean());
         for (JsonNode m : j.get("models")) {
             Path file = Path.of(m.get("path").asText());
             assertTrue(Files.isRegularFile(file), file.toString());
