@@ -43,8 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "on digits8x8 without and with differential privacy (DP-SGD, SecureRandom noise, epsilon about "
                 + "4.3 at delta 1e-5) and a TF-IDF text model on sentiment_sentences (then it classifies "
                 + "\"" + DemoCommand.SENTENCE + "\" and explains it with LIME, 10 features), then guards two "
-                + "chat messages with the default guard pipeline.",
-                "Writes the models and lime.html into --out-dir (default ./botsec-demo). Takes a few seconds."},
+                + "chat messages with the default guard pipeline and audits the three numeric models side by side.",
+                "Writes the models, lime.html and the audit report (audit/report.html, .json, .sarif, .stix.json) into "
+                + "--out-dir (default ./botsec-demo). Takes a few seconds."},
         footer = {"", "Examples:", "  botsec demo", "  botsec demo --out-dir /tmp/botsec-demo --seed 7"})
 public final class DemoCommand implements Callable<Integer> {
     static final String SENTENCE = "The movie was awesome!";
