@@ -42,9 +42,9 @@ class DemoCommandTest {
             throw new AssertionError(e);
         }
         assertEquals(3, rj.get("audits").size());
-        JsonNode dp = rj.get("audits").get(2);
-        assertTrue(dp.get("subject").get("model_file").asText().endsWith("digits8x8_mlp_dp.safetensors"));
-        assertTrue(dp.get("subject").get("privacy").get("epsilon").asDouble() > 0);
+        JsonNode dpAudit = rj.get("audits").get(2);
+        assertTrue(dpAudit.get("subject").get("model_file").asText().endsWith("digits8x8_mlp_dp.safetensors"));
+        assertTrue(dpAudit.get("subject").get("privacy").get("epsilon").asDouble() > 0);
         assertEquals(j.get("audit").get("passed").asBoolean(), rj.get("passed").asBoolean());
         for (JsonNode m : j.get("models")) {
             Path file = Path.of(m.get("path").asText());
