@@ -17,13 +17,9 @@ public final class Softmax {
     private Softmax() {
     }
 
-    /** {@code 1 / (1 + e^{−z})}, from the branch that cannot overflow. */
+    /** {@code 1 / (1 + e^{−z})}, from the branch that cannot overflow ({@link org.botsec.core.math.Logistic}). */
     public static double sigmoid(double z) {
-        if (z >= 0) {
-            return 1.0 / (1.0 + Math.exp(-z));
-        }
-        double e = Math.exp(z);
-        return e / (1.0 + e);
+        return org.botsec.core.math.Logistic.sigmoid(z);
     }
 
     /** {@code log(1 + e^{z})} without overflow (for z &gt; 0 as {@code z + log1p(e^{−z})}). */

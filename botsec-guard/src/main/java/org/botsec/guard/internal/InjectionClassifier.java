@@ -75,7 +75,7 @@ public final class InjectionClassifier {
         for (int i = 0; i < x.size; i++) {
             z += weights[x.index[i]] * x.value[i];
         }
-        return 1.0 / (1.0 + Math.exp(-z));
+        return org.botsec.core.math.Logistic.sigmoid(z);
     }
 
     /** Trains logistic regression by SGD over shuffled examples (seeded, so reproducible). */
@@ -106,7 +106,7 @@ public final class InjectionClassifier {
                 for (int i = 0; i < x.size; i++) {
                     z += w[x.index[i]] * x.value[i];
                 }
-                double p = 1.0 / (1.0 + Math.exp(-z));
+                double p = org.botsec.core.math.Logistic.sigmoid(z);
                 double g = p - ys[k]; // d(log loss)/dz
                 for (int i = 0; i < x.size; i++) {
                     int j = x.index[i];
