@@ -30,11 +30,10 @@ class ReadmeCommandsTest {
     void everyReadmeCommandRunsAsWritten() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         String readme = Files.readString(root.resolve("README.md"));
-        List<List<String>> commands = commands(readme);
-        List<Boolean> gates = gates(readme);
+        List<Command> commands = commands(readme);
         assertTrue(commands.size() >= 15, "found only " + commands.size() + " README commands");
-        for (int k = 0; k < commands.size(); k++) {
-            List<String> words = commands.get(k);
+        for (Command command : commands) {
+            List<String> words = command.words();
             String sub = words.get(0);
             if (sub.equals("demo") || sub.equals("serve")) {
                 continue;
@@ -52,44 +51,27 @@ class ReadmeCommandsTest {
             }
             CliRun r = CliRun.run(args.toArray(String[]::new));
             // a command whose comment says "exit 3 when ..." is a gate: failing its threshold is its documented job
-            boolean ok = r.code() == 0 || gates.get(k) && r.code() == ExitCode.THRESHOLD_FAILED;
+            boolean ok = r.code() == 0 || command.gate() && r.code() == ExitCode.THRESHOLD_FAILED;
             assertTrue(ok, "README command failed: bin/botsec " + String.join(" ", words) + "\n" + r);
         }
     }
 
-    /** The words after {@code bin/botsec} of each command in the README's bash blocks (continuations joined). */
-    static List<List<String>> commands(String readme) {
-        List<List<String>> out = new ArrayList<>();
-        boolean inBash = false;
-        StringBuilder pending = new StringBuilder();
-        for (String line : readme.split("\n", -1)) {
-            if (line.startsWith("```")) {
-                inBash = line.equals("```bash");
-                continue;
-            }
-            if (!inBash) {
-                continue;
-            }
-            String code = stripComment(line).strip();
-            if (code.endsWith("\\")) {
-                pending.append(code, 0, code.length() - 1).append(' ');
-                continue;
-            }
-            String full = pending.append(code).toString().strip();
-            pending.setLength(0);
-            if (full.startsWith("bin/botsec ")) {
-                out.add(words(full.substring("bin/botsec ".length())));
-            }
-        }
-        return out;
+    /**
+     * One README command.
+     *
+     * @param words the words after {@code bin/botsec}
+     * @param gate  whether its comment (or the comment heading its group) documents an exit 3 gate
+     */
+    record Command(List<String> words, boolean gate) {
     }
 
-    /** For each command of {@link #commands}: whether its comment (or its block's) documents an exit 3 gate. */
-    static List<Boolean> gates(String readme) {
-        List<Boolean> out = new ArrayList<>();
+    /** Every {@code bin/botsec} command of the README's bash blocks, continuation lines joined. */
+    static List<Command> commands(String readme) {
+        List<Command> out = new ArrayList<>();
         boolean inBash = false;
-        boolean blockGate = false;
-        StringBuilder pending = new StringBuilder();
+        boolean groupGate = false;
+        StringBuilder code = new StringBuilder();
+        StringBuilder raw = new StringBuilder();
         for (String line : readme.split("\n", -1)) {
             if (line.startsWith("```")) {
                 inBash = line.equals("```bash");
@@ -99,22 +81,24 @@ class ReadmeCommandsTest {
                 continue;
             }
             if (line.startsWith("#")) {
-                blockGate = line.contains("exit 3");
+                groupGate = line.contains("exit 3");
                 continue;
             }
-            String code = stripComment(line).strip();
-            pending.append(line);
-            if (code.endsWith("\\")) {
+            String c = stripComment(line).strip();
+            raw.append(line);
+            if (c.endsWith("\\")) {
+                code.append(c, 0, c.length() - 1).append(' ');
                 continue;
             }
-            String full = pending.toString();
-            pending.setLength(0);
-            if (code.isEmpty() && !full.strip().startsWith("bin/botsec")) {
-                blockGate = false;
-                continue;
-            }
-            if (full.strip().startsWith("bin/botsec ")) {
-                out.add(blockGate || full.contains("# exit 3"));
+            String full = code.append(c).toString().strip();
+            String rawFull = raw.toString();
+            code.setLength(0);
+            raw.setLength(0);
+            if (full.isEmpty()) {
+                groupGate = false; // a blank line ends a comment's group
+            } else if (full.startsWith("bin/botsec ")) {
+                out.add(new Command(words(full.substring("bin/botsec ".length())),
+                        groupGate || rawFull.contains("# exit 3")));
             }
         }
         return out;
@@ -175,8 +159,9 @@ class ReadmeCommandsTest {
     void splitterHandlesQuotesCommentsAndContinuations() {
         String md = "```bash\nbin/botsec a --text \"x # y\" 'q r'   # comment\nbin/botsec b \\\n  --c d\nls\n```\n"
                 + "```java\nbin/botsec not-bash\n```\n";
-        assertEquals(List.of(List.of("a", "--text", "x # y", "q r"), List.of("b", "--c", "d")), commands(md));
+        assertEquals(List.of(new Command(List.of("a", "--text", "x # y", "q r"), false),
+                new Command(List.of("b", "--c", "d"), false)), commands(md));
         String gated = "```bash\n# gates: exit 3 when crossed\nbin/botsec g\n\nbin/botsec h\nbin/botsec v f   # exit 3 when bad\n```\n";
-        assertEquals(List.of(true, false, true), gates(gated));
+        assertEquals(List.of(true, false, true), commands(gated).stream().map(Command::gate).toList());
     }
 }
