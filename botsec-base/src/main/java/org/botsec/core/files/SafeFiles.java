@@ -117,4 +117,20 @@ public final class SafeFiles {
             // e.g. Windows cannot open directories as channels; the file's own fsync still holds
         }
     }
+
+    /** The SHA-256 of a file's bytes, as lower-case hex, read in 64 KiB blocks (model files can be large). */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw BadInputException.of("cannot read %s: %s", file, e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 }

@@ -1,12 +1,8 @@
 package org.botsec.cli.audit;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,7 +128,7 @@ public final class AuditCommand implements Callable<Integer> {
         Optional<Dataset> train = Optional.ofNullable(trainData)
                 .map(t -> fit(DataSources.loadNumeric(t, label), c, t));
         Optional<Provenance> prov = provenance(m);
-        Subject subject = new Subject(modelFile.toString(), sha256(modelFile), m.type(),
+        Subject subject = new Subject(modelFile.toString(), org.botsec.core.files.SafeFiles.sha256(modelFile), m.type(),
                 prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data,
                 audit.sha256(), Optional.ofNullable(trainData));
         return new AuditContext(subject, c, audit, train, s);
@@ -153,21 +149,6 @@ public final class AuditCommand implements Callable<Integer> {
             return Optional.ofNullable(lm.provenance());
         }
         return Optional.empty();
-    }
-
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw BadInputException.of("cannot read model file %s: %s", file, e.getMessage());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     static StixBundle.Tlp parseTlp(String s) {

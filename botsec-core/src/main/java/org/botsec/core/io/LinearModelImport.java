@@ -14,9 +14,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.botsec.core.BadInputException;
@@ -69,22 +66,11 @@ public final class LinearModelImport {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("source", String.valueOf(file.getFileName()));
         params.put("scaler", p.mean() != null);
-        return m.withProvenance(Provenance.of(TRAINER, params, sha256(file), null));
+        return m.withProvenance(Provenance.of(TRAINER, params, org.botsec.core.files.SafeFiles.sha256(file), null));
     }
 
     /** Trainer name recorded in an imported model's provenance. */
     public static final String TRAINER = "import/linear_json";
-
-    private static String sha256(Path file) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return HexFormat.of().formatHex(digest);
-        } catch (IOException e) {
-            throw BadInputException.of("cannot read %s: %s", file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
 
     /** Reads and validates an import file. */
     public static Parsed read(Path file) {
