@@ -129,8 +129,8 @@ public final class Bench {
         double apiSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "Logistic regression (L-BFGS, C=%.1f, %d iterations max) on %d x %d, "
                 + "%d classes, LogisticRegression.fit: %.2f s (%s)%n", c, iterations, train.size(),
-                train.numFeatures(), k, apiSeconds, model.provenance() == null ? ""
-                        : "n_iter=" + model.provenance().parameters().get("n_iter"));
+                train.numFeatures(), k, apiSeconds, model.provenance().isEmpty() ? ""
+                        : "n_iter=" + model.provenance().orElseThrow().parameters().get("n_iter"));
         Lbfgs.Result blas = timed("BLAS products", new LogisticObjective(new DenseDesign(train.x()), train.y(), k, c),
                 iterations);
         if (skipNaive) {

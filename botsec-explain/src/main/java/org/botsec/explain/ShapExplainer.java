@@ -343,7 +343,7 @@ public final class ShapExplainer {
                 }
                 List<String> classes = classNames != null ? classNames
                         : LimeSupport.defaultNames(coef.length == 1 ? 2 : coef.length);
-                linearModel = LinearModel.of(coef, intercept, classes, features, null, null);
+                linearModel = LinearModel.of(coef, intercept, classes, features);
                 modelClasses = classes;
             }
             if (linearModel != null && linearModel.numFeatures() != d) {

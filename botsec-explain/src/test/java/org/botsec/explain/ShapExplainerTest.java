@@ -279,7 +279,7 @@ class ShapExplainerTest {
         List<String> classes = List.of("malignant", "benign");
         List<org.botsec.core.model.LinearModel> models = List.of(
                 org.botsec.core.model.LinearModel.of(new double[][] {G.coef}, new double[] {G.intercept}, classes,
-                        G.featureNames, null, null),
+                        G.featureNames),
                 org.botsec.core.model.LinearModel.of(scaledCoef, new double[] {scaledIntercept}, classes,
                         G.featureNames, mean, scale));
         List<String[]> kernelRows = ShapGolden.csv("golden/shap_case_kernel.csv").stream()

@@ -86,7 +86,7 @@ class FederationTest {
         assertTrue(last > 0.88, "final accuracy " + last);
         assertTrue(last >= first, first + " -> " + last);
         assertEquals(last, r.metrics().accuracy(), 0.0);
-        var prov = ((LinearModel) r.model()).provenance();
+        var prov = ((LinearModel) r.model()).provenance().orElseThrow();
         assertEquals("federated/fedavg", prov.trainer());
         assertEquals("iid", prov.parameters().get("partition"));
         assertEquals("fedavg", prov.parameters().get("aggregator"));

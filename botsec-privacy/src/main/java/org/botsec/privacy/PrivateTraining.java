@@ -121,17 +121,17 @@ public final class PrivateTraining {
         PerExampleGradients trained = model;
         List<String> covers = new ArrayList<>(List.of(COVERS_DP_SGD));
         List<String> notCovered = new ArrayList<>();
-        if (model instanceof LinearModel lm && lm.scaler() != null) {
+        if (model instanceof LinearModel lm && lm.scaler().isPresent()) {
             throw BadInputException.of("the model already has a standardizer: give it through preprocessing "
                     + "(publicScaler or scalerFittedOnPrivateData) so that the guarantee can state it");
         }
         if (preprocessing instanceof Preprocessing.None) {
             covers.add("preprocessing: none (inputs used as given, nothing fitted on the data)");
         } else if (preprocessing instanceof Preprocessing.PublicScaler p) {
-            trained = requireLinear(model).withScaler(p.scaler());
+            trained = requireLinear(model).withScaler(Optional.of(p.scaler()));
             covers.add("preprocessing: standardizer (mean, scale) from " + p.source());
         } else {
-            trained = requireLinear(model).withScaler(Standardizer.fit(data.x()));
+            trained = requireLinear(model).withScaler(Optional.of(Standardizer.fit(data.x())));
             notCovered.add("preprocessing: standardizer (mean, scale) fitted on the private training data, stored "
                     + "in the model without noise");
         }

@@ -68,7 +68,7 @@ class PrivateTrainingTest {
         assertEquals(PrivacyGuarantee.Unit.EXAMPLE, g.unit());
         assertEquals(PrivacyGuarantee.Relation.ADD_REMOVE, g.relation());
         assertEquals(PrivacyGuarantee.Sampling.POISSON, g.sampling());
-        assertEquals(t.provenance(), t.model().linearModel().provenance());
+        assertEquals(t.provenance(), t.model().linearModel().provenance().orElseThrow());
         int v = t.model().vectorizer().numFeatures();
         assertTrue(v > 20 && v <= 2000, "vocabulary size " + v);
         double acc = accuracy(t.model(), test);
@@ -132,7 +132,7 @@ class PrivateTrainingTest {
         PrivateTraining.Trained<LinearModel> fitted = PrivateTraining.builder().config(config)
                 .preprocessing(Preprocessing.scalerFittedOnPrivateData()).build()
                 .train(LinearModel.zeros(train.featureNames(), train.classNames()), train);
-        assertTrue(fitted.model().scaler() != null);
+        assertTrue(fitted.model().scaler().isPresent());
         assertTrue(fitted.guarantee().notCovered().get(0).contains("standardizer"));
         double eps = PrivacyAccountant.epsilon(AccountantType.RDP, 1.1, 64.0 / train.size(),
                 (long) Math.ceil(3.0 * train.size() / 64), 1e-5).epsilon();
@@ -140,7 +140,7 @@ class PrivateTrainingTest {
 
         Path file = dir.resolve("m.safetensors");
         ModelFiles.save(fitted.model(), file);
-        PrivacyGuarantee back = ((LinearModel) ModelFiles.load(file)).provenance().privacy().orElseThrow();
+        PrivacyGuarantee back = ((LinearModel) ModelFiles.load(file)).provenance().orElseThrow().privacy().orElseThrow();
         assertEquals(fitted.guarantee(), back);
 
         Standardizer pub = Standardizer.of(new double[train.numFeatures()], filled(train.numFeatures(), 1000.0));
@@ -192,7 +192,7 @@ class PrivateTrainingTest {
                         .epochs(3).delta(1e-5).build()).preprocessing(Preprocessing.none()).build())
                 .getMessage().startsWith("noise multiplier 0 adds no noise"));
         LinearModel scaled = LinearModel.zeros(train.featureNames(), train.classNames())
-                .withScaler(Standardizer.fit(train.x()));
+                .withScaler(java.util.Optional.of(Standardizer.fit(train.x())));
         assertTrue(assertThrows(BadInputException.class, () -> PrivateTraining.builder().config(config)
                 .preprocessing(Preprocessing.none()).build().train(scaled, train)).getMessage()
                 .startsWith("the model already has a standardizer"));

@@ -48,9 +48,9 @@ public final class ShadowTrainers {
      */
     public static ShadowTrainer like(Classifier target) {
         if (target instanceof LinearModel lm) {
-            Map<String, Object> p = lm.provenance() == null ? Map.of() : lm.provenance().parameters();
+            Map<String, Object> p = lm.provenance().map(Provenance::parameters).orElse(Map.of());
             double c = number(p, "c", 1.0);
-            return logisticRegression(c, lm.scaler() != null);
+            return logisticRegression(c, lm.scaler().isPresent());
         }
         if (target instanceof Mlp mlp) {
             Map<String, Object> p = mlp.provenance().map(Provenance::parameters).orElse(Map.of());

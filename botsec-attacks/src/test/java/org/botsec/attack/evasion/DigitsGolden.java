@@ -38,7 +38,7 @@ final class DigitsGolden {
                 fields.set(f, all.get(f));
             }
             LinearModelImport.Parsed p = LinearModelImport.parse(fields, "attack_digits_linear.json");
-            return LinearModel.of(p.coef(), p.intercept(), p.classes(), p.featureNames(), p.mean(), p.scale());
+            return p.model();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

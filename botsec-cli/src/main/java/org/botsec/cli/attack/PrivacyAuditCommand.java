@@ -194,7 +194,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
         if (claimedDelta != null) {
             throw BadInputException.of("--claimed-delta needs --claimed-epsilon");
         }
-        Optional<Provenance> p = target instanceof LinearModel lm ? Optional.ofNullable(lm.provenance())
+        Optional<Provenance> p = target instanceof LinearModel lm ? lm.provenance()
                 : target instanceof Mlp mlp ? mlp.provenance() : Optional.empty();
         // the typed guarantee's epsilon and delta are the composed total (DP-SGD and any DP preprocessing)
         return p.flatMap(Provenance::privacy).map(g -> new PrivacyClaim(g.epsilon(), g.delta(), "provenance"));

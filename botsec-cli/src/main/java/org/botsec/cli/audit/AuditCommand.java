@@ -146,7 +146,7 @@ public final class AuditCommand implements Callable<Integer> {
             return mlp.provenance();
         }
         if (m instanceof LinearModel lm) {
-            return Optional.ofNullable(lm.provenance());
+            return lm.provenance();
         }
         return Optional.empty();
     }

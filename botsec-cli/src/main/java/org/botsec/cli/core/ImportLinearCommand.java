@@ -43,7 +43,7 @@ public final class ImportLinearCommand implements Callable<Integer> {
         LinearModel m = LinearModelImport.load(from);
         TrainCommand.checkOut(out);
         ModelFiles.save(m, out);
-        Result r = new Result(out.toString(), m.type(), m.classNames(), m.numFeatures(), m.scaler() != null);
+        Result r = new Result(out.toString(), m.type(), m.classNames(), m.numFeatures(), m.scaler().isPresent());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, r);

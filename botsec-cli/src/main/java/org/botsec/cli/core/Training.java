@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.botsec.cli.ProgressBar;
 import org.botsec.cli.TrainingProgress;
@@ -163,7 +164,7 @@ final class Training {
                         .build();
                 Mlp m = trainer.fit(init, train);
                 bar.finish();
-                model = m.withProvenance(annotate(m.provenance().orElse(null), r, split));
+                model = m.withProvenance(annotate(m.provenance(), r, split));
             }
             default -> throw new IllegalStateException("not a numeric model: " + r.kind());
         }
@@ -190,7 +191,7 @@ final class Training {
                 .fit(start, train);
         bar.update(1, 1, "adversarial training done");
         bar.finish();
-        return m.withProvenance(annotate(m.provenance().orElse(null), r, split));
+        return m.withProvenance(annotate(m.provenance(), r, split));
     }
 
     private static Outcome text(Request r, ProgressBar bar) {
@@ -347,12 +348,13 @@ final class Training {
     }
 
     /** The trainer's provenance plus the data source, the split and the CLI model name. */
-    private static Provenance annotate(Provenance p, Request r, String split) {
-        Map<String, Object> params = new LinkedHashMap<>(p == null ? Map.of() : p.parameters());
+    private static Provenance annotate(Optional<Provenance> fitted, Request r, String split) {
+        Map<String, Object> params = new LinkedHashMap<>(fitted.map(Provenance::parameters).orElse(Map.of()));
         params.putAll(baseParameters(r, split));
-        if (p == null) {
+        if (fitted.isEmpty()) {
             return Provenance.of("botsec-cli/" + r.kind().cliName(), params, "", r.seed());
         }
+        Provenance p = fitted.get();
         return new Provenance(p.trainer(), params, p.dataSha256(), p.seed(), p.botsecVersion(), p.javaVersion(),
                 p.createdAt(), p.privacy());
     }

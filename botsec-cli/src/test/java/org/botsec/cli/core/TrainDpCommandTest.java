@@ -114,7 +114,7 @@ class TrainDpCommandTest {
         assertTrue(acc > 0.85, "accuracy " + acc);
 
         // provenance: the privacy section of the library plus what the CLI knows
-        Provenance p = ma.provenance();
+        Provenance p = ma.provenance().orElseThrow();
         assertEquals("dp-sgd/logreg", p.trainer());
         PrivacyGuarantee g = p.privacy().orElseThrow();
         assertEquals(ja.get("epsilon").asDouble(), g.epsilon(), 0.0);
@@ -138,8 +138,8 @@ class TrainDpCommandTest {
         LinearModel m1 = (LinearModel) ModelFiles.load(dir.resolve("s1.safetensors"));
         LinearModel m2 = (LinearModel) ModelFiles.load(dir.resolve("s2.safetensors"));
         assertNotEquals(m1.coef().get(0, 0), m2.coef().get(0, 0), "two SecureRandom runs differ");
-        assertEquals(null, m1.scaler(), "--no-standardize: no scaler fitted on the private data");
-        PrivacyGuarantee g1 = m1.provenance().privacy().orElseThrow();
+        assertTrue(m1.scaler().isEmpty(), "--no-standardize: no scaler fitted on the private data");
+        PrivacyGuarantee g1 = m1.provenance().orElseThrow().privacy().orElseThrow();
         assertTrue(g1.noise().secure());
         assertTrue(g1.noise().label().startsWith(org.botsec.privacy.DpSgd.secureGeneratorDescription()),
                 g1.noise().label());
@@ -163,11 +163,11 @@ class TrainDpCommandTest {
         assertEquals("public_or_fixed", j.get("preprocessing").asText());
         assertEquals(1, j.get("warnings").size(), "only the seeded-noise warning: " + j.get("warnings"));
         LinearModel m = (LinearModel) ModelFiles.load(out);
-        assertEquals(s.mean()[3], m.scaler().mean()[3], 0.0);
-        assertEquals(s.scale()[7], m.scaler().scale()[7], 0.0);
-        assertTrue(m.provenance().privacy().orElseThrow().covers()
+        assertEquals(s.mean()[3], m.scaler().orElseThrow().mean()[3], 0.0);
+        assertEquals(s.scale()[7], m.scaler().orElseThrow().scale()[7], 0.0);
+        assertTrue(m.provenance().orElseThrow().privacy().orElseThrow().covers()
                 .contains("preprocessing: standardizer (mean, scale) from the public file scaler.json"));
-        assertTrue(m.provenance().privacy().orElseThrow().notCovered().isEmpty());
+        assertTrue(m.provenance().orElseThrow().privacy().orElseThrow().notCovered().isEmpty());
         double acc = testAccuracy(out, "breast_cancer");
         assertTrue(acc > 0.85, "accuracy " + acc);
 
@@ -408,7 +408,7 @@ class TrainDpCommandTest {
         String line = "privacy budget reached: stopped after " + steps + " of " + planned + " planned steps";
         assertTrue(r.err().contains(line), r.err());
         assertTrue(Files.isRegularFile(out), "the model within budget is written");
-        PrivacyGuarantee g = ((LinearModel) ModelFiles.load(out)).provenance().privacy().orElseThrow();
+        PrivacyGuarantee g = ((LinearModel) ModelFiles.load(out)).provenance().orElseThrow().privacy().orElseThrow();
         assertEquals(steps, g.steps());
         assertTrue(g.steps() < planned);
         assertTrue(g.epsilon() <= 3.0);

@@ -56,7 +56,7 @@ class TrainRowsCommandTest {
         assertEquals("training data", j.get("evaluated_on").asText());
         assertEquals(20, j.get("metrics").get("size").asInt());
         LinearModel m = (LinearModel) ModelFiles.load(model);
-        assertEquals(Optional.of(TrainRows.all()), TrainRows.fromParameters(m.provenance().parameters()));
+        assertEquals(Optional.of(TrainRows.all()), TrainRows.fromParameters(m.provenance().orElseThrow().parameters()));
 
         CliRun text = CliRun.run("train", "--data", csv().toString(), "--label", "y", "--model", "logreg",
                 "--test-fraction", "0", "--out", model.toString(), "-q");
@@ -75,7 +75,7 @@ class TrainRowsCommandTest {
         assertEquals(14, j.get("train_size").asInt());
         assertEquals(6, j.get("test_size").asInt());
         LinearModel m = (LinearModel) ModelFiles.load(model);
-        TrainRows rows = TrainRows.fromParameters(m.provenance().parameters()).orElseThrow();
+        TrainRows rows = TrainRows.fromParameters(m.provenance().orElseThrow().parameters()).orElseThrow();
         assertEquals(TrainRows.stratifiedSplit(0.3, 5), rows);
         int[] y = new int[20];
         for (int i = 10; i < 20; i++) {
@@ -97,14 +97,14 @@ class TrainRowsCommandTest {
         LinearModel m = (LinearModel) ModelFiles.load(model);
         Evaluation e = Evaluation.of(all.y(), m.predictProba(all.x()), all.classNames());
         assertEquals(e.accuracy(), r.json().get("metrics").get("accuracy").asDouble(), 1e-12);
-        assertEquals(Map.of("selection", "all"), m.provenance().parameters().get("train_rows"));
-        assertArrayEquals(Standardizer.fit(all.x()).mean(), m.scaler().mean(), 1e-12);
+        assertEquals(Map.of("selection", "all"), m.provenance().orElseThrow().parameters().get("train_rows"));
+        assertArrayEquals(Standardizer.fit(all.x()).mean(), m.scaler().orElseThrow().mean(), 1e-12);
 
         CliRun fixed = CliRun.run("train", "--data", "builtin:breast_cancer", "--model", "logreg", "--out",
                 model.toString(), "--json", "-q");
         assertEquals("test split", fixed.json().get("evaluated_on").asText());
         assertEquals(TrainRows.stratifiedSplit(Builtins.TEST_FRACTION, Builtins.SPLIT_SEED), TrainRows
-                .fromParameters(((LinearModel) ModelFiles.load(model)).provenance().parameters()).orElseThrow());
+                .fromParameters(((LinearModel) ModelFiles.load(model)).provenance().orElseThrow().parameters()).orElseThrow());
     }
 
     @Test

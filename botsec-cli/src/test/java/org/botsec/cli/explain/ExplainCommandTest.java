@@ -56,14 +56,13 @@ class ExplainCommandTest {
         }
         linearModel = dir.resolve("linear.safetensors");
         ModelFiles.save(LinearModel.of(new double[][] {COEF}, new double[] {INTERCEPT}, List.of("malignant", "benign"),
-                names, null, null), linearModel);
+                names), linearModel);
         List<String> wide = new ArrayList<>();
         for (int j = 0; j < 21; j++) {
             wide.add("f" + j);
         }
         wideModel = dir.resolve("wide.safetensors");
-        ModelFiles.save(LinearModel.of(new double[][] {new double[21]}, new double[] {0}, List.of("a", "b"), wide,
-                null, null), wideModel);
+        ModelFiles.save(LinearModel.of(new double[][] {new double[21]}, new double[] {0}, List.of("a", "b"), wide), wideModel);
         textModel = dir.resolve("text.safetensors");
         ModelFiles.save(TextPipeline.fit(Builtins.loadText("sentiment_sentences", Split.ALL),
                 LogisticRegression.builder().build()), textModel);
@@ -192,7 +191,7 @@ class ExplainCommandTest {
             row.append(p == 0 ? "" : ",").append(Math.abs(y - 14) + Math.abs(x - 14) < 8 ? "1" : "0");
         }
         Path model = dir.resolve("img28.safetensors");
-        ModelFiles.save(LinearModel.of(coef, new double[] {-0.5}, List.of("a", "b"), pixels, null, null), model);
+        ModelFiles.save(LinearModel.of(coef, new double[] {-0.5}, List.of("a", "b"), pixels), model);
         Path csv = dir.resolve("img28.csv");
         Files.writeString(csv, header + "\n" + row + "\n");
         Path html = dir.resolve("img28.html");

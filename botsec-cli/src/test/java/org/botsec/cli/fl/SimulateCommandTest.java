@@ -32,9 +32,9 @@ class SimulateCommandTest {
         // softmax regression on digits8x8 after three FedAvg rounds: well above chance (0.1)
         assertTrue(acc > 0.8, "accuracy " + acc);
         LinearModel m = (LinearModel) ModelFiles.load(out);
-        assertEquals("federated/fedavg", m.provenance().trainer());
-        assertEquals("dirichlet:1.0", m.provenance().parameters().get("partition"));
-        assertEquals(42L, m.provenance().seed());
+        assertEquals("federated/fedavg", m.provenance().orElseThrow().trainer());
+        assertEquals("dirichlet:1.0", m.provenance().orElseThrow().parameters().get("partition"));
+        assertEquals(42L, m.provenance().orElseThrow().seed());
     }
 
     @ParameterizedTest

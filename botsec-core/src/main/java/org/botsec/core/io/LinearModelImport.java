@@ -51,6 +51,11 @@ public final class LinearModelImport {
      */
     public record Parsed(List<String> featureNames, List<String> classes, double[][] coef, double[] intercept,
                          double[] mean, double[] scale) {
+        /** The model these fields describe (with the standardiser when the file has one). */
+        public LinearModel model() {
+            return mean == null && scale == null ? LinearModel.of(coef, intercept, classes, featureNames)
+                    : LinearModel.of(coef, intercept, classes, featureNames, mean, scale);
+        }
     }
 
     private LinearModelImport() {
@@ -62,7 +67,7 @@ public final class LinearModelImport {
      */
     public static LinearModel load(Path file) {
         Parsed p = read(file);
-        LinearModel m = LinearModel.of(p.coef(), p.intercept(), p.classes(), p.featureNames(), p.mean(), p.scale());
+        LinearModel m = p.model();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("source", String.valueOf(file.getFileName()));
         params.put("scaler", p.mean() != null);

@@ -2,6 +2,7 @@ package org.botsec.core.model;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
@@ -55,11 +56,29 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
      * @param intercept    r intercepts
      * @param classNames   k ≥ 2 distinct class names
      * @param featureNames d feature names
-     * @param scalerMean   standardiser means (length d), or null for none
-     * @param scalerScale  standardiser scales (length d, &gt; 0), or null for none
+     * @param scalerMean   standardiser means (length d)
+     * @param scalerScale  standardiser scales (length d, &gt; 0)
      */
     public static LinearModel of(double[][] coef, double[] intercept, List<String> classNames,
                                  List<String> featureNames, double[] scalerMean, double[] scalerScale) {
+        if (scalerMean == null || scalerScale == null) {
+            throw new BadInputException("linear model: a scaler needs both mean and scale (use the form without a "
+                    + "scaler when there is none)");
+        }
+        return build(coef, intercept, classNames, featureNames, scalerMean, scalerScale);
+    }
+
+    /**
+     * A model from given weights without a standardiser in front; see
+     * {@link #of(double[][], double[], List, List, double[], double[])}.
+     */
+    public static LinearModel of(double[][] coef, double[] intercept, List<String> classNames,
+                                 List<String> featureNames) {
+        return build(coef, intercept, classNames, featureNames, null, null);
+    }
+
+    private static LinearModel build(double[][] coef, double[] intercept, List<String> classNames,
+                                     List<String> featureNames, double[] scalerMean, double[] scalerScale) {
         if (coef == null || intercept == null || classNames == null || featureNames == null) {
             throw new BadInputException("linear model: coef, intercept, class names and feature names are required");
         }
@@ -105,11 +124,13 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
 
     /** The same weights with {@code provenance} attached. */
     public LinearModel withProvenance(Provenance p) {
+        java.util.Objects.requireNonNull(p, "provenance");
         return new LinearModel(coef.clone(), intercept.clone(), classNames, featureNames, scaler, p);
     }
 
-    /** The same model with a standardiser in front (null removes it). */
-    public LinearModel withScaler(Standardizer s) {
+    /** The same model with the given standardiser in front (empty removes it). */
+    public LinearModel withScaler(Optional<Standardizer> scaler) {
+        Standardizer s = scaler.orElse(null);
         if (s != null && s.numFeatures() != d) {
             throw new IllegalArgumentException("standardiser has " + s.numFeatures() + " features, model " + d);
         }
@@ -206,14 +227,14 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         return intercept.clone();
     }
 
-    /** The standardiser applied before the linear part, or null. */
-    public Standardizer scaler() {
-        return scaler;
+    /** The standardiser applied before the linear part, if any. */
+    public Optional<Standardizer> scaler() {
+        return Optional.ofNullable(scaler);
     }
 
-    /** How the model was made, or null when unknown (imported, built by hand). */
-    public Provenance provenance() {
-        return provenance;
+    /** How the model was made; empty when unknown (imported, built by hand). */
+    public Optional<Provenance> provenance() {
+        return Optional.ofNullable(provenance);
     }
 
     // ---- prediction ---------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ public final class TextPipeline implements TextClassifier, Model {
             throw new IllegalArgumentException("model has " + model.numFeatures() + " features but the vocabulary "
                     + vectorizer.numFeatures() + " terms");
         }
-        if (model.scaler() != null) {
+        if (model.scaler().isPresent()) {
             throw new IllegalArgumentException("a text pipeline's linear model must not have a standardiser");
         }
         this.vectorizer = vectorizer;

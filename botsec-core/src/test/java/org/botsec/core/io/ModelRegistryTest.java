@@ -57,7 +57,7 @@ class ModelRegistryTest {
     void textPipeline() {
         TfidfVectorizer v = new TfidfVectorizer(List.of("bad", "good"), new double[] {1.5, 1.25});
         LinearModel lm = LinearModel.of(new double[][] {{-2, 3}}, new double[] {0.1}, List.of("neg", "pos"),
-                v.terms(), null, null);
+                v.terms());
         TextPipeline p = new TextPipeline(v, lm);
         TextPipeline back = assertInstanceOf(TextPipeline.class, roundTrip(p));
         List<String> texts = List.of("good good bad", "bad", "nothing known");

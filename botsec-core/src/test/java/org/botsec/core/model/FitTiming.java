@@ -41,7 +41,7 @@ public final class FitTiming {
         System.out.printf("TextPipeline.fit sentiment_sentences (3,000 texts, 5,155 terms): median %.0f ms%n",
                 medianMillis(() -> TextPipeline.fit(sentences, lr), 3, 9));
         System.out.printf("LogisticRegression.fit digits8x8 (1,797 x 64, 10 classes): median %.0f ms (n_iter %s)%n",
-                medianMillis(() -> lr.fit(digits), 2, 7), lr.fit(digits).provenance().parameters().get("n_iter"));
+                medianMillis(() -> lr.fit(digits), 2, 7), lr.fit(digits).provenance().orElseThrow().parameters().get("n_iter"));
         System.out.printf("LogisticRegression.fit breast_cancer train, standardised (456 x 30): median %.1f ms%n",
                 medianMillis(() -> lrs.fit(cancer), 5, 15));
     }

@@ -48,7 +48,8 @@ class LinearModelTest {
                 scale[j] = 0.5 + rnd.nextDouble();
             }
         }
-        return LinearModel.of(coef, b, names("c", k), names("f", d), mean, scale);
+        return scaled ? LinearModel.of(coef, b, names("c", k), names("f", d), mean, scale)
+                : LinearModel.of(coef, b, names("c", k), names("f", d));
     }
 
     static Matrix randomX(int n, int d, long seed) {
@@ -71,9 +72,9 @@ class LinearModelTest {
         int d = m.numFeatures();
         int r = m.coefRows();
         double[] xs = x.clone();
-        if (m.scaler() != null) {
+        if (m.scaler().isPresent()) {
             for (int j = 0; j < d; j++) {
-                xs[j] = (x[j] - m.scaler().mean()[j]) / m.scaler().scale()[j];
+                xs[j] = (x[j] - m.scaler().orElseThrow().mean()[j]) / m.scaler().orElseThrow().scale()[j];
             }
         }
         Matrix p = m.predictProba(new Matrix(1, d, x.clone()));
@@ -241,19 +242,19 @@ class LinearModelTest {
         List<String> two = List.of("a", "b");
         List<String> f2 = List.of("x", "y");
         BadInputException e = assertThrows(BadInputException.class,
-                () -> LinearModel.of(new double[][] {{1, 2}, {3, 4}}, new double[] {0, 0}, two, f2, null, null));
+                () -> LinearModel.of(new double[][] {{1, 2}, {3, 4}}, new double[] {0, 0}, two, f2));
         assertTrue(e.getMessage().contains("1 row(s) for 2 classes, got 2"), e.getMessage());
         assertThrows(BadInputException.class,
-                () -> LinearModel.of(new double[][] {{1}}, new double[] {0}, two, f2, null, null));
+                () -> LinearModel.of(new double[][] {{1}}, new double[] {0}, two, f2));
         assertThrows(BadInputException.class,
-                () -> LinearModel.of(new double[][] {{1, Double.NaN}}, new double[] {0}, two, f2, null, null));
+                () -> LinearModel.of(new double[][] {{1, Double.NaN}}, new double[] {0}, two, f2));
         assertThrows(BadInputException.class, () -> LinearModel.of(new double[][] {{1, 2}}, new double[] {0}, two,
                 f2, new double[] {0, 0}, new double[] {1, 0}));
         assertThrows(BadInputException.class, () -> LinearModel.of(new double[][] {{1, 2}}, new double[] {0}, two,
                 f2, new double[] {0, 0}, null));
         assertThrows(BadInputException.class,
-                () -> LinearModel.of(new double[][] {{1, 2}}, new double[] {0}, List.of("a", "a"), f2, null, null));
-        LinearModel ok = LinearModel.of(new double[][] {{1, 2}}, new double[] {0.5}, two, f2, null, null);
+                () -> LinearModel.of(new double[][] {{1, 2}}, new double[] {0}, List.of("a", "a"), f2));
+        LinearModel ok = LinearModel.of(new double[][] {{1, 2}}, new double[] {0.5}, two, f2);
         // P(b) = σ(1·1 + 2·(−1) + 0.5) = σ(−0.5)
         assertEquals(1 / (1 + Math.exp(0.5)), ok.predictProba(Matrix.of(new double[][] {{1, -1}})).get(0, 1), 1e-15);
         assertThrows(BadInputException.class, () -> ok.predictProba(new Matrix(1, 3)));

@@ -128,7 +128,7 @@ class LogisticRegressionTest {
         Dataset data = Builtins.load("digits8x8", Split.ALL);
         LinearModel m = LogisticRegression.builder().build().fit(data);
         assertEquals(10, m.coefRows());
-        assertEquals(Boolean.TRUE, m.provenance().parameters().get("converged"));
+        assertEquals(Boolean.TRUE, m.provenance().orElseThrow().parameters().get("converged"));
         JsonNode exact = json("lr_reference.json").get("digits8x8");
         double worst = 0;
         for (int c = 0; c < 10; c++) {
@@ -152,7 +152,7 @@ class LogisticRegressionTest {
         Dataset train = Builtins.load("breast_cancer", Split.TRAIN);
         Dataset test = Builtins.load("breast_cancer", Split.TEST);
         LinearModel m = LogisticRegression.builder().standardize(true).build().fit(train);
-        assertTrue(m.scaler() != null);
+        assertTrue(m.scaler().isPresent());
         Matrix p = m.predictProba(test.x());
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
@@ -162,17 +162,17 @@ class LogisticRegressionTest {
         System.out.printf("breast_cancer test accuracy (standardised, seed-42 split) = %.4f%n", acc);
         assertTrue(acc >= 0.95, "test accuracy " + acc);
         // The optimum is in standardised coordinates: check the gradient there.
-        LinearModel inner = m.withScaler(null);
-        double[] grad = penalisedGradient(inner, m.scaler().transform(train.x()), train.y(), 1.0);
+        LinearModel inner = m.withScaler(java.util.Optional.empty());
+        double[] grad = penalisedGradient(inner, m.scaler().orElseThrow().transform(train.x()), train.y(), 1.0);
         assertTrue(maxAbs(grad) < 1e-5, "gradient at the solution " + maxAbs(grad));
-        assertEquals(LogisticRegression.TRAINER, m.provenance().trainer());
-        assertEquals(train.sha256(), m.provenance().dataSha256());
-        assertEquals(1.0, m.provenance().parameters().get("c"));
+        assertEquals(LogisticRegression.TRAINER, m.provenance().orElseThrow().trainer());
+        assertEquals(train.sha256(), m.provenance().orElseThrow().dataSha256());
+        assertEquals(1.0, m.provenance().orElseThrow().parameters().get("c"));
         // provenance and standardiser survive the model state
         LinearModel back = LinearModelFormat.fromState(ModelRegistry.state(m));
-        assertEquals(m.provenance().trainer(), back.provenance().trainer());
-        assertEquals(m.provenance().parameters(), back.provenance().parameters());
-        assertEquals(m.provenance().createdAt(), back.provenance().createdAt());
+        assertEquals(m.provenance().orElseThrow().trainer(), back.provenance().orElseThrow().trainer());
+        assertEquals(m.provenance().orElseThrow().parameters(), back.provenance().orElseThrow().parameters());
+        assertEquals(m.provenance().orElseThrow().createdAt(), back.provenance().orElseThrow().createdAt());
         assertEquals(m.predictProba(test.x()).get(3, 1), back.predictProba(test.x()).get(3, 1), 0.0);
     }
 
@@ -180,8 +180,8 @@ class LogisticRegressionTest {
     void stoppingEarlyIsRecordedAsNotConverged() {
         LinearModel m = LogisticRegression.builder().maxIterations(3).build()
                 .fit(Builtins.load("breast_cancer", Split.TRAIN));
-        assertEquals(Boolean.FALSE, m.provenance().parameters().get("converged"));
-        assertEquals(3, m.provenance().parameters().get("n_iter"));
+        assertEquals(Boolean.FALSE, m.provenance().orElseThrow().parameters().get("converged"));
+        assertEquals(3, m.provenance().orElseThrow().parameters().get("n_iter"));
     }
 
     @Test

@@ -74,7 +74,7 @@ class TextPipelineTest {
             correct += pred == data.y()[i] ? 1 : 0;
         }
         assertEquals(setup.get("train_accuracy").asDouble(), correct / (double) data.size(), 1.5e-3);
-        Object converged = pipeline.linearModel().provenance().parameters().get("converged");
+        Object converged = pipeline.linearModel().provenance().orElseThrow().parameters().get("converged");
         assertEquals(Boolean.TRUE, converged);
     }
 
@@ -108,7 +108,7 @@ class TextPipelineTest {
         for (int i = 0; i < a.data().length; i++) {
             assertEquals(a.data()[i], b.data()[i], 0.0);
         }
-        assertEquals(pipeline.linearModel().provenance().dataSha256(), back.linearModel().provenance().dataSha256());
+        assertEquals(pipeline.linearModel().provenance().orElseThrow().dataSha256(), back.linearModel().provenance().orElseThrow().dataSha256());
         assertEquals("text_logistic_regression", back.type());
     }
 }

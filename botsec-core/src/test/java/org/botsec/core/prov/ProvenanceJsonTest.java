@@ -45,7 +45,7 @@ class ProvenanceJsonTest {
 
     /** Writes a model file whose description carries {@code provenanceJson} verbatim. */
     Path fileWithProvenance(String provenanceJson) throws Exception {
-        ModelState s = org.botsec.core.io.ModelRegistry.state(model(null));
+        ModelState s = org.botsec.core.io.ModelRegistry.state(LinearModel.zeros(List.of("a", "b"), List.of("x", "y")));
         ObjectNode desc = s.description().deepCopy();
         desc.set("provenance", MAPPER.readTree(provenanceJson));
         Path f = dir.resolve("old.safetensors");
@@ -60,14 +60,14 @@ class ProvenanceJsonTest {
         Path f = dir.resolve("m.safetensors");
         ModelFiles.save(model(p), f);
         assertEquals(2, ModelFiles.read(f).description().get("provenance").get("format_version").asInt());
-        Provenance back = ((LinearModel) ModelFiles.load(f)).provenance();
+        Provenance back = ((LinearModel) ModelFiles.load(f)).provenance().orElseThrow();
         assertEquals(guarantee(), back.privacy().orElseThrow());
         assertEquals("seeded (not private)",
                 ModelFiles.read(f).description().get("provenance").get("privacy").get("noise").asText());
         // a non-private model has no privacy block at all
         ModelFiles.save(model(Provenance.of("t", Map.of(), "", null)), f);
         assertFalse(ModelFiles.read(f).description().get("provenance").has("privacy"));
-        assertTrue(((LinearModel) ModelFiles.load(f)).provenance().privacy().isEmpty());
+        assertTrue(((LinearModel) ModelFiles.load(f)).provenance().orElseThrow().privacy().isEmpty());
     }
 
     @Test
@@ -90,7 +90,7 @@ class ProvenanceJsonTest {
                    "composition": "basic: epsilon and delta add to those of DP-SGD", "epsilon_total": 3.25,
                    "delta_total": 1.1E-5, "vocabulary_source": "dp"}}
                 """);
-        Provenance p = ((LinearModel) ModelFiles.load(f)).provenance();
+        Provenance p = ((LinearModel) ModelFiles.load(f)).provenance().orElseThrow();
         PrivacyGuarantee g = p.privacy().orElseThrow();
         assertEquals(3.25, g.epsilon(), 0.0, "epsilon is the composed total, not DP-SGD's 1.25");
         assertEquals(1.1e-5, g.delta(), 0.0);
@@ -115,7 +115,7 @@ class ProvenanceJsonTest {
                    "preprocessing": "fitted_on_private_data",
                    "preprocessing_detail": "standardizer (mean, scale) fitted on the private training data"}}
                 """);
-        PrivacyGuarantee g = ((LinearModel) ModelFiles.load(f)).provenance().privacy().orElseThrow();
+        PrivacyGuarantee g = ((LinearModel) ModelFiles.load(f)).provenance().orElseThrow().privacy().orElseThrow();
         assertEquals(0.9, g.epsilon(), 0.0);
         assertEquals(PrivacyGuarantee.Accountant.PLD, g.accountant());
         assertEquals(PrivacyGuarantee.Sampling.SHUFFLE, g.sampling());

@@ -134,7 +134,7 @@ public final class EvasionBench {
                 fields.set(f, root.get(f));
             }
             var p = org.botsec.core.io.LinearModelImport.parse(fields, "attack_digits_linear.json");
-            return LinearModel.of(p.coef(), p.intercept(), p.classes(), p.featureNames(), p.mean(), p.scale());
+            return p.model();
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.botsec.core.BadInputException;
-import org.botsec.core.data.Standardizer;
+import org.botsec.core.prov.Provenance;
 import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.ModelState;
 import org.botsec.core.model.Tensor;
@@ -29,17 +29,14 @@ public final class LinearModelFormat {
     /** The tensors and description of {@code m}, for {@link org.botsec.core.io.ModelFiles}. */
     public static ModelState state(LinearModel m) {
         LinkedHashMap<String, Tensor> tensors = linearTensors(m);
-        Standardizer scaler = m.scaler();
-        if (scaler != null) {
+        m.scaler().ifPresent(scaler -> {
             tensors.put("scaler_mean", Tensor.vector(scaler.mean()));
             tensors.put("scaler_scale", Tensor.vector(scaler.scale()));
-        }
+        });
         ObjectNode desc = JsonNodeFactory.instance.objectNode();
         desc.set("class_names", strings(m.classNames()));
         desc.set("feature_names", strings(m.featureNames()));
-        if (m.provenance() != null) {
-            desc.set("provenance", ProvenanceJson.toJson(m.provenance()));
-        }
+        m.provenance().ifPresent(p -> desc.set("provenance", ProvenanceJson.toJson(p)));
         return new ModelState(LinearModel.TYPE, tensors, desc);
     }
 
@@ -76,9 +73,17 @@ public final class LinearModelFormat {
         }
         Tensor mean = state.tensors().get("scaler_mean");
         Tensor scale = state.tensors().get("scaler_scale");
-        LinearModel m = LinearModel.of(coef, b.values(), classes, features, mean == null ? null : vector(mean, "scaler_mean"),
-                scale == null ? null : vector(scale, "scaler_scale"));
-        return m.withProvenance(ProvenanceJson.fromJson(desc.get("provenance")));
+        LinearModel m = mean == null && scale == null
+                ? LinearModel.of(coef, b.values(), classes, features)
+                : LinearModel.of(coef, b.values(), classes, features, mean == null ? null : vector(mean, "scaler_mean"),
+                        scale == null ? null : vector(scale, "scaler_scale"));
+        return withProvenance(m, desc);
+    }
+
+    /** {@code m} with the provenance stored in {@code desc}, when the file has one. */
+    static LinearModel withProvenance(LinearModel m, ObjectNode desc) {
+        Provenance p = ProvenanceJson.fromJson(desc.get("provenance"));
+        return p == null ? m : m.withProvenance(p);
     }
 
     static double[][] readCoef(ModelState state, int k, int dim) {

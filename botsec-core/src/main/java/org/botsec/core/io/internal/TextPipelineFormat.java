@@ -34,9 +34,7 @@ public final class TextPipelineFormat {
         desc.set("vocabulary", LinearModelFormat.strings(vectorizer.terms()));
         desc.put("tokenizer", "sklearn_default: lowercase, (?u)\\b\\w\\w+\\b");
         desc.put("tfidf", "smooth_idf, l2 norm, raw counts");
-        if (model.provenance() != null) {
-            desc.set("provenance", ProvenanceJson.toJson(model.provenance()));
-        }
+        model.provenance().ifPresent(prov -> desc.set("provenance", ProvenanceJson.toJson(prov)));
         return new ModelState(TextPipeline.TYPE, tensors, desc);
     }
 
@@ -64,8 +62,7 @@ public final class TextPipelineFormat {
         }
         double[][] coef = LinearModelFormat.readCoef(state, classes.size(), terms.size());
         Tensor b = LinearModelFormat.tensor(state, "intercept");
-        LinearModel m = LinearModel.of(coef, b.values(), classes, terms, null, null)
-                .withProvenance(ProvenanceJson.fromJson(desc.get("provenance")));
+        LinearModel m = LinearModelFormat.withProvenance(LinearModel.of(coef, b.values(), classes, terms), desc);
         return new TextPipeline(v, m);
     }
 }
