@@ -660,6 +660,26 @@ public final class OnnxClassifier implements Model, Classifier, AutoCloseable {
             return this;
         }
 
+        /**
+         * Checks the model as {@link #build()} does (including one prediction when the class count is symbolic)
+         * and writes it to {@code out} with these settings stored in its metadata (key {@value #METADATA_KEY});
+         * every other byte of the model is kept. Returns the classifier.
+         */
+        public OnnxClassifier importTo(Path out) {
+            byte[] bytes = readBounded(path);
+            OnnxClassifier c = build(bytes);
+            try {
+                Summary s = OnnxInspector.inspect(bytes, source);
+                byte[] rewritten = org.botsec.onnx.internal.OnnxWriter.replaceMetadata(bytes, s,
+                        Map.of(METADATA_KEY, c.settings().toJson()));
+                org.botsec.onnx.internal.OnnxWriter.writeAtomically(out, rewritten);
+                return c;
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+
         /** Reads and checks the file and opens the session. */
         public OnnxClassifier build() {
             byte[] bytes = readBounded(path);
