@@ -25,10 +25,10 @@ public final class OnnxInspector {
     static final int MAX_GRAPH_DEPTH = 16;
     /** The largest tensor BotSec lets a model declare (bytes); ONNX files cannot exceed 2 GB anyway. */
     static final long MAX_TENSOR_BYTES = 1L << 31;
-    /** Highest IR version of the ONNX specification that ONNX Runtime 1.28 reads. */
-    public static final long MAX_IR_VERSION = 11;
-    /** Highest default-domain opset ONNX Runtime 1.28 implements. */
-    public static final long MAX_OPSET = 23;
+    /** Highest IR version ONNX Runtime 1.28.0 loads (measured: 13 loads, 14 is refused). */
+    public static final long MAX_IR_VERSION = 13;
+    /** Highest default-domain opset ONNX Runtime 1.28.0 loads (measured: 26 loads, 27 is refused). */
+    public static final long MAX_OPSET = 26;
 
     private OnnxInspector() {
     }
