@@ -88,8 +88,9 @@ public final class GatewayServer implements AutoCloseable {
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
         Metrics metrics = new Metrics();
-        server.setHandler(new GatewayHandler(new GatewayHandler.Settings(b.guard, b.apiKeys, b.limiter, b.auditLog,
-                b.upstream, b.upstreamApiKey, b.maxBodyBytes, b.upstreamTimeout), metrics));
+        server.setHandler(new org.botsec.server.internal.ModelRoutes(b.models, b.apiKeys, b.limiter, b.maxBodyBytes,
+                new GatewayHandler(new GatewayHandler.Settings(b.guard, b.apiKeys, b.limiter, b.auditLog,
+                b.upstream, b.upstreamApiKey, b.maxBodyBytes, b.upstreamTimeout), metrics)));
         server.setStopTimeout(b.shutdownGrace.toMillis());
         this.host = b.host;
     }
@@ -158,6 +159,7 @@ public final class GatewayServer implements AutoCloseable {
         private int maxThreads = 64;
         private Duration upstreamTimeout = Duration.ofSeconds(60);
         private Duration shutdownGrace = Duration.ofSeconds(2);
+        private final java.util.Map<String, org.botsec.core.model.Classifier> models = new java.util.TreeMap<>();
 
         private Builder() {
         }
@@ -271,6 +273,17 @@ public final class GatewayServer implements AutoCloseable {
                 throw BadInputException.of("shutdownGrace must be in 0..5 min, got %s", grace);
             }
             this.shutdownGrace = grace;
+            return this;
+        }
+
+        /** Serves {@code model} at {@code POST /v1/models/{name}/predict} (API keys and rate limits apply). */
+        public Builder model(String name, org.botsec.core.model.Classifier model) {
+            if (!org.botsec.server.internal.ModelRoutes.validName(Objects.requireNonNull(name, "name"))) {
+                throw BadInputException.of("model name must be 1-64 letters, digits, '.', '_' or '-', got %s", name);
+            }
+            if (models.putIfAbsent(name, Objects.requireNonNull(model, "model")) != null) {
+                throw new IllegalStateException("model " + name + " was already added");
+            }
             return this;
         }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code botsec models}: inspect model files and import linear models trained elsewhere. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Inspect model files and import linear models (e.g. from scikit-learn).",
-        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class, ImportLinearCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class, ImportLinearCommand.class,
+                ImportOnnxCommand.class, ExportOnnxCommand.class})
 public final class ModelsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  botsec serve --port 8080",
                 "  botsec serve --port 8080 --upstream http://127.0.0.1:8000/v1 --policy policy.yaml \\",
-                "      --audit-log gateway.jsonl"})
+                "      --audit-log gateway.jsonl",
+                "  botsec serve --port 8080 --api-keys keys.txt --model cancer=cancer.safetensors"})
 public final class ServeCommand implements Callable<Integer> {
     /** Environment variable holding the key sent to the upstream. */
     public static final String UPSTREAM_KEY_ENV = "BOTSEC_UPSTREAM_API_KEY";
@@ -64,6 +65,9 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: environment variable BOTSEC_MASTER_KEY; without either the key file is cleartext, with a warning).")
     Path masterKey;
 
+    @Option(names = "--model", paramLabel = "NAME=MODEL", description = "Serve MODEL (a BotSec, ONNX or endpoint model file) at POST /v1/models/NAME/predict; repeatable.")
+    java.util.Map<String, Path> models = new java.util.LinkedHashMap<>();
+
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "1048576", description = "Largest request body. Default: ${DEFAULT-VALUE}.")
     int maxBodyBytes;
 
@@ -80,6 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
         GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes);
+        ServedModels.add(b, models);
         if (upstream != null) {
             b.upstream(upstream).upstreamApiKey(System.getenv(UPSTREAM_KEY_ENV));
         }

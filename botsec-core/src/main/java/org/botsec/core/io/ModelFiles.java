@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.botsec.core.BadInputException;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.ModelState;
@@ -76,9 +77,27 @@ public final class ModelFiles {
         write(ModelRegistry.state(model), path);
     }
 
-    /** Reads {@code path} and rebuilds the model with the loader registered for its type. */
+    /**
+     * Reads {@code path} and rebuilds the model with the loader registered for its type; a file that a
+     * {@link ForeignModelFormat} on the class path accepts (an ONNX model, an endpoint mapping) is read by it.
+     */
     public static Model load(Path path) {
+        byte[] head = head(path);
+        for (ForeignModelFormat f : ServiceLoader.load(ForeignModelFormat.class, ModelFiles.class.getClassLoader())) {
+            if (f.accepts(path, head)) {
+                return f.load(path);
+            }
+        }
         return ModelRegistry.fromState(read(path));
+    }
+
+    /** The first bytes of {@code path} (empty when it cannot be read: {@link #read} then names the problem). */
+    private static byte[] head(Path path) {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(ForeignModelFormat.HEAD_BYTES);
+        } catch (IOException | RuntimeException e) {
+            return new byte[0];
+        }
     }
 
     /**
