@@ -6,19 +6,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.eval.Evaluation;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
+import org.botsec.federated.internal.DpState;
+import org.botsec.privacy.DpSgd;
+import org.botsec.privacy.accountant.AccountantType;
+import org.botsec.privacy.accountant.PrivacyAccountant;
+import org.botsec.privacy.accountant.PrivacySpent;
 import org.botsec.federated.internal.LocalTrainer;
 import org.botsec.federated.internal.Models;
 import org.botsec.federated.internal.ServerOptimizer;
@@ -87,6 +95,7 @@ public final class Federation {
         }
         boolean streaming = b.aggregator instanceof Aggregator.WeightedMean
                 || b.aggregator instanceof Aggregator.NormBound;
+        Optional<DpState> dp = b.dp.map(d -> dpState(d));
         List<RoundResult> history = new ArrayList<>();
         Evaluation last = null;
         ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
@@ -96,7 +105,8 @@ public final class Federation {
         });
         try {
             for (int round = 1; round <= b.rounds; round++) {
-                int[] selected = sample(selection, b.clients, clientsPerRound());
+                int[] selected = dp.isPresent() ? dp.get().sample() : sample(selection, b.clients, clientsPerRound());
+                OptionalDouble clip = dp.isPresent() ? OptionalDouble.of(dp.get().clip()) : OptionalDouble.empty();
                 List<Future<ChunkResult>> futures = new ArrayList<>();
                 final int r = round;
                 for (int c = 0; c < chunks; c++) {
@@ -105,19 +115,20 @@ public final class Federation {
                     LocalTrainer trainer = trainers[c];
                     int[] mine = Arrays.copyOfRange(selected, from, to);
                     futures.add(pool.submit(() -> runChunk(trainer, mine, rowsOf, global, malicious, streaming,
-                            clientSeedBase, r, numParams)));
+                            clientSeedBase, r, numParams, clip)));
                 }
                 List<ChunkResult> results = new ArrayList<>();
                 for (Future<ChunkResult> f : futures) {
                     results.add(get(f));
                 }
-                double[] delta = combine(results, streaming, numParams, round, selected.length);
+                double[] delta = combine(results, streaming, numParams, round, selected.length, dp);
                 server.step(global, delta);
                 ((PerExampleGradients) evalModel).setParameters(global);
                 last = Evaluation.of(b.test.y(), ((Classifier) evalModel).predictProba(b.test.x()),
                         b.test.classNames());
                 int excluded = results.stream().mapToInt(ChunkResult::excluded).sum();
-                RoundResult rr = new RoundResult(round, last.accuracy(), last.logLoss(), selected.length, excluded);
+                RoundResult rr = new RoundResult(round, last.accuracy(), last.logLoss(), selected.length, excluded,
+                        clip);
                 history.add(rr);
                 b.listener.ifPresent(l -> l.roundDone(rr, b.rounds));
             }
@@ -125,21 +136,90 @@ public final class Federation {
             pool.shutdownNow();
         }
         ((PerExampleGradients) evalModel).setParameters(global);
-        Model out = Models.copy(evalModel, provenance());
-        return new FederationResult(history, last, out, b.seed);
+        Provenance prov = provenance();
+        Optional<PrivacyGuarantee> privacy = dp.map(d -> guarantee(b.dp.get(), d));
+        if (privacy.isPresent()) {
+            prov = prov.withPrivacy(privacy.get());
+        }
+        Model out = Models.copy(evalModel, prov);
+        return new FederationResult(history, last, out, b.seed, privacy);
     }
 
-    private record ChunkResult(double[] sum, double weight, List<ClientUpdate> updates, int valid, int excluded) {
+    private record ChunkResult(double[] sum, double weight, List<ClientUpdate> updates, int valid, int excluded,
+                               int unclipped) {
+    }
+
+    private DpState dpState(DpFedAvg d) {
+        RandomGenerator sampling;
+        RandomGenerator noise;
+        if (d.insecureSeed().isPresent()) {
+            SplittableRandom r = new SplittableRandom(d.insecureSeed().getAsLong());
+            sampling = r.split();
+            noise = r.split();
+        } else {
+            sampling = DpSgd.secureRandomness().generator();
+            noise = DpSgd.secureRandomness().generator();
+        }
+        return new DpState(d, b.clients, b.fractionFit, sampling, noise);
+    }
+
+    private PrivacyGuarantee guarantee(DpFedAvg d, DpState state) {
+        PrivacySpent spent = PrivacyAccountant.epsilon(d.accountant(), d.noiseMultiplier(), b.fractionFit, b.rounds,
+                d.delta());
+        if (!Double.isFinite(spent.epsilon())) {
+            throw new IllegalStateException("DP-FedAvg accounting gave epsilon " + spent.epsilon() + " (noise "
+                    + "multiplier " + d.noiseMultiplier() + ", sample rate " + b.fractionFit + ", rounds " + b.rounds
+                    + ", delta " + d.delta() + ")");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("noise_multiplier", d.noiseMultiplier());
+        params.put("update_noise_multiplier", state.updateNoiseMultiplier());
+        params.put("l2_norm_clip", d.l2NormClip());
+        params.put("clipping", d.adaptive().isPresent() ? "adaptive" : "fixed");
+        d.adaptive().ifPresent(a -> {
+            params.put("target_unclipped_quantile", a.targetQuantile());
+            params.put("clip_learning_rate", a.learningRate());
+            params.put("clipped_count_stddev", a.clippedCountStddev(state.expectedClients()));
+            params.put("final_l2_norm_clip", state.clip());
+        });
+        params.put("sample_rate", b.fractionFit);
+        params.put("expected_clients_per_round", state.expectedClients());
+        params.put("rounds", (long) b.rounds);
+        params.put("clients", (long) b.clients);
+        spent.optimalOrder().ifPresent(o -> params.put("rdp_order", o));
+        PrivacyGuarantee.Noise noise = d.insecureSeed().isPresent()
+                ? new PrivacyGuarantee.Noise(false, "java.util.SplittableRandom, insecure seed "
+                        + d.insecureSeed().getAsLong() + "; sampler ziggurat-256")
+                : new PrivacyGuarantee.Noise(true, DpSgd.secureGeneratorDescription() + "; sampler ziggurat-256");
+        List<String> covers = new ArrayList<>();
+        covers.add("DP-FedAvg: every round's aggregate of client updates, each clipped to the round's L2 norm, "
+                + "with Gaussian noise added by the server");
+        if (d.adaptive().isPresent()) {
+            covers.add("adaptive clipping: the noisy count of unclipped clients that moves the clipping norm");
+        }
+        covers.add("client selection: Poisson sampling, each client with probability " + b.fractionFit
+                + " per round");
+        List<String> notCovered = new ArrayList<>();
+        if (b.malicious.isPresent()) {
+            notCovered.add("simulated malicious clients change what some clients send; the bound still holds for "
+                    + "the honest ones");
+        }
+        return new PrivacyGuarantee(spent.epsilon(), d.delta(),
+                d.accountant() == AccountantType.PLD ? PrivacyGuarantee.Accountant.PLD : PrivacyGuarantee.Accountant.RDP,
+                PrivacyGuarantee.Unit.CLIENT, PrivacyGuarantee.Relation.ADD_REMOVE, PrivacyGuarantee.Sampling.POISSON,
+                b.fractionFit, b.rounds, d.noiseMultiplier(), d.l2NormClip(), covers, notCovered, noise,
+                List.of(new PrivacyGuarantee.Component("dp-fedavg", spent.epsilon(), d.delta(), params)));
     }
 
     private ChunkResult runChunk(LocalTrainer trainer, int[] clients, int[][] rowsOf, double[] global,
                                  boolean[] malicious, boolean streaming, long clientSeedBase, int round,
-                                 int numParams) {
+                                 int numParams, OptionalDouble clip) {
         double[] sum = streaming ? new double[numParams] : null;
         double weight = 0;
         List<ClientUpdate> updates = new ArrayList<>();
         int valid = 0;
         int excluded = 0;
+        int unclipped = 0;
         double[] delta = new double[numParams];
         for (int client : clients) {
             SplittableRandom rnd = new SplittableRandom(mix64(clientSeedBase + (long) round * b.clients + client));
@@ -157,7 +237,17 @@ public final class Federation {
                 continue;
             }
             valid++;
-            if (streaming) {
+            if (clip.isPresent()) {
+                // DP-FedAvg: weight 1 per client, delta clipped to the round's norm (McMahan et al. 2018)
+                double k = DpState.clipFactor(sent, clip.getAsDouble());
+                if (k == 1.0) {
+                    unclipped++;
+                }
+                weight += 1;
+                for (int j = 0; j < numParams; j++) {
+                    sum[j] += k * sent[j];
+                }
+            } else if (streaming) {
                 double w = u.numExamples();
                 double k = b.aggregator instanceof Aggregator.NormBound nb ? w * nb.scale(sent) : w;
                 weight += w;
@@ -168,11 +258,23 @@ public final class Federation {
                 updates.add(u);
             }
         }
-        return new ChunkResult(sum, weight, updates, valid, excluded);
+        return new ChunkResult(sum, weight, updates, valid, excluded, unclipped);
     }
 
-    private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected) {
+    private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected,
+                             Optional<DpState> dp) {
         int valid = results.stream().mapToInt(ChunkResult::valid).sum();
+        if (dp.isPresent()) {
+            // a round with no (valid) client is noise only: the fixed denominator keeps the sensitivity C/(qN)
+            double[] out = new double[numParams];
+            for (ChunkResult r : results) {
+                for (int j = 0; j < numParams; j++) {
+                    out[j] += r.sum()[j];
+                }
+            }
+            dp.get().finish(out, results.stream().mapToInt(ChunkResult::unclipped).sum(), valid);
+            return out;
+        }
         if (valid < b.aggregator.minUpdates()) {
             throw BadInputException.of("round %d: only %d of %d client updates were valid; aggregator %s needs at "
                     + "least %d", round, valid, selected, b.aggregator.spec(), b.aggregator.minUpdates());
@@ -286,6 +388,7 @@ public final class Federation {
         private Integer threads;
         private Optional<RoundListener> listener;
         private BiFunction<Integer, double[], double[]> tamper;
+        private Optional<DpFedAvg> dp;
 
         private Builder() {
         }
@@ -408,6 +511,17 @@ public final class Federation {
             return this;
         }
 
+        /**
+         * Client-level differential privacy (DP-FedAvg): clients are then sampled by Poisson sampling with rate
+         * fraction-fit, their deltas clipped and counted with weight 1, and the model's provenance carries the
+         * {@link PrivacyGuarantee} (unit client). Needs the {@code fedavg} aggregator.
+         */
+        public Builder dp(DpFedAvg d) {
+            once(dp, "dp");
+            dp = Optional.of(d);
+            return this;
+        }
+
         /** Tests only: replaces what a client sends (to simulate broken clients). */
         Builder tamper(BiFunction<Integer, double[], double[]> t) {
             once(tamper, "tamper");
@@ -443,6 +557,14 @@ public final class Federation {
             seed = seed == null ? 42L : seed;
             threads = threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS) : threads;
             listener = listener == null ? Optional.empty() : listener;
+            dp = dp == null ? Optional.empty() : dp;
+            if (dp.isPresent()) {
+                if (!(aggregator instanceof Aggregator.WeightedMean)) {
+                    throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "
+                            + "client; the accountant does not cover %s), got %s", aggregator.spec(), aggregator.spec());
+                }
+                dp.get().updateNoiseMultiplier(fractionFit * clients); // z < 2 sigma_b with adaptive clipping
+            }
             if (localEpochs < 1) {
                 throw BadInputException.of("local epochs must be >= 1, got %d", localEpochs);
             }
@@ -466,7 +588,7 @@ public final class Federation {
                 }
             }
             int perRound = perRound(clients, fractionFit);
-            if (perRound < aggregator.minUpdates()) {
+            if (dp.isEmpty() && perRound < aggregator.minUpdates()) {
                 throw BadInputException.of("aggregator %s needs at least %d clients per round, fraction-fit %s of %d "
                         + "clients gives %d", aggregator.spec(), aggregator.minUpdates(), fractionFit, clients, perRound);
             }

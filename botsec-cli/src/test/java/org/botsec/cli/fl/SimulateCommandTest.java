@@ -37,6 +37,29 @@ class SimulateCommandTest {
         assertEquals(42L, m.provenance().seed());
     }
 
+    @Test
+    void dpFedAvgWritesAClientLevelGuaranteeThatModelsInfoShows() {
+        Path out = dir.resolve("dp.safetensors");
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "3", "--fraction-fit", "0.5", "--learning-rate", "0.2", "--dp-clip", "1.0",
+                "--dp-noise-multiplier", "0.8", "--delta", "1e-5", "--adaptive-clip-quantile", "0.5",
+                "--out", out.toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode privacy = r.json().get("privacy");
+        // botsec-privacy's RDP accountant for q = 0.5, z = 0.8, 3 rounds, delta 1e-5
+        double eps = org.botsec.privacy.accountant.PrivacyAccountant.epsilon(
+                org.botsec.privacy.accountant.AccountantType.RDP, 0.8, 0.5, 3, 1e-5).epsilon();
+        assertEquals(eps, privacy.get("epsilon").asDouble(), 1e-12);
+        assertEquals("client", privacy.get("unit").asText());
+        assertEquals(1.0, r.json().get("rounds").get(0).get("l2_norm_clip").asDouble(), 0.0);
+        CliRun info = CliRun.run("models", "info", out.toString(), "--json");
+        assertEquals(0, info.code(), info::toString);
+        assertEquals(eps, info.json().get("privacy").get("epsilon").asDouble(), 1e-12);
+        assertEquals("client", info.json().get("privacy").get("unit").asText());
+        CliRun text = CliRun.run("models", "info", out.toString());
+        assertTrue(text.out().contains("unit:      client"), text.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--clients|0|--clients must be >= 1, got 0",
@@ -48,7 +71,8 @@ class SimulateCommandTest {
             "--aggregator|krum:2|aggregator must be fedavg, krum, multi-krum:M, median, trimmed-mean:BETA or norm-bound:C, got 'krum:2'",
             "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
             "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
-            "--dp-clip|1.0|DP-FedAvg (--dp-clip, --dp-noise-multiplier, --delta) is not implemented yet"})
+            "--dp-clip|1.0|DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got --dp-clip 1.0, --dp-noise-multiplier null, --delta null",
+            "--adaptive-clip-quantile|0.5|--adaptive-clip-quantile, --accountant and --insecure-seed apply to DP-FedAvg: give --dp-clip, --dp-noise-multiplier and --delta"})
     void badValuesGiveOneLineAndExitTwo(String flag, String value, String message) {
         String[] base = {"fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "4",
                 "--rounds", "1", "--out", dir.resolve("x.safetensors").toString(), "-q"};
