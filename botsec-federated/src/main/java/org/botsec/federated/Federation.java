@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.security.SecureRandom;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +26,7 @@ import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
 import org.botsec.federated.internal.DpState;
+import org.botsec.federated.internal.SecAggRound;
 import org.botsec.privacy.DpSgd;
 import org.botsec.privacy.accountant.AccountantType;
 import org.botsec.privacy.accountant.PrivacyAccountant;
@@ -96,6 +100,8 @@ public final class Federation {
         boolean streaming = b.aggregator instanceof Aggregator.WeightedMean
                 || b.aggregator instanceof Aggregator.NormBound;
         Optional<DpState> dp = b.dp.map(d -> dpState(d));
+        SplittableRandom secAggSeeds = master.split();
+        SecureRandom secure = b.secureAggregation.isPresent() ? new SecureRandom() : null;
         List<RoundResult> history = new ArrayList<>();
         Evaluation last = null;
         ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
@@ -107,6 +113,19 @@ public final class Federation {
             for (int round = 1; round <= b.rounds; round++) {
                 int[] selected = dp.isPresent() ? dp.get().sample() : sample(selection, b.clients, clientsPerRound());
                 OptionalDouble clip = dp.isPresent() ? OptionalDouble.of(dp.get().clip()) : OptionalDouble.empty();
+                final int[] chosen = selected;
+                final long roundId = round;
+                Optional<SecAggRound> secAgg = b.secureAggregation.map(cfg -> new SecAggRound(cfg, chosen,
+                        numParams + 2, roundId, new SplittableRandom(secAggSeeds.nextLong()), secure));
+                Set<Integer> droppedOut = new HashSet<>();
+                if (b.secureAggregation.isPresent()) {
+                    double rate = b.secureAggregation.get().simulatedDropout();
+                    for (int c : selected) {
+                        if (rate > 0 && secAggSeeds.nextDouble() < rate) {
+                            droppedOut.add(c);
+                        }
+                    }
+                }
                 List<Future<ChunkResult>> futures = new ArrayList<>();
                 final int r = round;
                 for (int c = 0; c < chunks; c++) {
@@ -115,20 +134,21 @@ public final class Federation {
                     LocalTrainer trainer = trainers[c];
                     int[] mine = Arrays.copyOfRange(selected, from, to);
                     futures.add(pool.submit(() -> runChunk(trainer, mine, rowsOf, global, malicious, streaming,
-                            clientSeedBase, r, numParams, clip)));
+                            clientSeedBase, r, numParams, clip, secAgg, droppedOut)));
                 }
                 List<ChunkResult> results = new ArrayList<>();
                 for (Future<ChunkResult> f : futures) {
                     results.add(get(f));
                 }
-                double[] delta = combine(results, streaming, numParams, round, selected.length, dp);
+                double[] delta = combine(results, streaming, numParams, round, selected.length, dp, secAgg);
                 server.step(global, delta);
                 ((PerExampleGradients) evalModel).setParameters(global);
                 last = Evaluation.of(b.test.y(), ((Classifier) evalModel).predictProba(b.test.x()),
                         b.test.classNames());
                 int excluded = results.stream().mapToInt(ChunkResult::excluded).sum();
+                int dropped = results.stream().mapToInt(ChunkResult::dropped).sum();
                 RoundResult rr = new RoundResult(round, last.accuracy(), last.logLoss(), selected.length, excluded,
-                        clip);
+                        dropped, clip);
                 history.add(rr);
                 b.listener.ifPresent(l -> l.roundDone(rr, b.rounds));
             }
@@ -145,8 +165,8 @@ public final class Federation {
         return new FederationResult(history, last, out, b.seed, privacy);
     }
 
-    private record ChunkResult(double[] sum, double weight, List<ClientUpdate> updates, int valid, int excluded,
-                               int unclipped) {
+    private record ChunkResult(double[] sum, long[] maskedSum, List<Integer> sentIds, double weight,
+                               List<ClientUpdate> updates, int valid, int excluded, int dropped, int unclipped) {
     }
 
     private DpState dpState(DpFedAvg d) {
@@ -213,15 +233,25 @@ public final class Federation {
 
     private ChunkResult runChunk(LocalTrainer trainer, int[] clients, int[][] rowsOf, double[] global,
                                  boolean[] malicious, boolean streaming, long clientSeedBase, int round,
-                                 int numParams, OptionalDouble clip) {
-        double[] sum = streaming ? new double[numParams] : null;
+                                 int numParams, OptionalDouble clip, Optional<SecAggRound> secAgg,
+                                 Set<Integer> droppedOut) {
+        boolean masked = secAgg.isPresent();
+        double[] sum = streaming && !masked ? new double[numParams] : null;
+        long[] maskedSum = masked ? new long[numParams + 2] : null;
+        List<Integer> sentIds = new ArrayList<>();
         double weight = 0;
         List<ClientUpdate> updates = new ArrayList<>();
         int valid = 0;
         int excluded = 0;
+        int dropped = 0;
         int unclipped = 0;
         double[] delta = new double[numParams];
+        long[] encoded = masked ? new long[numParams + 2] : null;
         for (int client : clients) {
+            if (droppedOut.contains(client)) {
+                dropped++; // simulated: shared its keys, then never sent
+                continue;
+            }
             SplittableRandom rnd = new SplittableRandom(mix64(clientSeedBase + (long) round * b.clients + client));
             trainer.train(b.train, rowsOf[client], global, b.localEpochs, b.batchSize, b.learningRate,
                     b.strategy.proximalMu(), rnd, delta);
@@ -236,43 +266,92 @@ public final class Federation {
                 excluded++;
                 continue;
             }
-            valid++;
+            if (!streaming) {
+                valid++;
+                updates.add(u);
+                continue;
+            }
+            double k;
+            double w;
+            int bit = 0;
             if (clip.isPresent()) {
                 // DP-FedAvg: weight 1 per client, delta clipped to the round's norm (McMahan et al. 2018)
-                double k = DpState.clipFactor(sent, clip.getAsDouble());
-                if (k == 1.0) {
-                    unclipped++;
+                k = DpState.clipFactor(sent, clip.getAsDouble());
+                bit = k == 1.0 ? 1 : 0;
+                w = 1;
+            } else {
+                w = u.numExamples();
+                k = b.aggregator instanceof Aggregator.NormBound nb ? w * nb.scale(sent) : w;
+            }
+            if (masked) {
+                SecureAggregation cfg = b.secureAggregation.orElseThrow();
+                int f = cfg.fractionalBits();
+                double bound = cfg.encodableBound(secAgg.get().size());
+                boolean fits = w <= bound;
+                for (int j = 0; j < numParams && fits; j++) {
+                    double v = k * sent[j];
+                    fits = Math.abs(v) <= bound;
+                    encoded[j] = SecAggRound.encode(v, f);
                 }
-                weight += 1;
-                for (int j = 0; j < numParams; j++) {
-                    sum[j] += k * sent[j];
+                if (!fits) {
+                    LOG.warn("round {}: client {} excluded: a value is beyond the fixed-point range +-{}", round,
+                            client, bound);
+                    excluded++;
+                    continue;
                 }
-            } else if (streaming) {
-                double w = u.numExamples();
-                double k = b.aggregator instanceof Aggregator.NormBound nb ? w * nb.scale(sent) : w;
+                encoded[numParams] = SecAggRound.encode(w, f);
+                encoded[numParams + 1] = SecAggRound.encode(bit, f);
+                long[] y = secAgg.get().maskedInput(client, encoded);
+                for (int j = 0; j < y.length; j++) {
+                    maskedSum[j] += y[j]; // the coordinator's running sum in Z/2^64
+                }
+                sentIds.add(client);
+            } else {
                 weight += w;
                 for (int j = 0; j < numParams; j++) {
                     sum[j] += k * sent[j];
                 }
-            } else {
-                updates.add(u);
             }
+            valid++;
+            unclipped += bit;
         }
-        return new ChunkResult(sum, weight, updates, valid, excluded, unclipped);
+        return new ChunkResult(sum, maskedSum, sentIds, weight, updates, valid, excluded, dropped, unclipped);
     }
 
     private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected,
-                             Optional<DpState> dp) {
+                             Optional<DpState> dp, Optional<SecAggRound> secAgg) {
         int valid = results.stream().mapToInt(ChunkResult::valid).sum();
-        if (dp.isPresent()) {
-            // a round with no (valid) client is noise only: the fixed denominator keeps the sensitivity C/(qN)
-            double[] out = new double[numParams];
+        double[] out = new double[numParams];
+        double weight = 0;
+        long unclipped = 0;
+        if (secAgg.isPresent()) {
+            long[] total = new long[numParams + 2];
+            Set<Integer> sent = new HashSet<>();
             for (ChunkResult r : results) {
+                sent.addAll(r.sentIds());
+                for (int j = 0; j < total.length; j++) {
+                    total[j] += r.maskedSum()[j];
+                }
+            }
+            secAgg.get().unmask(total, sent);
+            int f = b.secureAggregation.orElseThrow().fractionalBits();
+            for (int j = 0; j < numParams; j++) {
+                out[j] = SecAggRound.decode(total[j], f);
+            }
+            weight = SecAggRound.decode(total[numParams], f);
+            unclipped = Math.round(SecAggRound.decode(total[numParams + 1], f));
+        } else if (streaming) {
+            for (ChunkResult r : results) {
+                weight += r.weight();
+                unclipped += r.unclipped();
                 for (int j = 0; j < numParams; j++) {
                     out[j] += r.sum()[j];
                 }
             }
-            dp.get().finish(out, results.stream().mapToInt(ChunkResult::unclipped).sum(), valid);
+        }
+        if (dp.isPresent()) {
+            // a round with no (valid) client is noise only: the fixed denominator keeps the sensitivity C/(qN)
+            dp.get().finish(out, unclipped, valid);
             return out;
         }
         if (valid < b.aggregator.minUpdates()) {
@@ -285,14 +364,6 @@ public final class Federation {
                 all.addAll(r.updates());
             }
             return b.aggregator.aggregate(all);
-        }
-        double[] out = new double[numParams];
-        double weight = 0;
-        for (ChunkResult r : results) {
-            weight += r.weight();
-            for (int j = 0; j < numParams; j++) {
-                out[j] += r.sum()[j];
-            }
         }
         for (int j = 0; j < numParams; j++) {
             out[j] /= weight;
@@ -364,6 +435,14 @@ public final class Federation {
         p.put("batch_size", b.batchSize);
         p.put("learning_rate", b.learningRate);
         b.malicious.ifPresent(m -> p.put("malicious", m.spec()));
+        b.secureAggregation.ifPresent(sa -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("protocol", "bonawitz2017 / secagg+ neighbourhood");
+            m.put("neighbours", sa.neighbours() == 0 ? "default (round failure <= 1e-6)" : Integer.toString(sa.neighbours()));
+            m.put("fractional_bits", sa.fractionalBits());
+            m.put("simulated_dropout", sa.simulatedDropout());
+            p.put("secure_aggregation", m);
+        });
         p.put("seed", b.seed);
         p.put("simulation", true);
         return Provenance.of("federated/" + b.strategy.name(), p, b.train.sha256(), b.seed);
@@ -389,6 +468,7 @@ public final class Federation {
         private Optional<RoundListener> listener;
         private BiFunction<Integer, double[], double[]> tamper;
         private Optional<DpFedAvg> dp;
+        private Optional<SecureAggregation> secureAggregation;
 
         private Builder() {
         }
@@ -522,6 +602,16 @@ public final class Federation {
             return this;
         }
 
+        /**
+         * Secure aggregation (Bonawitz et al. 2017 / SecAgg+): the coordinator only sees masked updates and their
+         * sum. Needs a summing aggregator (fedavg or norm-bound).
+         */
+        public Builder secureAggregation(SecureAggregation s) {
+            once(secureAggregation, "secureAggregation");
+            secureAggregation = Optional.of(s);
+            return this;
+        }
+
         /** Tests only: replaces what a client sends (to simulate broken clients). */
         Builder tamper(BiFunction<Integer, double[], double[]> t) {
             once(tamper, "tamper");
@@ -558,6 +648,12 @@ public final class Federation {
             threads = threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS) : threads;
             listener = listener == null ? Optional.empty() : listener;
             dp = dp == null ? Optional.empty() : dp;
+            secureAggregation = secureAggregation == null ? Optional.empty() : secureAggregation;
+            if (secureAggregation.isPresent() && !(aggregator instanceof Aggregator.WeightedMean)
+                    && !(aggregator instanceof Aggregator.NormBound)) {
+                throw BadInputException.of("secure aggregation needs a summing aggregator (fedavg or norm-bound:C); "
+                        + "%s looks at single updates, which secure aggregation hides", aggregator.spec());
+            }
             if (dp.isPresent()) {
                 if (!(aggregator instanceof Aggregator.WeightedMean)) {
                     throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "

@@ -26,6 +26,7 @@ import java.util.Optional;
 import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.federated.Aggregator;
 import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.SecureAggregation;
 import org.botsec.privacy.accountant.AccountantType;
 import org.botsec.federated.Federation;
 import org.botsec.federated.FederationResult;
@@ -50,7 +51,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --aggregator median --malicious 0.2:sign-flip --out robust.safetensors",
                 "  botsec fl simulate --data builtin:digits8x8 --model softmax --clients 100 --rounds 15 \\",
                 "               --fraction-fit 0.3 --learning-rate 0.3 --dp-clip 1.0 --dp-noise-multiplier 0.5 \\",
-                "               --delta 1e-5 --adaptive-clip-quantile 0.5 --out dp-fl.safetensors"})
+                "               --delta 1e-5 --adaptive-clip-quantile 0.5 --out dp-fl.safetensors",
+                "  botsec fl simulate --data builtin:digits8x8 --model softmax --clients 50 --rounds 5 \\",
+                "               --secure-aggregation --secagg-dropout 0.1 --out secagg.safetensors"})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -122,8 +125,19 @@ public final class SimulateCommand implements Callable<Integer> {
             + "results do not depend on it).")
     Integer threads;
 
-    @Option(names = "--secure-aggregation", description = "Not yet implemented.")
+    @Option(names = "--secure-aggregation", description = "Secure aggregation (Bonawitz et al. 2017 with the SecAgg+ "
+            + "neighbourhood): the coordinator sees only masked updates and their sum; fixed point with 32 fractional "
+            + "bits (mean error <= 2^-33). Needs --aggregator fedavg or norm-bound:C.")
     boolean secureAggregation;
+
+    @Option(names = "--secagg-neighbours", paramLabel = "K",
+            description = "Secure aggregation: neighbours per client (default: the smallest even K >= 2*ceil(log2 n) "
+                    + "whose round fails with probability <= 1e-6 at the dropout rate; threshold K/2+1).")
+    Integer secAggNeighbours;
+
+    @Option(names = "--secagg-dropout", paramLabel = "RATE",
+            description = "Secure aggregation: simulate this fraction of clients dropping after the key exchange.")
+    Double secAggDropout;
 
     @Option(names = "--dp-clip", paramLabel = "C",
             description = "DP-FedAvg (client-level DP): clip each client's update to L2 norm C (the initial C with "
@@ -160,7 +174,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** One round in the JSON document ({@code l2_norm_clip} with DP-FedAvg only). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Round(int round, double accuracy, double loss, int clients, int excluded, Double l2NormClip) {
+    public record Round(int round, double accuracy, double loss, int clients, int excluded, int dropped,
+                        Double l2NormClip) {
     }
 
     /** The JSON document ({@code privacy}: the client-level guarantee, with DP-FedAvg only). */
@@ -171,8 +186,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (secureAggregation) {
-            throw new BadInputException("--secure-aggregation is not implemented yet");
+        if (!secureAggregation && (secAggNeighbours != null || secAggDropout != null)) {
+            throw new BadInputException("--secagg-neighbours and --secagg-dropout apply to --secure-aggregation");
         }
         Optional<DpFedAvg> dp = dp();
         if (clients < 1) {
@@ -222,12 +237,16 @@ public final class SimulateCommand implements Callable<Integer> {
             fb.threads(threads);
         }
         dp.ifPresent(fb::dp);
+        if (secureAggregation) {
+            fb.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+                    SecureAggregation.DEFAULT_FRACTIONAL_BITS, secAggDropout == null ? 0 : secAggDropout));
+        }
         Federation federation = fb.build();
         FederationResult r = federation.run();
         bar.finish();
         ModelFiles.save(r.model(), out);
         List<Round> rs = r.rounds().stream()
-                .map(x -> new Round(x.round(), x.accuracy(), x.loss(), x.clients(), x.excluded(),
+                .map(x -> new Round(x.round(), x.accuracy(), x.loss(), x.clients(), x.excluded(), x.dropped(),
                         x.l2NormClip().isPresent() ? x.l2NormClip().getAsDouble() : null)).toList();
         Map<String, Object> metrics = new java.util.LinkedHashMap<>();
         metrics.put("accuracy", r.metrics().accuracy());
@@ -242,9 +261,10 @@ public final class SimulateCommand implements Callable<Integer> {
         } else {
             w.printf(Locale.ROOT, "simulated %s with %d clients (%d per round), %s partition, %s aggregator, seed %d%n",
                     s.name(), clients, federation.clientsPerRound(), p.spec(), a.spec(), seed);
-            w.println("round  accuracy  loss      excluded");
+            w.println("round  accuracy  loss      excluded  dropped");
             for (RoundResult x : r.rounds()) {
-                w.printf(Locale.ROOT, "%5d  %.4f    %.4f    %d%n", x.round(), x.accuracy(), x.loss(), x.excluded());
+                w.printf(Locale.ROOT, "%5d  %.4f    %.4f    %-8d  %d%n", x.round(), x.accuracy(), x.loss(),
+                        x.excluded(), x.dropped());
             }
             w.printf(Locale.ROOT, "final test accuracy %.4f (%d rows)%n", r.metrics().accuracy(), r.metrics().size());
             r.privacy().ifPresent(g -> {

@@ -60,6 +60,21 @@ class SimulateCommandTest {
         assertTrue(text.out().contains("unit:      client"), text.out());
     }
 
+    @Test
+    void secureAggregationWithDropoutsRunsAndRecordsItself() {
+        Path out = dir.resolve("sa.safetensors");
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "3", "--learning-rate", "0.2", "--secure-aggregation", "--secagg-dropout", "0.2",
+                "--out", out.toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        int dropped = 0;
+        for (JsonNode round : r.json().get("rounds")) {
+            dropped += round.get("dropped").asInt();
+        }
+        assertTrue(dropped > 0, r.out());
+        assertTrue(r.json().get("metrics").get("accuracy").asDouble() > 0.8, r.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--clients|0|--clients must be >= 1, got 0",
@@ -72,6 +87,7 @@ class SimulateCommandTest {
             "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
             "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
             "--dp-clip|1.0|DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got --dp-clip 1.0, --dp-noise-multiplier null, --delta null",
+            "--secagg-dropout|0.1|--secagg-neighbours and --secagg-dropout apply to --secure-aggregation",
             "--adaptive-clip-quantile|0.5|--adaptive-clip-quantile, --accountant and --insecure-seed apply to DP-FedAvg: give --dp-clip, --dp-noise-multiplier and --delta"})
     void badValuesGiveOneLineAndExitTwo(String flag, String value, String message) {
         String[] base = {"fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "4",
