@@ -86,6 +86,12 @@ public final class Federation {
         int[][] rowsOf = b.partition.assign(train.y(), train.numClasses(), b.clients, master.split());
         SplittableRandom selection = master.split();
         boolean[] malicious = chooseMalicious(master.split());
+        boolean backdoor = b.malicious.isPresent() && b.malicious.get().kind() == Malicious.Kind.BACKDOOR;
+        Optional<Backdoor> trigger = backdoor ? Optional.of(b.backdoor.orElseGet(() -> Backdoor.defaultFor(b.train)))
+                : Optional.empty();
+        Dataset poisoned = trigger.isPresent() ? poisonAttackers(trigger.get(), rowsOf, malicious) : train;
+        double replacementBoost = clientsPerRound()
+                / Math.max(1.0, b.malicious.map(Malicious::fraction).orElse(0.0) * clientsPerRound());
         long clientSeedBase = master.nextLong();
 
         double[] global = new double[numParams];
@@ -134,7 +140,7 @@ public final class Federation {
                     LocalTrainer trainer = trainers[c];
                     int[] mine = Arrays.copyOfRange(selected, from, to);
                     futures.add(pool.submit(() -> runChunk(trainer, mine, rowsOf, global, malicious, streaming,
-                            clientSeedBase, r, numParams, clip, secAgg, droppedOut)));
+                            clientSeedBase, r, numParams, clip, secAgg, droppedOut, poisoned, replacementBoost)));
                 }
                 List<ChunkResult> results = new ArrayList<>();
                 for (Future<ChunkResult> f : futures) {
@@ -162,7 +168,9 @@ public final class Federation {
             prov = prov.withPrivacy(privacy.get());
         }
         Model out = Models.copy(evalModel, prov);
-        return new FederationResult(history, last, out, b.seed, privacy);
+        OptionalDouble backdoorSuccess = trigger.isPresent()
+                ? OptionalDouble.of(trigger.get().successRate((Classifier) out, b.test)) : OptionalDouble.empty();
+        return new FederationResult(history, last, out, b.seed, privacy, backdoorSuccess);
     }
 
     private record ChunkResult(double[] sum, long[] maskedSum, List<Integer> sentIds, double weight,
@@ -234,7 +242,7 @@ public final class Federation {
     private ChunkResult runChunk(LocalTrainer trainer, int[] clients, int[][] rowsOf, double[] global,
                                  boolean[] malicious, boolean streaming, long clientSeedBase, int round,
                                  int numParams, OptionalDouble clip, Optional<SecAggRound> secAgg,
-                                 Set<Integer> droppedOut) {
+                                 Set<Integer> droppedOut, Dataset poisoned, double replacementBoost) {
         boolean masked = secAgg.isPresent();
         double[] sum = streaming && !masked ? new double[numParams] : null;
         long[] maskedSum = masked ? new long[numParams + 2] : null;
@@ -253,10 +261,10 @@ public final class Federation {
                 continue;
             }
             SplittableRandom rnd = new SplittableRandom(mix64(clientSeedBase + (long) round * b.clients + client));
-            trainer.train(b.train, rowsOf[client], global, b.localEpochs, b.batchSize, b.learningRate,
-                    b.strategy.proximalMu(), rnd, delta);
+            trainer.train(malicious[client] ? poisoned : b.train, rowsOf[client], global, b.localEpochs, b.batchSize,
+                    b.learningRate, b.strategy.proximalMu(), rnd, delta);
             if (malicious[client]) {
-                b.malicious.orElseThrow().apply(delta);
+                b.malicious.orElseThrow().apply(delta, replacementBoost);
             }
             double[] sent = b.tamper == null ? delta : b.tamper.apply(client, delta.clone());
             ClientUpdate u = new ClientUpdate(client, sent, rowsOf[client].length);
@@ -371,6 +379,22 @@ public final class Federation {
         return out;
     }
 
+    /** The training data with a share of every attacker's rows stamped and relabelled (chosen from the seed). */
+    private Dataset poisonAttackers(Backdoor trigger, int[][] rowsOf, boolean[] malicious) {
+        SplittableRandom r = new SplittableRandom(mix64(b.seed ^ 0x6261636B646F6F72L));
+        List<Integer> rows = new ArrayList<>();
+        for (int c = 0; c < b.clients; c++) {
+            if (malicious[c]) {
+                int[] own = rowsOf[c];
+                int k = Math.max(1, (int) Math.round(trigger.poisonFraction() * own.length));
+                for (int i : sample(r, own.length, k)) {
+                    rows.add(own[i]);
+                }
+            }
+        }
+        return trigger.poison(b.train, rows.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     private boolean[] chooseMalicious(SplittableRandom random) {
         boolean[] out = new boolean[b.clients];
         if (b.malicious.isPresent()) {
@@ -469,6 +493,7 @@ public final class Federation {
         private BiFunction<Integer, double[], double[]> tamper;
         private Optional<DpFedAvg> dp;
         private Optional<SecureAggregation> secureAggregation;
+        private Optional<Backdoor> backdoor;
 
         private Builder() {
         }
@@ -612,6 +637,13 @@ public final class Federation {
             return this;
         }
 
+        /** The trigger of {@code Malicious.Kind.BACKDOOR} attackers; default {@link Backdoor#defaultFor}. */
+        public Builder backdoor(Backdoor bd) {
+            once(backdoor, "backdoor");
+            backdoor = Optional.of(bd);
+            return this;
+        }
+
         /** Tests only: replaces what a client sends (to simulate broken clients). */
         Builder tamper(BiFunction<Integer, double[], double[]> t) {
             once(tamper, "tamper");
@@ -649,6 +681,10 @@ public final class Federation {
             listener = listener == null ? Optional.empty() : listener;
             dp = dp == null ? Optional.empty() : dp;
             secureAggregation = secureAggregation == null ? Optional.empty() : secureAggregation;
+            backdoor = backdoor == null ? Optional.empty() : backdoor;
+            if (backdoor.isPresent() && (malicious.isEmpty() || malicious.get().kind() != Malicious.Kind.BACKDOOR)) {
+                throw new BadInputException("a backdoor trigger needs backdoor attackers (malicious F:backdoor)");
+            }
             if (secureAggregation.isPresent() && !(aggregator instanceof Aggregator.WeightedMean)
                     && !(aggregator instanceof Aggregator.NormBound)) {
                 throw BadInputException.of("secure aggregation needs a summing aggregator (fedavg or norm-bound:C); "

@@ -16,12 +16,15 @@ import org.botsec.core.model.Model;
  * @param model   the final global model, with provenance (strategy, aggregator, partition, clients, rounds, seed)
  * @param seed    the seed of partition, client sampling, local shuffling and initial weights
  * @param privacy with DP-FedAvg, the client-level guarantee (also in the model's provenance)
+ * @param backdoorSuccess with backdoor attackers, the final model's attack success rate on the triggered test rows
+ *                        outside the target class ({@link Backdoor#successRate})
  */
 public record FederationResult(List<RoundResult> rounds, Evaluation metrics, Model model, long seed,
-                               Optional<PrivacyGuarantee> privacy) {
+                               Optional<PrivacyGuarantee> privacy, java.util.OptionalDouble backdoorSuccess) {
     public FederationResult {
         rounds = List.copyOf(rounds);
         java.util.Objects.requireNonNull(privacy, "privacy");
+        java.util.Objects.requireNonNull(backdoorSuccess, "backdoorSuccess");
     }
 
     /** The final model as a classifier (every model a federation trains is one). */

@@ -103,8 +103,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Krum/Multi-Krum: attackers assumed per round (default 1).")
     int assumedAttackers;
 
-    @Option(names = "--malicious", paramLabel = "F:sign-flip|F:scale:K",
-            description = "Simulate a fraction F of malicious clients sending -delta or K*delta (backdoor: not yet).")
+    @Option(names = "--malicious", paramLabel = "F:sign-flip|F:scale:K|F:backdoor[:K]",
+            description = "Simulate a fraction F of malicious clients sending -delta, K*delta, or a backdoor (model "
+                    + "replacement: half their rows get a corner trigger and label 0, the delta is boosted by clients "
+                    + "per round / attackers per round, or by K); backdoor success is reported.")
     String malicious;
 
     @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Local epochs (default 1).")
@@ -253,6 +255,7 @@ public final class SimulateCommand implements Callable<Integer> {
         metrics.put("loss", r.metrics().logLoss());
         metrics.put("macro_f1", r.metrics().macroF1());
         metrics.put("test_size", r.metrics().size());
+        r.backdoorSuccess().ifPresent(v -> metrics.put("backdoor_success", v));
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, new Result(rs, metrics, s.name(), a.spec(), p.spec(), clients,
@@ -267,6 +270,8 @@ public final class SimulateCommand implements Callable<Integer> {
                         x.excluded(), x.dropped());
             }
             w.printf(Locale.ROOT, "final test accuracy %.4f (%d rows)%n", r.metrics().accuracy(), r.metrics().size());
+            r.backdoorSuccess().ifPresent(v -> w.printf(Locale.ROOT, "backdoor success %.4f (triggered test rows "
+                    + "outside class 0 that the model puts in class 0)%n", v));
             r.privacy().ifPresent(g -> {
                 w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
                         + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),

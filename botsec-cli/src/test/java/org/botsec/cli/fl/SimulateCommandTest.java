@@ -75,6 +75,16 @@ class SimulateCommandTest {
         assertTrue(r.json().get("metrics").get("accuracy").asDouble() > 0.8, r.out());
     }
 
+    @Test
+    void backdoorAttackersReportTheirSuccessRate() {
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "4", "--learning-rate", "0.1", "--malicious", "0.1:backdoor", "--out",
+                dir.resolve("bd.safetensors").toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        double success = r.json().get("metrics").get("backdoor_success").asDouble();
+        assertTrue(success >= 0 && success <= 1, r.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--clients|0|--clients must be >= 1, got 0",
@@ -84,7 +94,7 @@ class SimulateCommandTest {
             "--partition|zipf|partition must be iid, dirichlet:ALPHA (ALPHA > 0) or shards:K (K >= 1), got 'zipf'",
             "--strategy|scaffold|strategy must be fedavg, fedprox, fedadam or fedyogi, got 'scaffold'",
             "--aggregator|krum:2|aggregator must be fedavg, krum, multi-krum:M, median, trimmed-mean:BETA or norm-bound:C, got 'krum:2'",
-            "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
+            "--malicious|0.2:backdoor:-1|backdoor boost K must be > 0, got -1.0",
             "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
             "--dp-clip|1.0|DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got --dp-clip 1.0, --dp-noise-multiplier null, --delta null",
             "--secagg-dropout|0.1|--secagg-neighbours and --secagg-dropout apply to --secure-aggregation",
