@@ -13,19 +13,24 @@ import org.botsec.federated.SecureAggregation;
  * parameters, 50 synthetic rows per client, one local epoch) with plain aggregation and with secure aggregation at 0 %
  * and 10 % simulated dropouts, in the same process; prints the times and the ratios against the plain round.
  *
- * <p>Run: {@code java -cp <test classpath> org.botsec.federated.bench.SecAggBenchmark [clients...]} (default 100 1000).
+ * <p>Run: {@code java -cp <test classpath> org.botsec.federated.bench.SecAggBenchmark [hidden=H] [clients...]}
+ * (default hidden=128, clients 100 1000; hidden=8 gives a 6,370-parameter model).
  */
 public final class SecAggBenchmark {
     private SecAggBenchmark() {
     }
 
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {100, 1000} : java.util.Arrays.stream(args)
-                .mapToInt(Integer::parseInt).toArray();
+        int hidden = 128;
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+        if (!rest.isEmpty() && rest.get(0).startsWith("hidden=")) {
+            hidden = Integer.parseInt(rest.remove(0).substring("hidden=".length()));
+        }
+        int[] sizes = rest.isEmpty() ? new int[] {100, 1000} : rest.stream().mapToInt(Integer::parseInt).toArray();
         for (int clients : sizes) {
             Dataset train = RoundBenchmark.synthetic(clients * 50, 1);
             Dataset test = RoundBenchmark.synthetic(200, 2);
-            Mlp init = Mlp.create(new int[] {784, 128, 10}, train.featureNames(), train.classNames(),
+            Mlp init = Mlp.create(new int[] {784, hidden, 10}, train.featureNames(), train.classNames(),
                     Randomness.replayable(7));
             round(RoundBenchmark.synthetic(Math.max(500, clients * 5), 3), test, init, Math.max(10, clients / 10),
                     SecureAggregation.defaults()); // warm-up
@@ -33,8 +38,8 @@ public final class SecAggBenchmark {
             double sa0 = round(train, test, init, clients, SecureAggregation.defaults());
             double sa10 = round(train, test, init, clients, SecureAggregation.defaults().withSimulatedDropout(0.1));
             SecureAggregation d = SecureAggregation.defaults();
-            System.out.printf(Locale.ROOT, "%d clients (k = %d at 0 %%, %d at 10 %% dropout): plain %.2f s, secure "
-                    + "aggregation %.2f s (x%.2f), with 10 %% dropouts %.2f s (x%.2f)%n", clients,
+            System.out.printf(Locale.ROOT, "%d parameters, %d clients (k = %d at 0 %%, %d at 10 %% dropout): plain %.2f s, secure "
+                    + "aggregation %.2f s (x%.2f), with 10 %% dropouts %.2f s (x%.2f)%n", init.numParameters(), clients,
                     d.neighboursFor(clients), d.withSimulatedDropout(0.1).neighboursFor(clients), plain, sa0,
                     sa0 / plain, sa10, sa10 / plain);
         }
