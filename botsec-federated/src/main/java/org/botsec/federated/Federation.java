@@ -5,20 +5,32 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.security.SecureRandom;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.eval.Evaluation;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
+import org.botsec.federated.internal.DpState;
+import org.botsec.federated.internal.SecAggRound;
+import org.botsec.privacy.DpSgd;
+import org.botsec.privacy.accountant.AccountantType;
+import org.botsec.privacy.accountant.PrivacyAccountant;
+import org.botsec.privacy.accountant.PrivacySpent;
 import org.botsec.federated.internal.LocalTrainer;
 import org.botsec.federated.internal.Models;
 import org.botsec.federated.internal.ServerOptimizer;
@@ -74,6 +86,12 @@ public final class Federation {
         int[][] rowsOf = b.partition.assign(train.y(), train.numClasses(), b.clients, master.split());
         SplittableRandom selection = master.split();
         boolean[] malicious = chooseMalicious(master.split());
+        boolean backdoor = b.malicious.isPresent() && b.malicious.get().kind() == Malicious.Kind.BACKDOOR;
+        Optional<Backdoor> trigger = backdoor ? Optional.of(b.backdoor.orElseGet(() -> Backdoor.defaultFor(b.train)))
+                : Optional.empty();
+        Dataset poisoned = trigger.isPresent() ? poisonAttackers(trigger.get(), rowsOf, malicious) : train;
+        double replacementBoost = clientsPerRound()
+                / Math.max(1.0, b.malicious.map(Malicious::fraction).orElse(0.0) * clientsPerRound());
         long clientSeedBase = master.nextLong();
 
         double[] global = new double[numParams];
@@ -87,6 +105,9 @@ public final class Federation {
         }
         boolean streaming = b.aggregator instanceof Aggregator.WeightedMean
                 || b.aggregator instanceof Aggregator.NormBound;
+        Optional<DpState> dp = b.dp.map(d -> dpState(d));
+        SplittableRandom secAggSeeds = master.split();
+        SecureRandom secure = b.secureAggregation.isPresent() ? new SecureRandom() : null;
         List<RoundResult> history = new ArrayList<>();
         Evaluation last = null;
         ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
@@ -96,7 +117,21 @@ public final class Federation {
         });
         try {
             for (int round = 1; round <= b.rounds; round++) {
-                int[] selected = sample(selection, b.clients, clientsPerRound());
+                int[] selected = dp.isPresent() ? dp.get().sample() : sample(selection, b.clients, clientsPerRound());
+                OptionalDouble clip = dp.isPresent() ? OptionalDouble.of(dp.get().clip()) : OptionalDouble.empty();
+                final int[] chosen = selected;
+                final long roundId = round;
+                Optional<SecAggRound> secAgg = b.secureAggregation.map(cfg -> new SecAggRound(cfg, chosen,
+                        numParams + 2, roundId, new SplittableRandom(secAggSeeds.nextLong()), secure));
+                Set<Integer> droppedOut = new HashSet<>();
+                if (b.secureAggregation.isPresent()) {
+                    double rate = b.secureAggregation.get().simulatedDropout();
+                    for (int c : selected) {
+                        if (rate > 0 && secAggSeeds.nextDouble() < rate) {
+                            droppedOut.add(c);
+                        }
+                    }
+                }
                 List<Future<ChunkResult>> futures = new ArrayList<>();
                 final int r = round;
                 for (int c = 0; c < chunks; c++) {
@@ -105,19 +140,21 @@ public final class Federation {
                     LocalTrainer trainer = trainers[c];
                     int[] mine = Arrays.copyOfRange(selected, from, to);
                     futures.add(pool.submit(() -> runChunk(trainer, mine, rowsOf, global, malicious, streaming,
-                            clientSeedBase, r, numParams)));
+                            clientSeedBase, r, numParams, clip, secAgg, droppedOut, poisoned, replacementBoost)));
                 }
                 List<ChunkResult> results = new ArrayList<>();
                 for (Future<ChunkResult> f : futures) {
                     results.add(get(f));
                 }
-                double[] delta = combine(results, streaming, numParams, round, selected.length);
+                double[] delta = combine(results, streaming, numParams, round, selected.length, dp, secAgg);
                 server.step(global, delta);
                 ((PerExampleGradients) evalModel).setParameters(global);
                 last = Evaluation.of(b.test.y(), ((Classifier) evalModel).predictProba(b.test.x()),
                         b.test.classNames());
                 int excluded = results.stream().mapToInt(ChunkResult::excluded).sum();
-                RoundResult rr = new RoundResult(round, last.accuracy(), last.logLoss(), selected.length, excluded);
+                int dropped = results.stream().mapToInt(ChunkResult::dropped).sum();
+                RoundResult rr = new RoundResult(round, last.accuracy(), last.logLoss(), selected.length, excluded,
+                        dropped, clip);
                 history.add(rr);
                 b.listener.ifPresent(l -> l.roundDone(rr, b.rounds));
             }
@@ -125,28 +162,109 @@ public final class Federation {
             pool.shutdownNow();
         }
         ((PerExampleGradients) evalModel).setParameters(global);
-        Model out = Models.copy(evalModel, provenance());
-        return new FederationResult(history, last, out, b.seed);
+        Provenance prov = provenance();
+        Optional<PrivacyGuarantee> privacy = dp.map(d -> guarantee(b.dp.get(), d));
+        if (privacy.isPresent()) {
+            prov = prov.withPrivacy(privacy.get());
+        }
+        Model out = Models.copy(evalModel, prov);
+        OptionalDouble backdoorSuccess = trigger.isPresent()
+                ? OptionalDouble.of(trigger.get().successRate((Classifier) out, b.test)) : OptionalDouble.empty();
+        return new FederationResult(history, last, out, b.seed, privacy, backdoorSuccess);
     }
 
-    private record ChunkResult(double[] sum, double weight, List<ClientUpdate> updates, int valid, int excluded) {
+    private record ChunkResult(double[] sum, long[] maskedSum, List<Integer> sentIds, double weight,
+                               List<ClientUpdate> updates, int valid, int excluded, int dropped, int unclipped) {
+    }
+
+    private DpState dpState(DpFedAvg d) {
+        RandomGenerator sampling;
+        RandomGenerator noise;
+        if (d.insecureSeed().isPresent()) {
+            SplittableRandom r = new SplittableRandom(d.insecureSeed().getAsLong());
+            sampling = r.split();
+            noise = r.split();
+        } else {
+            sampling = DpSgd.secureRandomness().generator();
+            noise = DpSgd.secureRandomness().generator();
+        }
+        return new DpState(d, b.clients, b.fractionFit, sampling, noise);
+    }
+
+    private PrivacyGuarantee guarantee(DpFedAvg d, DpState state) {
+        PrivacySpent spent = PrivacyAccountant.epsilon(d.accountant(), d.noiseMultiplier(), b.fractionFit, b.rounds,
+                d.delta());
+        if (!Double.isFinite(spent.epsilon())) {
+            throw new IllegalStateException("DP-FedAvg accounting gave epsilon " + spent.epsilon() + " (noise "
+                    + "multiplier " + d.noiseMultiplier() + ", sample rate " + b.fractionFit + ", rounds " + b.rounds
+                    + ", delta " + d.delta() + ")");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("noise_multiplier", d.noiseMultiplier());
+        params.put("update_noise_multiplier", state.updateNoiseMultiplier());
+        params.put("l2_norm_clip", d.l2NormClip());
+        params.put("clipping", d.adaptive().isPresent() ? "adaptive" : "fixed");
+        d.adaptive().ifPresent(a -> {
+            params.put("target_unclipped_quantile", a.targetQuantile());
+            params.put("clip_learning_rate", a.learningRate());
+            params.put("clipped_count_stddev", a.clippedCountStddev(state.expectedClients()));
+            params.put("final_l2_norm_clip", state.clip());
+        });
+        params.put("sample_rate", b.fractionFit);
+        params.put("expected_clients_per_round", state.expectedClients());
+        params.put("rounds", (long) b.rounds);
+        params.put("clients", (long) b.clients);
+        spent.optimalOrder().ifPresent(o -> params.put("rdp_order", o));
+        PrivacyGuarantee.Noise noise = d.insecureSeed().isPresent()
+                ? new PrivacyGuarantee.Noise(false, "java.util.SplittableRandom, insecure seed "
+                        + d.insecureSeed().getAsLong() + "; sampler ziggurat-256")
+                : new PrivacyGuarantee.Noise(true, DpSgd.secureGeneratorDescription() + "; sampler ziggurat-256");
+        List<String> covers = new ArrayList<>();
+        covers.add("DP-FedAvg: every round's aggregate of client updates, each clipped to the round's L2 norm, "
+                + "with Gaussian noise added by the server");
+        if (d.adaptive().isPresent()) {
+            covers.add("adaptive clipping: the noisy count of unclipped clients that moves the clipping norm");
+        }
+        covers.add("client selection: Poisson sampling, each client with probability " + b.fractionFit
+                + " per round");
+        List<String> notCovered = new ArrayList<>();
+        if (b.malicious.isPresent()) {
+            notCovered.add("simulated malicious clients change what some clients send; the bound still holds for "
+                    + "the honest ones");
+        }
+        return new PrivacyGuarantee(spent.epsilon(), d.delta(),
+                d.accountant() == AccountantType.PLD ? PrivacyGuarantee.Accountant.PLD : PrivacyGuarantee.Accountant.RDP,
+                PrivacyGuarantee.Unit.CLIENT, PrivacyGuarantee.Relation.ADD_REMOVE, PrivacyGuarantee.Sampling.POISSON,
+                b.fractionFit, b.rounds, d.noiseMultiplier(), d.l2NormClip(), covers, notCovered, noise,
+                List.of(new PrivacyGuarantee.Component("dp-fedavg", spent.epsilon(), d.delta(), params)));
     }
 
     private ChunkResult runChunk(LocalTrainer trainer, int[] clients, int[][] rowsOf, double[] global,
                                  boolean[] malicious, boolean streaming, long clientSeedBase, int round,
-                                 int numParams) {
-        double[] sum = streaming ? new double[numParams] : null;
+                                 int numParams, OptionalDouble clip, Optional<SecAggRound> secAgg,
+                                 Set<Integer> droppedOut, Dataset poisoned, double replacementBoost) {
+        boolean masked = secAgg.isPresent();
+        double[] sum = streaming && !masked ? new double[numParams] : null;
+        long[] maskedSum = masked ? new long[numParams + 2] : null;
+        List<Integer> sentIds = new ArrayList<>();
         double weight = 0;
         List<ClientUpdate> updates = new ArrayList<>();
         int valid = 0;
         int excluded = 0;
+        int dropped = 0;
+        int unclipped = 0;
         double[] delta = new double[numParams];
+        long[] encoded = masked ? new long[numParams + 2] : null;
         for (int client : clients) {
+            if (droppedOut.contains(client)) {
+                dropped++; // simulated: shared its keys, then never sent
+                continue;
+            }
             SplittableRandom rnd = new SplittableRandom(mix64(clientSeedBase + (long) round * b.clients + client));
-            trainer.train(b.train, rowsOf[client], global, b.localEpochs, b.batchSize, b.learningRate,
-                    b.strategy.proximalMu(), rnd, delta);
+            trainer.train(malicious[client] ? poisoned : b.train, rowsOf[client], global, b.localEpochs, b.batchSize,
+                    b.learningRate, b.strategy.proximalMu(), rnd, delta);
             if (malicious[client]) {
-                b.malicious.orElseThrow().apply(delta);
+                b.malicious.orElseThrow().apply(delta, replacementBoost);
             }
             double[] sent = b.tamper == null ? delta : b.tamper.apply(client, delta.clone());
             ClientUpdate u = new ClientUpdate(client, sent, rowsOf[client].length);
@@ -156,23 +274,94 @@ public final class Federation {
                 excluded++;
                 continue;
             }
-            valid++;
-            if (streaming) {
-                double w = u.numExamples();
-                double k = b.aggregator instanceof Aggregator.NormBound nb ? w * nb.scale(sent) : w;
+            if (!streaming) {
+                valid++;
+                updates.add(u);
+                continue;
+            }
+            double k;
+            double w;
+            int bit = 0;
+            if (clip.isPresent()) {
+                // DP-FedAvg: weight 1 per client, delta clipped to the round's norm (McMahan et al. 2018)
+                k = DpState.clipFactor(sent, clip.getAsDouble());
+                bit = k == 1.0 ? 1 : 0;
+                w = 1;
+            } else {
+                w = u.numExamples();
+                k = b.aggregator instanceof Aggregator.NormBound nb ? w * nb.scale(sent) : w;
+            }
+            if (masked) {
+                SecureAggregation cfg = b.secureAggregation.orElseThrow();
+                int f = cfg.fractionalBits();
+                double bound = cfg.encodableBound(secAgg.get().size());
+                boolean fits = w <= bound;
+                for (int j = 0; j < numParams && fits; j++) {
+                    double v = k * sent[j];
+                    fits = Math.abs(v) <= bound;
+                    encoded[j] = SecAggRound.encode(v, f);
+                }
+                if (!fits) {
+                    LOG.warn("round {}: client {} excluded: a value is beyond the fixed-point range +-{}", round,
+                            client, bound);
+                    excluded++;
+                    continue;
+                }
+                encoded[numParams] = SecAggRound.encode(w, f);
+                encoded[numParams + 1] = SecAggRound.encode(bit, f);
+                long[] y = secAgg.get().maskedInput(client, encoded);
+                for (int j = 0; j < y.length; j++) {
+                    maskedSum[j] += y[j]; // the coordinator's running sum in Z/2^64
+                }
+                sentIds.add(client);
+            } else {
                 weight += w;
                 for (int j = 0; j < numParams; j++) {
                     sum[j] += k * sent[j];
                 }
-            } else {
-                updates.add(u);
             }
+            valid++;
+            unclipped += bit;
         }
-        return new ChunkResult(sum, weight, updates, valid, excluded);
+        return new ChunkResult(sum, maskedSum, sentIds, weight, updates, valid, excluded, dropped, unclipped);
     }
 
-    private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected) {
+    private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected,
+                             Optional<DpState> dp, Optional<SecAggRound> secAgg) {
         int valid = results.stream().mapToInt(ChunkResult::valid).sum();
+        double[] out = new double[numParams];
+        double weight = 0;
+        long unclipped = 0;
+        if (secAgg.isPresent()) {
+            long[] total = new long[numParams + 2];
+            Set<Integer> sent = new HashSet<>();
+            for (ChunkResult r : results) {
+                sent.addAll(r.sentIds());
+                for (int j = 0; j < total.length; j++) {
+                    total[j] += r.maskedSum()[j];
+                }
+            }
+            secAgg.get().unmask(total, sent);
+            int f = b.secureAggregation.orElseThrow().fractionalBits();
+            for (int j = 0; j < numParams; j++) {
+                out[j] = SecAggRound.decode(total[j], f);
+            }
+            weight = SecAggRound.decode(total[numParams], f);
+            unclipped = Math.round(SecAggRound.decode(total[numParams + 1], f));
+        } else if (streaming) {
+            for (ChunkResult r : results) {
+                weight += r.weight();
+                unclipped += r.unclipped();
+                for (int j = 0; j < numParams; j++) {
+                    out[j] += r.sum()[j];
+                }
+            }
+        }
+        if (dp.isPresent()) {
+            // a round with no (valid) client is noise only: the fixed denominator keeps the sensitivity C/(qN)
+            dp.get().finish(out, unclipped, valid);
+            return out;
+        }
         if (valid < b.aggregator.minUpdates()) {
             throw BadInputException.of("round %d: only %d of %d client updates were valid; aggregator %s needs at "
                     + "least %d", round, valid, selected, b.aggregator.spec(), b.aggregator.minUpdates());
@@ -184,18 +373,26 @@ public final class Federation {
             }
             return b.aggregator.aggregate(all);
         }
-        double[] out = new double[numParams];
-        double weight = 0;
-        for (ChunkResult r : results) {
-            weight += r.weight();
-            for (int j = 0; j < numParams; j++) {
-                out[j] += r.sum()[j];
-            }
-        }
         for (int j = 0; j < numParams; j++) {
             out[j] /= weight;
         }
         return out;
+    }
+
+    /** The training data with a share of every attacker's rows stamped and relabelled (chosen from the seed). */
+    private Dataset poisonAttackers(Backdoor trigger, int[][] rowsOf, boolean[] malicious) {
+        SplittableRandom r = new SplittableRandom(mix64(b.seed ^ 0x6261636B646F6F72L));
+        List<Integer> rows = new ArrayList<>();
+        for (int c = 0; c < b.clients; c++) {
+            if (malicious[c]) {
+                int[] own = rowsOf[c];
+                int k = Math.max(1, (int) Math.round(trigger.poisonFraction() * own.length));
+                for (int i : sample(r, own.length, k)) {
+                    rows.add(own[i]);
+                }
+            }
+        }
+        return trigger.poison(b.train, rows.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private boolean[] chooseMalicious(SplittableRandom random) {
@@ -262,6 +459,14 @@ public final class Federation {
         p.put("batch_size", b.batchSize);
         p.put("learning_rate", b.learningRate);
         b.malicious.ifPresent(m -> p.put("malicious", m.spec()));
+        b.secureAggregation.ifPresent(sa -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("protocol", "bonawitz2017 / secagg+ neighbourhood");
+            m.put("neighbours", sa.neighbours() == 0 ? "default (round failure <= 1e-6)" : Integer.toString(sa.neighbours()));
+            m.put("fractional_bits", sa.fractionalBits());
+            m.put("simulated_dropout", sa.simulatedDropout());
+            p.put("secure_aggregation", m);
+        });
         p.put("seed", b.seed);
         p.put("simulation", true);
         return Provenance.of("federated/" + b.strategy.name(), p, b.train.sha256(), b.seed);
@@ -286,6 +491,9 @@ public final class Federation {
         private Integer threads;
         private Optional<RoundListener> listener;
         private BiFunction<Integer, double[], double[]> tamper;
+        private Optional<DpFedAvg> dp;
+        private Optional<SecureAggregation> secureAggregation;
+        private Optional<Backdoor> backdoor;
 
         private Builder() {
         }
@@ -408,6 +616,34 @@ public final class Federation {
             return this;
         }
 
+        /**
+         * Client-level differential privacy (DP-FedAvg): clients are then sampled by Poisson sampling with rate
+         * fraction-fit, their deltas clipped and counted with weight 1, and the model's provenance carries the
+         * {@link PrivacyGuarantee} (unit client). Needs the {@code fedavg} aggregator.
+         */
+        public Builder dp(DpFedAvg d) {
+            once(dp, "dp");
+            dp = Optional.of(d);
+            return this;
+        }
+
+        /**
+         * Secure aggregation (Bonawitz et al. 2017 / SecAgg+): the coordinator only sees masked updates and their
+         * sum. Needs a summing aggregator (fedavg or norm-bound).
+         */
+        public Builder secureAggregation(SecureAggregation s) {
+            once(secureAggregation, "secureAggregation");
+            secureAggregation = Optional.of(s);
+            return this;
+        }
+
+        /** The trigger of {@code Malicious.Kind.BACKDOOR} attackers; default {@link Backdoor#defaultFor}. */
+        public Builder backdoor(Backdoor bd) {
+            once(backdoor, "backdoor");
+            backdoor = Optional.of(bd);
+            return this;
+        }
+
         /** Tests only: replaces what a client sends (to simulate broken clients). */
         Builder tamper(BiFunction<Integer, double[], double[]> t) {
             once(tamper, "tamper");
@@ -443,6 +679,24 @@ public final class Federation {
             seed = seed == null ? 42L : seed;
             threads = threads == null ? Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS) : threads;
             listener = listener == null ? Optional.empty() : listener;
+            dp = dp == null ? Optional.empty() : dp;
+            secureAggregation = secureAggregation == null ? Optional.empty() : secureAggregation;
+            backdoor = backdoor == null ? Optional.empty() : backdoor;
+            if (backdoor.isPresent() && (malicious.isEmpty() || malicious.get().kind() != Malicious.Kind.BACKDOOR)) {
+                throw new BadInputException("a backdoor trigger needs backdoor attackers (malicious F:backdoor)");
+            }
+            if (secureAggregation.isPresent() && !(aggregator instanceof Aggregator.WeightedMean)
+                    && !(aggregator instanceof Aggregator.NormBound)) {
+                throw BadInputException.of("secure aggregation needs a summing aggregator (fedavg or norm-bound:C); "
+                        + "%s looks at single updates, which secure aggregation hides", aggregator.spec());
+            }
+            if (dp.isPresent()) {
+                if (!(aggregator instanceof Aggregator.WeightedMean)) {
+                    throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "
+                            + "client; the accountant does not cover %s), got %s", aggregator.spec(), aggregator.spec());
+                }
+                dp.get().updateNoiseMultiplier(fractionFit * clients); // z < 2 sigma_b with adaptive clipping
+            }
             if (localEpochs < 1) {
                 throw BadInputException.of("local epochs must be >= 1, got %d", localEpochs);
             }
@@ -466,7 +720,7 @@ public final class Federation {
                 }
             }
             int perRound = perRound(clients, fractionFit);
-            if (perRound < aggregator.minUpdates()) {
+            if (dp.isEmpty() && perRound < aggregator.minUpdates()) {
                 throw BadInputException.of("aggregator %s needs at least %d clients per round, fraction-fit %s of %d "
                         + "clients gives %d", aggregator.spec(), aggregator.minUpdates(), fractionFit, clients, perRound);
             }

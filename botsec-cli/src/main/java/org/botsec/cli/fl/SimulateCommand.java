@@ -21,7 +21,13 @@ import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;
 import org.botsec.core.rand.Randomness;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Optional;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.federated.Aggregator;
+import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.SecureAggregation;
+import org.botsec.privacy.accountant.AccountantType;
 import org.botsec.federated.Federation;
 import org.botsec.federated.FederationResult;
 import org.botsec.federated.Malicious;
@@ -42,7 +48,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  botsec fl simulate --data builtin:mnist10k --model mlp --clients 100 --rounds 20 \\",
                 "               --partition shards:2 --fraction-fit 0.1 --out fl.safetensors",
                 "  botsec fl simulate --data builtin:digits8x8 --model softmax --clients 20 --rounds 10 \\",
-                "               --aggregator median --malicious 0.2:sign-flip --out robust.safetensors"})
+                "               --aggregator median --malicious 0.2:sign-flip --out robust.safetensors",
+                "  botsec fl simulate --data builtin:digits8x8 --model softmax --clients 100 --rounds 15 \\",
+                "               --fraction-fit 0.3 --learning-rate 0.3 --dp-clip 1.0 --dp-noise-multiplier 0.5 \\",
+                "               --delta 1e-5 --adaptive-clip-quantile 0.5 --out dp-fl.safetensors",
+                "  botsec fl simulate --data builtin:digits8x8 --model softmax --clients 50 --rounds 5 \\",
+                "               --secure-aggregation --secagg-dropout 0.1 --out secagg.safetensors"})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -92,8 +103,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Krum/Multi-Krum: attackers assumed per round (default 1).")
     int assumedAttackers;
 
-    @Option(names = "--malicious", paramLabel = "F:sign-flip|F:scale:K",
-            description = "Simulate a fraction F of malicious clients sending -delta or K*delta (backdoor: not yet).")
+    @Option(names = "--malicious", paramLabel = "F:sign-flip|F:scale:K|F:backdoor[:K]",
+            description = "Simulate a fraction F of malicious clients sending -delta, K*delta, or a backdoor (model "
+                    + "replacement: half their rows get a corner trigger and label 0, the delta is boosted by clients "
+                    + "per round / attackers per round, or by K); backdoor success is reported.")
     String malicious;
 
     @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Local epochs (default 1).")
@@ -114,12 +127,43 @@ public final class SimulateCommand implements Callable<Integer> {
             + "results do not depend on it).")
     Integer threads;
 
-    @Option(names = "--secure-aggregation", description = "Not yet implemented.")
+    @Option(names = "--secure-aggregation", description = "Secure aggregation (Bonawitz et al. 2017 with the SecAgg+ "
+            + "neighbourhood): the coordinator sees only masked updates and their sum; fixed point with 32 fractional "
+            + "bits (mean error <= 2^-33). Needs --aggregator fedavg or norm-bound:C.")
     boolean secureAggregation;
 
-    @Option(names = {"--dp-clip", "--dp-noise-multiplier", "--delta"}, paramLabel = "X",
-            description = "DP-FedAvg: not yet implemented.")
-    List<String> dpOptions;
+    @Option(names = "--secagg-neighbours", paramLabel = "K",
+            description = "Secure aggregation: neighbours per client (default: the smallest even K >= 2*ceil(log2 n) "
+                    + "whose round fails with probability <= 1e-6 at the dropout rate; threshold K/2+1).")
+    Integer secAggNeighbours;
+
+    @Option(names = "--secagg-dropout", paramLabel = "RATE",
+            description = "Secure aggregation: simulate this fraction of clients dropping after the key exchange.")
+    Double secAggDropout;
+
+    @Option(names = "--dp-clip", paramLabel = "C",
+            description = "DP-FedAvg (client-level DP): clip each client's update to L2 norm C (the initial C with "
+                    + "--adaptive-clip-quantile). Clients are then Poisson-sampled with rate --fraction-fit.")
+    Double dpClip;
+
+    @Option(names = "--dp-noise-multiplier", paramLabel = "S",
+            description = "DP-FedAvg: noise multiplier z (noise std z*C on the clipped sum).")
+    Double dpNoiseMultiplier;
+
+    @Option(names = "--delta", paramLabel = "D", description = "DP-FedAvg: delta of the client-level (epsilon, delta).")
+    Double delta;
+
+    @Option(names = "--adaptive-clip-quantile", paramLabel = "Q",
+            description = "DP-FedAvg: adapt C towards the Q-quantile of update norms (Andrew et al. 2021; clip "
+                    + "learning rate 0.2, count noise = expected clients / 20, included in epsilon).")
+    Double adaptiveClipQuantile;
+
+    @Option(names = "--accountant", paramLabel = "rdp|pld", description = "DP-FedAvg: accountant (default rdp).")
+    String accountant;
+
+    @Option(names = "--insecure-seed", paramLabel = "S", description = "DP-FedAvg: INSECURE replayable noise and "
+            + "client sampling from seed S (for experiments; the model is then marked not private).")
+    Long insecureSeed;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the model.")
     Path out;
@@ -130,23 +174,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar on stderr.")
     boolean quiet;
 
-    /** One round in the JSON document. */
-    public record Round(int round, double accuracy, double loss, int clients, int excluded) {
+    /** One round in the JSON document ({@code l2_norm_clip} with DP-FedAvg only). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Round(int round, double accuracy, double loss, int clients, int excluded, int dropped,
+                        Double l2NormClip) {
     }
 
-    /** The JSON document. */
+    /** The JSON document ({@code privacy}: the client-level guarantee, with DP-FedAvg only). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(List<Round> rounds, Map<String, Object> metrics, String strategy, String aggregator,
-                         String partition, int clients, int clientsPerRound, long seed, String out) {
+                         String partition, int clients, int clientsPerRound, long seed, String out, Object privacy) {
     }
 
     @Override
     public Integer call() {
-        if (secureAggregation) {
-            throw new BadInputException("--secure-aggregation is not implemented yet");
+        if (!secureAggregation && (secAggNeighbours != null || secAggDropout != null)) {
+            throw new BadInputException("--secagg-neighbours and --secagg-dropout apply to --secure-aggregation");
         }
-        if (dpOptions != null && !dpOptions.isEmpty()) {
-            throw new BadInputException("DP-FedAvg (--dp-clip, --dp-noise-multiplier, --delta) is not implemented yet");
-        }
+        Optional<DpFedAvg> dp = dp();
         if (clients < 1) {
             throw BadInputException.of("--clients must be >= 1, got %d", clients);
         }
@@ -193,33 +238,80 @@ public final class SimulateCommand implements Callable<Integer> {
         if (threads != null) {
             fb.threads(threads);
         }
+        dp.ifPresent(fb::dp);
+        if (secureAggregation) {
+            fb.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+                    SecureAggregation.DEFAULT_FRACTIONAL_BITS, secAggDropout == null ? 0 : secAggDropout));
+        }
         Federation federation = fb.build();
         FederationResult r = federation.run();
         bar.finish();
         ModelFiles.save(r.model(), out);
         List<Round> rs = r.rounds().stream()
-                .map(x -> new Round(x.round(), x.accuracy(), x.loss(), x.clients(), x.excluded())).toList();
+                .map(x -> new Round(x.round(), x.accuracy(), x.loss(), x.clients(), x.excluded(), x.dropped(),
+                        x.l2NormClip().isPresent() ? x.l2NormClip().getAsDouble() : null)).toList();
         Map<String, Object> metrics = new java.util.LinkedHashMap<>();
         metrics.put("accuracy", r.metrics().accuracy());
         metrics.put("loss", r.metrics().logLoss());
         metrics.put("macro_f1", r.metrics().macroF1());
         metrics.put("test_size", r.metrics().size());
+        r.backdoorSuccess().ifPresent(v -> metrics.put("backdoor_success", v));
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, new Result(rs, metrics, s.name(), a.spec(), p.spec(), clients,
-                    federation.clientsPerRound(), seed, out.toString()));
+                    federation.clientsPerRound(), seed, out.toString(),
+                    r.privacy().map(PrivacyGuarantee::toJson).orElse(null)));
         } else {
             w.printf(Locale.ROOT, "simulated %s with %d clients (%d per round), %s partition, %s aggregator, seed %d%n",
                     s.name(), clients, federation.clientsPerRound(), p.spec(), a.spec(), seed);
-            w.println("round  accuracy  loss      excluded");
+            w.println("round  accuracy  loss      excluded  dropped");
             for (RoundResult x : r.rounds()) {
-                w.printf(Locale.ROOT, "%5d  %.4f    %.4f    %d%n", x.round(), x.accuracy(), x.loss(), x.excluded());
+                w.printf(Locale.ROOT, "%5d  %.4f    %.4f    %-8d  %d%n", x.round(), x.accuracy(), x.loss(),
+                        x.excluded(), x.dropped());
             }
             w.printf(Locale.ROOT, "final test accuracy %.4f (%d rows)%n", r.metrics().accuracy(), r.metrics().size());
+            r.backdoorSuccess().ifPresent(v -> w.printf(Locale.ROOT, "backdoor success %.4f (triggered test rows "
+                    + "outside class 0 that the model puts in class 0)%n", v));
+            r.privacy().ifPresent(g -> {
+                w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
+                        + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
+                        g.steps(), g.sampleRate(), g.noiseMultiplier());
+                if (!g.noise().secure()) {
+                    w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
+                }
+            });
             w.printf("wrote %s%n", out);
             w.flush();
         }
         return ExitCode.OK;
+    }
+
+    private Optional<DpFedAvg> dp() {
+        boolean any = dpClip != null || dpNoiseMultiplier != null || delta != null;
+        if (!any) {
+            for (Object o : new Object[] {adaptiveClipQuantile, accountant, insecureSeed}) {
+                if (o != null) {
+                    throw new BadInputException("--adaptive-clip-quantile, --accountant and --insecure-seed apply to "
+                            + "DP-FedAvg: give --dp-clip, --dp-noise-multiplier and --delta");
+                }
+            }
+            return Optional.empty();
+        }
+        if (dpClip == null || dpNoiseMultiplier == null || delta == null) {
+            throw BadInputException.of("DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got "
+                    + "--dp-clip %s, --dp-noise-multiplier %s, --delta %s", dpClip, dpNoiseMultiplier, delta);
+        }
+        DpFedAvg.Builder b = DpFedAvg.builder().l2NormClip(dpClip).noiseMultiplier(dpNoiseMultiplier).delta(delta);
+        if (adaptiveClipQuantile != null) {
+            b.adaptiveClipping(DpFedAvg.AdaptiveClipping.quantile(adaptiveClipQuantile));
+        }
+        if (accountant != null) {
+            b.accountant(AccountantType.parse(accountant));
+        }
+        if (insecureSeed != null) {
+            b.insecureSeed(insecureSeed);
+        }
+        return Optional.of(b.build());
     }
 
     private int[] layers(Dataset train) {

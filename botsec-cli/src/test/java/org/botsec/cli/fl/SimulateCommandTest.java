@@ -37,6 +37,54 @@ class SimulateCommandTest {
         assertEquals(42L, m.provenance().orElseThrow().seed());
     }
 
+    @Test
+    void dpFedAvgWritesAClientLevelGuaranteeThatModelsInfoShows() {
+        Path out = dir.resolve("dp.safetensors");
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "3", "--fraction-fit", "0.5", "--learning-rate", "0.2", "--dp-clip", "1.0",
+                "--dp-noise-multiplier", "0.8", "--delta", "1e-5", "--adaptive-clip-quantile", "0.5",
+                "--out", out.toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode privacy = r.json().get("privacy");
+        // botsec-privacy's RDP accountant for q = 0.5, z = 0.8, 3 rounds, delta 1e-5
+        double eps = org.botsec.privacy.accountant.PrivacyAccountant.epsilon(
+                org.botsec.privacy.accountant.AccountantType.RDP, 0.8, 0.5, 3, 1e-5).epsilon();
+        assertEquals(eps, privacy.get("epsilon").asDouble(), 1e-12);
+        assertEquals("client", privacy.get("unit").asText());
+        assertEquals(1.0, r.json().get("rounds").get(0).get("l2_norm_clip").asDouble(), 0.0);
+        CliRun info = CliRun.run("models", "info", out.toString(), "--json");
+        assertEquals(0, info.code(), info::toString);
+        assertEquals(eps, info.json().get("privacy").get("epsilon").asDouble(), 1e-12);
+        assertEquals("client", info.json().get("privacy").get("unit").asText());
+        CliRun text = CliRun.run("models", "info", out.toString());
+        assertTrue(text.out().contains("unit:      client"), text.out());
+    }
+
+    @Test
+    void secureAggregationWithDropoutsRunsAndRecordsItself() {
+        Path out = dir.resolve("sa.safetensors");
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "3", "--learning-rate", "0.2", "--secure-aggregation", "--secagg-dropout", "0.2",
+                "--out", out.toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        int dropped = 0;
+        for (JsonNode round : r.json().get("rounds")) {
+            dropped += round.get("dropped").asInt();
+        }
+        assertTrue(dropped > 0, r.out());
+        assertTrue(r.json().get("metrics").get("accuracy").asDouble() > 0.8, r.out());
+    }
+
+    @Test
+    void backdoorAttackersReportTheirSuccessRate() {
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "20",
+                "--rounds", "4", "--learning-rate", "0.1", "--malicious", "0.1:backdoor", "--out",
+                dir.resolve("bd.safetensors").toString(), "--json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        double success = r.json().get("metrics").get("backdoor_success").asDouble();
+        assertTrue(success >= 0 && success <= 1, r.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--clients|0|--clients must be >= 1, got 0",
@@ -46,9 +94,11 @@ class SimulateCommandTest {
             "--partition|zipf|partition must be iid, dirichlet:ALPHA (ALPHA > 0) or shards:K (K >= 1), got 'zipf'",
             "--strategy|scaffold|strategy must be fedavg, fedprox, fedadam or fedyogi, got 'scaffold'",
             "--aggregator|krum:2|aggregator must be fedavg, krum, multi-krum:M, median, trimmed-mean:BETA or norm-bound:C, got 'krum:2'",
-            "--malicious|0.2:backdoor|--malicious F:backdoor is not implemented yet; use sign-flip or scale:K",
+            "--malicious|0.2:backdoor:-1|backdoor boost K must be > 0, got -1.0",
             "--proximal-mu|0.5|--proximal-mu applies to --strategy fedprox, not fedavg",
-            "--dp-clip|1.0|DP-FedAvg (--dp-clip, --dp-noise-multiplier, --delta) is not implemented yet"})
+            "--dp-clip|1.0|DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got --dp-clip 1.0, --dp-noise-multiplier null, --delta null",
+            "--secagg-dropout|0.1|--secagg-neighbours and --secagg-dropout apply to --secure-aggregation",
+            "--adaptive-clip-quantile|0.5|--adaptive-clip-quantile, --accountant and --insecure-seed apply to DP-FedAvg: give --dp-clip, --dp-noise-multiplier and --delta"})
     void badValuesGiveOneLineAndExitTwo(String flag, String value, String message) {
         String[] base = {"fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients", "4",
                 "--rounds", "1", "--out", dir.resolve("x.safetensors").toString(), "-q"};

@@ -8,12 +8,47 @@ import org.botsec.core.model.PerExampleGradients;
 /**
  * Local minibatch SGD of one client (McMahan et al. 2017, ClientUpdate): E epochs over the client's rows in
  * batches of B; with μ &gt; 0 the FedProx proximal term μ(w − w_global) is added to each gradient (Li et al. 2020).
- * One instance per worker; it reuses its buffers across clients.
+ * One instance per worker; it reuses its buffers across clients and batches (the batch rows are copied into one
+ * reusable matrix, not selected into a new one per batch).
  */
 public final class LocalTrainer {
     private final PerExampleGradients model;
     private final double[] params;
     private final double[] grad;
+
+    /** A reusable batch: rows, labels and the 1/b weights (one per batch size: the full one and a remainder). */
+    private static final class Batch {
+        final double[] x;
+        final int[] y;
+        final double[] w;
+        final Matrix matrix;
+
+        Batch(int b, int d) {
+            x = new double[b * d];
+            y = new int[b];
+            w = new double[b];
+            java.util.Arrays.fill(w, 1.0 / b);
+            matrix = new Matrix(b, d, x);
+        }
+    }
+
+    private Batch full;
+    private Batch remainder;
+
+    private Batch batch(int b, int d) {
+        for (Batch k : new Batch[] {full, remainder}) {
+            if (k != null && k.y.length == b && k.x.length == b * d) {
+                return k;
+            }
+        }
+        Batch created = new Batch(b, d);
+        if (full == null || full.y.length < b) {
+            full = created;
+        } else {
+            remainder = created;
+        }
+        return created;
+    }
 
     public LocalTrainer(PerExampleGradients model) {
         this.model = model;
@@ -39,23 +74,24 @@ public final class LocalTrainer {
             }
             for (int start = 0; start < n; start += batchSize) {
                 int b = Math.min(batchSize, n - start);
-                int[] idx = new int[b];
-                int[] y = new int[b];
-                double[] w = new double[b];
+                Batch batch = batch(b, data.numFeatures());
+                double[] src = data.x().data();
+                int d = data.numFeatures();
                 for (int i = 0; i < b; i++) {
-                    idx[i] = order[start + i];
-                    y[i] = labels[idx[i]];
-                    w[i] = 1.0 / b;
+                    int row = order[start + i];
+                    System.arraycopy(src, row * d, batch.x, i * d, d);
+                    batch.y[i] = labels[row];
                 }
-                Matrix xb = data.x().selectRows(idx);
                 model.setParameters(params);
-                model.weightedGradientSum(xb, y, w, grad);
-                for (int j = 0; j < params.length; j++) {
-                    double g = grad[j];
-                    if (mu > 0) {
-                        g += mu * (params[j] - global[j]);
+                model.weightedGradientSum(batch.matrix, batch.y, batch.w, grad);
+                if (mu > 0) {
+                    for (int j = 0; j < params.length; j++) {
+                        params[j] -= learningRate * (grad[j] + mu * (params[j] - global[j]));
                     }
-                    params[j] -= learningRate * g;
+                } else {
+                    for (int j = 0; j < params.length; j++) {
+                        params[j] -= learningRate * grad[j];
+                    }
                 }
             }
         }

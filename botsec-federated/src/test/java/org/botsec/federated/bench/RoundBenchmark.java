@@ -82,7 +82,7 @@ public final class RoundBenchmark {
         }
     }
 
-    private static Dataset synthetic(int n, long seed) {
+    static Dataset synthetic(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] x = new double[n * 784];
         for (int i = 0; i < x.length; i++) {
