@@ -76,7 +76,7 @@ class DpFedAvgTest {
         double mean = r.rounds().stream().mapToInt(RoundResult::clients).average().orElseThrow();
         assertEquals(2.0, mean, 4 * Math.sqrt(20 * 0.1 * 0.9 / steps), "mean clients per round");
         // the guarantee is in the model file's provenance too
-        assertEquals(pg, ((LinearModel) r.model()).provenance().privacy().orElseThrow());
+        assertEquals(pg, ((LinearModel) r.model()).provenance().orElseThrow().privacy().orElseThrow());
     }
 
     @Test

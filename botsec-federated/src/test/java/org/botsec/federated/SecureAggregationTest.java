@@ -205,7 +205,7 @@ class SecureAggregationTest {
         int dropped = r.rounds().stream().mapToInt(RoundResult::dropped).sum();
         assertTrue(dropped >= 3, "dropped " + dropped + " of 48 (rate 0.2)");
         assertTrue(r.metrics().accuracy() > 0.8, "accuracy " + r.metrics().accuracy());
-        assertTrue(((LinearModel) r.model()).provenance().parameters().containsKey("secure_aggregation"));
+        assertTrue(((LinearModel) r.model()).provenance().orElseThrow().parameters().containsKey("secure_aggregation"));
     }
 
     @Test

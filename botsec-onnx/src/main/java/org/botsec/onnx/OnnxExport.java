@@ -68,7 +68,7 @@ public final class OnnxExport {
             classes = m.classNames();
             features = m.featureNames();
             w.input("features", features.size());
-            String x = standardize(w, "features", Optional.ofNullable(m.scaler()));
+            String x = standardize(w, "features", m.scaler());
             Matrix coef = m.coef();
             double[] b = m.intercept();
             double[] weights = coef.data();

@@ -46,8 +46,7 @@ public final class ExportForPythonCheck {
         }
         write(dir, "logreg_binary", LinearModel.of(c1, new double[] {0.2}, cancer.classNames(),
                 cancer.featureNames(), s.mean(), s.scale()), cancer.x());
-        write(dir, "softmax10", LinearModel.of(c10, new double[10], digits.classNames(), digits.featureNames(), null,
-                null), digits.x());
+        write(dir, "softmax10", LinearModel.of(c10, new double[10], digits.classNames(), digits.featureNames()), digits.x());
         write(dir, "mlp", Mlp.create(new int[] {30, 16, 8, 2}, cancer.featureNames(), cancer.classNames(),
                 Randomness.replayable(3)).withScaler(Optional.of(s)), cancer.x());
         // import-onnx rewrites the metadata of a PyTorch export: the result must still pass the onnx checker

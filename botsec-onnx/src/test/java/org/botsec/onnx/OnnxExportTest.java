@@ -62,7 +62,7 @@ class OnnxExportTest {
         double[][] coef = random(10, d.numFeatures(), new SplittableRandom(2));
         double[] b = new double[10];
         b[3] = 0.5;
-        LinearModel m = LinearModel.of(coef, b, d.classNames(), d.featureNames(), null, null);
+        LinearModel m = LinearModel.of(coef, b, d.classNames(), d.featureNames());
         roundTrip(m, d.x(), OnnxExport.Precision.FLOAT64, 1e-12);
     }
 
