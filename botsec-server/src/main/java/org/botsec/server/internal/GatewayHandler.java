@@ -146,9 +146,20 @@ public final class GatewayHandler extends Handler.Abstract {
         long nanos = System.nanoTime() - t0;
         metrics.request(endpoint, status, nanos);
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info("{} {} {} {} ms {} bytes", method(request.getMethod()), endpoint, status,
-                    String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6), bytes);
+            ACCESS.info(accessLine(request.getMethod(), endpoint, status, nanos, bytes));
         }
+    }
+
+    /**
+     * One request log line, e.g. {@code method=POST path=/v1/guard/input status=200 latency_ms=1.234 bytes=312}:
+     * a known method or {@code OTHER}, the endpoint label (unknown paths are {@code other}), never the query, a
+     * header, the body or anything else the client chose.
+     */
+    static String accessLine(String method, String endpoint, int status, long nanos, long bytes) {
+        long micros = Math.max(0, nanos / 1000);
+        String frac = Long.toString(micros % 1000);
+        return "method=" + method(method) + " path=" + Router.endpoint(endpoint) + " status=" + status + " latency_ms="
+                + micros / 1000 + "." + "000".substring(frac.length()) + frac + " bytes=" + bytes;
     }
 
     /** The request method as logged: a known method, or {@code OTHER} (never client text of any length). */
