@@ -69,6 +69,11 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: environment variable BOTSEC_MASTER_KEY; without either the key file is cleartext, with a warning).")
     Path masterKey;
 
+    @Option(names = "--stream-hold-back", paramLabel = "CHARS", defaultValue = "128",
+            description = "Characters of each streamed text field held back until the text after them is scanned (a value up to this long "
+                    + "is caught whole however the upstream splits it; the client sees streamed text this far behind). Default: ${DEFAULT-VALUE}.")
+    int streamHoldBack;
+
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "1048576", description = "Largest request body. Default: ${DEFAULT-VALUE}.")
     int maxBodyBytes;
 
@@ -87,7 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
         GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
-        GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes);
+        GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes)
+                .streamHoldBack(streamHoldBack);
         if (upstream != null) {
             b.upstream(upstream).upstreamApiKey(System.getenv(UPSTREAM_KEY_ENV));
         }
