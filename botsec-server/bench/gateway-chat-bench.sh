@@ -9,7 +9,7 @@ set -euo pipefail
 CP="$1"; GUARD="$2"; DUR="${3:-30}"; CONN="${4:-8}"; WARM="${5:-15}"
 PORT="${PORT:-18080}"; UP_PORT="${UP_PORT:-18090}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-java -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$CP" org.botsec.server.FakeUpstreamMain "$UP_PORT" > /tmp/botsec-bench-upstream.log 2>&1 &
+java -Xms64m -Xmx64m -XX:+UseSerialGC -Dsun.net.httpserver.nodelay=true -cp "$CP" org.botsec.server.FakeUpstreamMain "$UP_PORT" > /tmp/botsec-bench-upstream.log 2>&1 &
 UP=$!
 java -Xms256m -Xmx256m -XX:+UseParallelGC -cp "$CP" org.botsec.server.GatewayBenchMain "$PORT" "$GUARD" "http://127.0.0.1:$UP_PORT/v1" > /tmp/botsec-bench-server.log 2>&1 &
 PID=$!
