@@ -35,8 +35,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * }
  * }</pre>
  *
- * <p>Endpoints: {@code GET /health}, {@code GET /metrics} (Prometheus text; no API key needed, so bind to a
- * private address or put it behind the scraper's network policy), {@code POST /v1/guard/input} and
+ * <p>Endpoints: {@code GET /health}, {@code GET /metrics} (Prometheus text; needs an API key when keys are
+ * configured, the same keys as the other endpoints, without a rate limit), {@code POST /v1/guard/input} and
  * {@code /v1/guard/output} ({@code {"text": ...}} → verdict JSON like {@code botsec guard scan}), and
  * {@code POST /v1/chat/completions}, an OpenAI-compatible proxy: user and tool messages are scanned (a block
  * gives a refusal in OpenAI's shape with {@code finish_reason: "content_filter"}, a redaction rewrites the
@@ -44,8 +44,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * answer choice (content, refusal, tool-call names and arguments, other text fields) is scanned the same way.
  * The answer the client gets is rebuilt from the scanned fields and identifier-like metadata only; what cannot
  * be scanned (logprobs, audio, unknown objects) is not relayed. With {@code "stream": true} the upstream event
- * stream is buffered, every event parsed, and a new stream built from the scanned, joined deltas (an event that
- * does not parse fails the answer), so nothing unscanned reaches the client.
+ * stream is scanned as it arrives: each text field through a sliding window that holds back the last
+ * {@link Builder#streamHoldBack} characters until the text after them is scanned, so a value split across
+ * events is caught before any of it is sent; tool calls are held whole until their choice ends. The client
+ * gets a new stream built from the scanned text only (an event that does not parse fails the answer).
  *
  * <p><b>Security guarantees.</b> Defaults bind to 127.0.0.1. Request bodies are capped ({@link Builder#maxBodyBytes}),
  * must be {@code application/json} in strict UTF-8 with JSON nesting at most 64; every violation is a 4xx
@@ -56,6 +58,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * cipher suites. The gateway does not log message text. Thread-safe; one instance serves all requests.
  */
 public final class GatewayServer implements AutoCloseable {
+    /** Default hold-back of streamed text fields, in characters ({@link Builder#streamHoldBack}). */
+    public static final int DEFAULT_STREAM_HOLD_BACK = 128;
+    /** Default context of each streamed window scan, in characters ({@link Builder#streamContext}). */
+    public static final int DEFAULT_STREAM_CONTEXT = 128;
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
@@ -90,7 +96,8 @@ public final class GatewayServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         server.setHandler(new org.botsec.server.internal.ModelRoutes(b.models, b.apiKeys, b.limiter, b.maxBodyBytes,
                 new GatewayHandler(new GatewayHandler.Settings(b.guard, b.apiKeys, b.limiter, b.auditLog,
-                b.upstream, b.upstreamApiKey, b.maxBodyBytes, b.upstreamTimeout), metrics)));
+                b.upstream, b.upstreamApiKey, b.maxBodyBytes, b.upstreamTimeout, b.streamHoldBack, b.streamContext),
+                metrics)));
         server.setStopTimeout(b.shutdownGrace.toMillis());
         this.host = b.host;
     }
@@ -160,6 +167,8 @@ public final class GatewayServer implements AutoCloseable {
         private Duration upstreamTimeout = Duration.ofSeconds(60);
         private Duration shutdownGrace = Duration.ofSeconds(2);
         private final java.util.Map<String, org.botsec.core.model.Classifier> models = new java.util.TreeMap<>();
+        private int streamHoldBack = DEFAULT_STREAM_HOLD_BACK;
+        private int streamContext = DEFAULT_STREAM_CONTEXT;
 
         private Builder() {
         }
@@ -284,6 +293,32 @@ public final class GatewayServer implements AutoCloseable {
             if (models.putIfAbsent(name, Objects.requireNonNull(model, "model")) != null) {
                 throw new IllegalStateException("model " + name + " was already added");
             }
+            return this;
+        }
+
+        /**
+         * Characters of each streamed text field held back until the text after them has been scanned; a value
+         * (e-mail address, card number, key) of at most this many characters is caught whole however the
+         * upstream splits it. Default {@value #DEFAULT_STREAM_HOLD_BACK}; the client sees streamed text this
+         * many characters behind the upstream.
+         */
+        public Builder streamHoldBack(int chars) {
+            if (chars < 16 || chars > 65536) {
+                throw BadInputException.of("streamHoldBack must be in 16..65536 characters, got %d", chars);
+            }
+            this.streamHoldBack = chars;
+            return this;
+        }
+
+        /**
+         * Characters already sent that each streamed window scan sees before the new text (context for
+         * detectors that need it, e.g. "Name:" before a name). Default {@value #DEFAULT_STREAM_CONTEXT}.
+         */
+        public Builder streamContext(int chars) {
+            if (chars < 0 || chars > 65536) {
+                throw BadInputException.of("streamContext must be in 0..65536 characters, got %d", chars);
+            }
+            this.streamContext = chars;
             return this;
         }
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayOutputScanTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> METADATA = Set.of("id", "object", "model", "role", "type", "finish_reason", "system_fingerprint");
+    private static final Set<String> METADATA = Set.of("id", "object", "model", "role", "type", "finish_reason", "system_fingerprint",
+            "botsec_verdict");
     private static final String REFUSAL = "I can't help with that request.";
     private static FakeUpstream upstream;
     private final Set<String> released = ConcurrentHashMap.newKeySet();
@@ -101,26 +102,31 @@ class GatewayOutputScanTest {
         return docs;
     }
 
-    /** The invariant: each string the client gets was released by the guard, or is the refusal or metadata. */
+    /**
+     * The invariant: each string the client gets was released by the guard, or is the refusal or metadata. A
+     * streamed text field arrives in pieces, each a part of a window the guard released.
+     */
     private void assertOnlyScannedTextReachesTheClient(HttpResponse<String> r) throws Exception {
         assertEquals(200, r.statusCode(), r.body());
+        boolean stream = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
         for (JsonNode doc : documents(r)) {
-            check(doc, null, r.body());
+            check(doc, null, r.body(), stream);
         }
     }
 
-    private void check(JsonNode node, String key, String body) {
+    private void check(JsonNode node, String key, String body, boolean stream) {
         if (node.isTextual()) {
             String s = node.asText();
-            assertTrue(METADATA.contains(key) || s.equals(REFUSAL) || released.contains(s),
+            boolean scanned = released.contains(s) || stream && released.stream().anyMatch(t -> t.contains(s));
+            assertTrue(METADATA.contains(key) || s.equals(REFUSAL) || scanned,
                     "unscanned text in field " + key + ": " + s + "\n" + body);
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                check(e.getValue(), e.getKey(), body);
+                check(e.getValue(), e.getKey(), body, stream);
             }
         } else if (node.isArray()) {
-            node.forEach(n -> check(n, key, body));
+            node.forEach(n -> check(n, key, body, stream));
         }
     }
 
@@ -210,7 +216,7 @@ class GatewayOutputScanTest {
         assertEquals("not to [EMAIL]", refusal.toString());
         assertEquals("tool_calls", finish);
         assertTrue(r.body().trim().endsWith("data: [DONE]"), r.body());
-        assertEquals("redact", r.headers().firstValue("X-Botsec-Verdict").orElse(""));
+        assertTrue(r.body().contains("\"botsec_verdict\":\"redact\""), r.body());
     }
 
     @Test
@@ -224,7 +230,7 @@ class GatewayOutputScanTest {
         assertFalse(blocked.body().contains("ignore previous"), blocked.body());
         assertFalse(blocked.body().contains("tool_calls\":["), blocked.body());
         assertTrue(blocked.body().contains("\"finish_reason\":\"content_filter\""), blocked.body());
-        assertEquals("block", blocked.headers().firstValue("X-Botsec-Verdict").orElse(""));
+        assertTrue(blocked.body().contains("\"botsec_verdict\":\"block\""), blocked.body());
 
         // An allowed stream is rebuilt from what was parsed and scanned, never passed through as bytes.
         String clean = FakeUpstream.stream("Hello", ", how can I help?").replace("data: [DONE]", ": keep-alive\n\ndata: [DONE]");
@@ -232,7 +238,7 @@ class GatewayOutputScanTest {
         assertOnlyScannedTextReachesTheClient(ok);
         assertFalse(ok.body().contains("keep-alive"), ok.body());
         assertTrue(ok.body().contains("\"content\":\"Hello, how can I help?\""), ok.body());
-        assertEquals("allow", ok.headers().firstValue("X-Botsec-Verdict").orElse(""));
+        assertTrue(ok.body().contains("\"botsec_verdict\":\"allow\""), ok.body());
     }
 
     @Test

@@ -69,6 +69,11 @@ class GatewayServerTest {
         return client.send(HttpRequest.newBuilder(gateway.baseUri().resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> getWithKey(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(gateway.baseUri().resolve(path)).header("Authorization", "Bearer " + KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String chat(String userText, boolean stream) {
         return "{\"model\":\"fake-1\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"system\",\"content\":\"You are a shop assistant.\"},"
                 + "{\"role\":\"user\",\"content\":" + JSON.valueToTree(userText) + "}]}";
@@ -92,7 +97,8 @@ class GatewayServerTest {
         assertEquals("", b.get("text").asText());
 
         assertEquals("{\"status\":\"ok\"}", get("/health").body());
-        String metrics = get("/metrics").body();
+        assertEquals(401, get("/metrics").statusCode(), "metrics without the API key");
+        String metrics = getWithKey("/metrics").body();
         assertTrue(metrics.contains("botsec_guard_verdicts_total{direction=\"input\",verdict=\"redact\"} 1"), metrics);
         assertTrue(metrics.contains("botsec_guard_verdicts_total{direction=\"output\",verdict=\"block\"} 1"), metrics);
         assertTrue(metrics.contains("botsec_http_requests_total{endpoint=\"/v1/guard/input\",status=\"200\"} 1"), metrics);
@@ -191,6 +197,10 @@ class GatewayServerTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrong.statusCode());
         assertEquals("invalid API key", JSON.readTree(wrong.body()).get("error").get("message").asText());
+        HttpResponse<String> metricsWrongKey = client.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/metrics"))
+                .header("Authorization", "Bearer " + KEY + "x").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, metricsWrongKey.statusCode());
+        assertFalse(metricsWrongKey.body().contains("botsec_"), metricsWrongKey.body());
 
         gateway.close();
         // A bucket of 3 with a refill so slow it cannot add a token during the test.
@@ -206,6 +216,8 @@ class GatewayServerTest {
         long retry = Long.parseLong(limited.headers().firstValue("Retry-After").orElse("-1"));
         assertTrue(retry > 990 && retry <= 1000, "Retry-After " + retry);
         assertEquals(200, get("/health").statusCode());
+        // /metrics checks the key but is not rate limited: the scraper is not the chat client.
+        assertEquals(200, getWithKey("/metrics").statusCode());
     }
 
     @Test

@@ -33,8 +33,10 @@ public final class AuditLogCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify the hash chain and signed checkpoints of an audit log.",
-                    "Exit 0 when valid, 3 when a record was modified, inserted, deleted or reordered, 2 when the file cannot be read."},
-            footer = {"", "Example:", "  botsec audit-log verify audit.jsonl --json"})
+                    "Exit 0 when valid, 3 when a record was modified, inserted, deleted or reordered (or, with --witness,",
+                    "cut off), 2 when a file cannot be read or is not an audit log."},
+            footer = {"", "Examples:", "  botsec audit-log verify audit.jsonl --json",
+                    "  botsec audit-log verify audit.jsonl --public-key audit.jsonl.pub.json --witness witness.jsonl"})
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -46,13 +48,17 @@ public final class AuditLogCommand implements Runnable {
                 description = "Trusted Tink JSON public keyset (as written next to the log as FILE.pub.json). Without it the key in the log's own header is used, which proves only internal consistency.")
         Path publicKey;
 
+        @Option(names = "--witness", paramLabel = "FILE",
+                description = "Witness file the log's checkpoints were anchored in (serve --audit-witness). Detects a log cut back to an earlier checkpoint, which the log alone cannot show.")
+        Path witness;
+
         @Option(names = "--json", description = "Print one JSON document.")
         boolean json;
 
         @Override
         public Integer call() {
             String trusted = publicKey == null ? null : AuditSigningKey.readPublicKeyFile(publicKey);
-            VerifyResult r = AuditLog.verify(file, trusted);
+            VerifyResult r = AuditLog.verify(file, trusted, witness);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Json.print(out, new VerifyOutput(r.valid(), r.records(), r.valid() ? null : r.firstBadIndex(), r.entries(),

@@ -10,6 +10,7 @@ import org.botsec.guard.GuardPipeline;
 import org.botsec.guard.RateLimiter;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditSigningKey;
+import org.botsec.guard.audit.WitnessFile;
 import org.botsec.server.ApiKeys;
 import org.botsec.server.GatewayServer;
 import picocli.CommandLine.Command;
@@ -61,12 +62,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--audit-key", paramLabel = "FILE", description = "Ed25519 signing keyset for the audit log (created if missing).")
     Path auditKey;
 
+    @Option(names = "--audit-witness", paramLabel = "FILE", description = "Append each signed checkpoint of the audit log to this witness file "
+            + "(keep it on another disk or host, or an append-only store); audit-log verify --witness FILE then detects truncation.")
+    Path auditWitness;
+
     @Option(names = "--master-key", paramLabel = "FILE", description = "Tink JSON AES-256-GCM keyset that encrypts the audit signing key "
             + "(default: environment variable BOTSEC_MASTER_KEY; without either the key file is cleartext, with a warning).")
     Path masterKey;
 
     @Option(names = "--model", paramLabel = "NAME=MODEL", description = "Serve MODEL (a BotSec, ONNX or endpoint model file) at POST /v1/models/NAME/predict; repeatable.")
     java.util.Map<String, Path> models = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--stream-hold-back", paramLabel = "CHARS", defaultValue = "128",
+            description = "Characters of each streamed text field held back until the text after them is scanned (a value up to this long "
+                    + "is caught whole however the upstream splits it; the client sees streamed text this far behind). Default: ${DEFAULT-VALUE}.")
+    int streamHoldBack;
 
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "1048576", description = "Largest request body. Default: ${DEFAULT-VALUE}.")
     int maxBodyBytes;
@@ -79,11 +89,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (auditKey != null && auditLog == null) {
             throw BadInputException.of("--audit-key needs --audit-log, got --audit-key %s alone", auditKey);
         }
+        if (auditWitness != null && auditLog == null) {
+            throw BadInputException.of("--audit-witness needs --audit-log, got --audit-witness %s alone", auditWitness);
+        }
         if (masterKey != null && auditLog == null) {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
         GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
-        GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes);
+        GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes)
+                .streamHoldBack(streamHoldBack);
         ServedModels.add(b, models);
         if (upstream != null) {
             b.upstream(upstream).upstreamApiKey(System.getenv(UPSTREAM_KEY_ENV));
@@ -100,7 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) {
             AuditSigningKey key = AuditKeys.load(auditLog, auditKey, masterKey, spec.commandLine().getErr());
             Path pub = Path.of(auditLog + ".pub.json");
-            audit = AuditLog.open(auditLog, key);
+            audit = auditWitness == null ? AuditLog.open(auditLog, key) : AuditLog.open(auditLog, key, WitnessFile.at(auditWitness));
             b.auditLog(audit);
             out.printf("audit log %s (public key %s; keep a copy of it elsewhere)%n", auditLog, pub);
         }

@@ -96,4 +96,34 @@ class AuditLogCommandTest {
         Run badKey = run("audit-log", "verify", writeLog(AuditSigningKey.generate()).toString(), "--public-key", tmp.resolve("nokey").toString());
         assertEquals(2, badKey.code());
     }
+
+    @Test
+    void aFileThatIsNotAnAuditLogExitsTwoWithOneLine() throws Exception {
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "shopping list\nmilk\n");
+        Run r = run("audit-log", "verify", notes.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("botsec: " + notes + " is not an audit log: its first line is not a botsec-audit-v1 header", r.err().strip());
+    }
+
+    @Test
+    void truncationIsCaughtWithTheWitness() throws Exception {
+        AuditSigningKey key = AuditSigningKey.generate();
+        Path f = tmp.resolve("audit.jsonl");
+        Path witness = tmp.resolve("witness.jsonl");
+        try (AuditLog log = AuditLog.open(f, key, 3, java.time.Clock.systemUTC(), org.botsec.guard.audit.WitnessFile.at(witness))) {
+            for (int i = 0; i < 7; i++) {
+                log.append(Direction.INPUT, new Verdict(Action.ALLOW, "", List.of(), List.of()), "m" + i, "scan");
+            }
+        }
+        assertEquals(0, run("audit-log", "verify", f.toString(), "--witness", witness.toString()).code());
+        List<String> lines = new ArrayList<>(Files.readAllLines(f));
+        Files.write(f, lines.subList(0, 9)); // back to the checkpoint at 8: entry 9 and checkpoint 10 deleted
+        assertEquals(0, run("audit-log", "verify", f.toString()).code(), "the cut log alone looks valid");
+        Run r = run("audit-log", "verify", f.toString(), "--witness", witness.toString(), "--json");
+        assertEquals(3, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(9, j.get("first_bad_index").asLong());
+        assertTrue(j.get("reason").asText().contains("were cut off (truncation)"), r.out());
+    }
 }

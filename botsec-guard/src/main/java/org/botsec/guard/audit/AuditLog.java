@@ -22,9 +22,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
@@ -71,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint is detected and the first bad index named; records after the last checkpoint are protected by the
  * hash chain only, so an attacker can rewrite or drop them undetectably (the result reports how many are
  * unsigned), and can truncate the log back to any checkpoint; detecting that needs the last checkpoint's index
- * or hash kept elsewhere (e.g. shipped to a log server). Without a trusted public key, {@link #verify(Path)}
+ * and hash kept elsewhere: a {@link WitnessFile} given to {@link #open(Path, AuditSigningKey, WitnessFile)}
+ * receives every checkpoint once it is durable, and {@link #verify(Path, String, Path)} then detects a log cut
+ * back to before the last witnessed checkpoint. Without a trusted public key, {@link #verify(Path)}
  * uses the key in the header and so only proves internal consistency. The log never holds the scanned text,
  * only its SHA-256, which still lets someone confirm a guessed short message. One {@code AuditLog} instance is
  * thread-safe; do not open the same file from two processes.
@@ -106,6 +111,8 @@ public final class AuditLog implements AutoCloseable {
     private final Condition batchFinished = lock.newCondition();
     private final int checkpointEvery;
     private final Clock clock;
+    private final WitnessFile witness;
+    private String headerHash;
     private FileChannel channel;
     private long nextIndex;
     private String lastHash;
@@ -122,11 +129,21 @@ public final class AuditLog implements AutoCloseable {
     /** Test hook: when >= 0, the next batch writes only this many bytes and then fails. */
     private int failNextWriteAfterBytes = -1;
 
-    private AuditLog(Path file, AuditSigningKey key, int checkpointEvery, Clock clock) {
+    private AuditLog(Path file, AuditSigningKey key, int checkpointEvery, Clock clock, WitnessFile witness) {
         this.file = file;
         this.key = key;
         this.checkpointEvery = checkpointEvery;
         this.clock = clock;
+        this.witness = witness;
+    }
+
+    /**
+     * Opens (or creates) a log that signs a checkpoint every 100 entries and appends each checkpoint to
+     * {@code witness} once it is durable. An existing log that does not hold every checkpoint the witness names
+     * (it was cut back, or replaced) is refused.
+     */
+    public static AuditLog open(Path file, AuditSigningKey key, WitnessFile witness) {
+        return open(file, key, 100, Clock.systemUTC(), Objects.requireNonNull(witness, "witness"));
     }
 
     /** Opens (or creates) a log that signs a checkpoint every 100 entries. */
@@ -139,13 +156,18 @@ public final class AuditLog implements AutoCloseable {
      * verified first against {@code key}'s public key; a torn last line is cut off, any other damage is refused.
      */
     public static AuditLog open(Path file, AuditSigningKey key, int checkpointEvery, Clock clock) {
+        return open(file, key, checkpointEvery, clock, null);
+    }
+
+    /** As {@link #open(Path, AuditSigningKey, int, Clock)}, with a witness ({@code null} for none). */
+    public static AuditLog open(Path file, AuditSigningKey key, int checkpointEvery, Clock clock, WitnessFile witness) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clock, "clock");
         if (checkpointEvery < 1 || checkpointEvery > 1_000_000) {
             throw BadInputException.of("checkpointEvery must be in 1..1000000, got %d", checkpointEvery);
         }
-        AuditLog log = new AuditLog(file, key, checkpointEvery, clock);
+        AuditLog log = new AuditLog(file, key, checkpointEvery, clock, witness);
         try {
             log.start();
         } catch (IOException e) {
@@ -156,10 +178,12 @@ public final class AuditLog implements AutoCloseable {
 
     private void start() throws IOException {
         if (Files.exists(file) && Files.size(file) > 0) {
-            Scan scan = scan(file, key.exportPublicKeyJson());
+            List<WitnessFile.Entry> witnessed = witness == null ? List.of() : witness.read();
+            Scan scan = scan(file, key.exportPublicKeyJson(), witnessed);
             if (!scan.result.valid()) {
                 throw BadInputException.of("audit log %s is not valid, refusing to append: %s", file, scan.result.reason());
             }
+            headerHash = scan.headerHash;
             channel = FileChannel.open(file, StandardOpenOption.WRITE);
             long size = channel.size();
             if (scan.result.tornTail() || size != scan.goodBytes) {
@@ -190,7 +214,7 @@ public final class AuditLog implements AutoCloseable {
             header.put("public_key", Base64.getEncoder().encodeToString(key.exportPublicKeyJson().getBytes(StandardCharsets.UTF_8)));
             lock.lock();
             try {
-                enqueue(header);
+                headerHash = enqueue(header).hash();
                 awaitDurable(pending);
             } finally {
                 lock.unlock();
@@ -230,10 +254,11 @@ public final class AuditLog implements AutoCloseable {
             ensureOpen();
             AuditRecord rec = enqueue(entry(direction, verdict, action, textHash));
             entriesSinceCheckpoint++;
-            if (entriesSinceCheckpoint >= checkpointEvery) {
-                enqueueCheckpoint();
-            }
+            AuditRecord checkpoint = entriesSinceCheckpoint >= checkpointEvery ? enqueueCheckpoint() : null;
             awaitDurable(pending);
+            if (checkpoint != null) {
+                witness(checkpoint);
+            }
             return rec;
         } finally {
             lock.unlock();
@@ -266,9 +291,20 @@ public final class AuditLog implements AutoCloseable {
             ensureOpen();
             AuditRecord rec = enqueueCheckpoint();
             awaitDurable(pending);
+            witness(rec);
             return rec;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Hands a durable checkpoint to the witness (lock held, so witness lines are in log order). A witness that
+     * cannot be written fails the append: the record is in the log, but its anchor is missing.
+     */
+    private void witness(AuditRecord checkpoint) {
+        if (witness != null) {
+            witness.record(headerHash, checkpoint);
         }
     }
 
@@ -440,8 +476,9 @@ public final class AuditLog implements AutoCloseable {
             }
             try {
                 if (broken == null && entriesSinceCheckpoint > 0) {
-                    enqueueCheckpoint();
+                    AuditRecord rec = enqueueCheckpoint();
                     awaitDurable(pending);
+                    witness(rec);
                 }
                 channel.close();
             } catch (IOException e) {
@@ -468,17 +505,62 @@ public final class AuditLog implements AutoCloseable {
      * unreadable file is a {@link BadInputException}; damage inside the file gives an invalid result.
      */
     public static VerifyResult verify(Path file, String trustedPublicKeyJson) {
+        return verify(file, trustedPublicKeyJson, (Path) null);
+    }
+
+    /**
+     * Verifies a log as {@link #verify(Path, String)} does and, when {@code witnessFile} is not null, against
+     * the checkpoints a {@link WitnessFile} recorded: the log must still hold each witnessed checkpoint with the
+     * same hash, under the same header. A log cut back to before the last witnessed checkpoint is reported as not
+     * valid, its first bad index being the first missing record. A file that is not an audit log at all (its
+     * first line is not a {@value #FORMAT} header) or a witness file that is not one is a
+     * {@link BadInputException}.
+     */
+    public static VerifyResult verify(Path file, String trustedPublicKeyJson, Path witnessFile) {
         if (!Files.isRegularFile(file)) {
             throw BadInputException.of("audit log not found or not a regular file: %s", file);
         }
+        List<WitnessFile.Entry> witnessed = witnessFile == null ? List.of() : WitnessFile.at(witnessFile).read();
+        if (witnessFile != null && witnessed.isEmpty()) {
+            throw BadInputException.of("audit witness %s holds no checkpoint", witnessFile);
+        }
         try {
-            return scan(file, trustedPublicKeyJson).result;
+            Scan scan = scan(file, trustedPublicKeyJson, witnessed);
+            if (!scan.result.valid() && scan.result.records() == 0) {
+                requireAuditLogShape(file);
+            }
+            return scan.result;
         } catch (IOException e) {
             throw BadInputException.of("cannot read audit log %s: %s", file, e.getMessage());
         }
     }
 
-    private record Scan(VerifyResult result, long goodBytes, String lastHash, long entriesSinceCheckpoint) {
+    /** Bad input (exit 2), not tampering: an empty file, or one whose first line is not a header of this format. */
+    private static void requireAuditLogShape(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(MAX_LINE_BYTES);
+        }
+        if (head.length == 0) {
+            throw BadInputException.of("%s is not an audit log: the file is empty", file);
+        }
+        int nl = 0;
+        while (nl < head.length && head[nl] != '\n') {
+            nl++;
+        }
+        JsonNode first = null;
+        try {
+            first = JSON.readTree(new String(head, 0, nl, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            first = null;
+        }
+        if (first == null || !first.isObject() || !FORMAT.equals(first.path("format").asText()) || !"header".equals(first.path("type").asText())) {
+            throw BadInputException.of("%s is not an audit log: its first line is not a %s header", file, FORMAT);
+        }
+    }
+
+    private record Scan(VerifyResult result, long goodBytes, String lastHash, long entriesSinceCheckpoint, String headerHash,
+                        Map<Long, String> witnessedHashes) {
     }
 
     private static final class State {
@@ -489,17 +571,70 @@ public final class AuditLog implements AutoCloseable {
         long entriesSinceCheckpoint;
         long goodBytes;
         PublicKeyVerify verifier;
+        String headerHash;
+        /** Hashes of the records at the witnessed indices, as found. */
+        final Map<Long, String> witnessedHashes = new HashMap<>();
+        Set<Long> wanted = Set.of();
 
         Scan bad(String reason) {
-            return new Scan(new VerifyResult(false, index, entries, index, reason, false, lastCheckpoint,
-                    index - lastCheckpoint - 1), goodBytes, prevHash, entriesSinceCheckpoint);
+            return bad(index, reason);
+        }
+
+        Scan bad(long at, String reason) {
+            return new Scan(new VerifyResult(false, index, entries, at, reason, false, lastCheckpoint,
+                    index - lastCheckpoint - 1), goodBytes, prevHash, entriesSinceCheckpoint, headerHash, Map.of());
         }
     }
 
-    private static Scan scan(Path file, String trustedPublicKeyJson) throws IOException {
+    private static Scan scan(Path file, String trustedPublicKeyJson, List<WitnessFile.Entry> witnessed) throws IOException {
+        Scan scan = scan(file, trustedPublicKeyJson, witnessed.stream().map(WitnessFile.Entry::index).collect(java.util.stream.Collectors.toSet()));
+        if (!scan.result.valid() || witnessed.isEmpty()) {
+            return scan;
+        }
+        return checkWitness(scan, witnessed);
+    }
+
+    /**
+     * The log against its witness: same header, and every witnessed checkpoint still present with its hash. The
+     * check runs on a log whose chain already verified, so a missing checkpoint means the log was cut back.
+     */
+    private static Scan checkWitness(Scan scan, List<WitnessFile.Entry> witnessed) {
+        VerifyResult r = scan.result;
+        long last = -1;
+        for (WitnessFile.Entry e : witnessed) {
+            last = Math.max(last, e.index());
+        }
+        for (WitnessFile.Entry e : witnessed) {
+            if (!e.log().equals(scan.headerHash)) {
+                return invalid(scan, 0, "the log's header is not the one its witness names (the log was replaced or re-created)");
+            }
+        }
+        if (last >= r.records()) {
+            return invalid(scan, r.records(), String.format(Locale.ROOT,
+                    "the log ends at record %d but its witness holds checkpoint %d: records %d..%d were cut off (truncation)",
+                    r.records() - 1, last, r.records(), last));
+        }
+        for (WitnessFile.Entry e : witnessed) {
+            if (!e.hash().equals(scan.witnessedHashes.get(e.index()))) {
+                return invalid(scan, e.index(), "record " + e.index() + " is not the checkpoint its witness holds (the log was rewritten from there)");
+            }
+        }
+        String reason = r.reason() + String.format(Locale.ROOT, "; witness: %d checkpoint(s) present, the last at %d", witnessed.size(), last);
+        return new Scan(new VerifyResult(true, r.records(), r.entries(), -1, reason, r.tornTail(), r.lastCheckpointIndex(),
+                r.unsignedRecords()), scan.goodBytes, scan.lastHash, scan.entriesSinceCheckpoint, scan.headerHash, scan.witnessedHashes);
+    }
+
+    private static Scan invalid(Scan scan, long at, String reason) {
+        VerifyResult r = scan.result;
+        return new Scan(new VerifyResult(false, r.records(), r.entries(), at, reason, r.tornTail(), r.lastCheckpointIndex(),
+                r.unsignedRecords()), scan.goodBytes, scan.lastHash, scan.entriesSinceCheckpoint, scan.headerHash, scan.witnessedHashes);
+    }
+
+    private static Scan scan(Path file, String trustedPublicKeyJson, Set<Long> wanted) throws IOException {
         PublicKeyVerify trusted = trustedPublicKeyJson == null ? null
                 : AuditSigningKey.verifierFromJson(trustedPublicKeyJson, "trusted public key");
         State st = new State();
+        st.wanted = wanted;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
             boolean tooLong = false;
@@ -543,16 +678,16 @@ public final class AuditLog implements AutoCloseable {
             boolean torn = tornBytes > 0 || tooLong;
             if (st.index == 0) {
                 if (torn) {
-                    return new Scan(new VerifyResult(false, 0, 0, 0, "the header line is incomplete", true, -1, 0), 0, ZERO_HASH, 0);
+                    return new Scan(new VerifyResult(false, 0, 0, 0, "the header line is incomplete", true, -1, 0), 0, ZERO_HASH, 0, null, Map.of());
                 }
-                return new Scan(new VerifyResult(false, 0, 0, 0, "the log is empty", false, -1, 0), 0, ZERO_HASH, 0);
+                return new Scan(new VerifyResult(false, 0, 0, 0, "the log is empty", false, -1, 0), 0, ZERO_HASH, 0, null, Map.of());
             }
             long unsigned = st.index - st.lastCheckpoint - 1;
             String reason = String.format(Locale.ROOT, "%d records (%d entries) verified; last signed checkpoint at %d; %d record(s) after it%s",
                     st.index, st.entries, st.lastCheckpoint, unsigned,
                     torn ? "; the last line is incomplete (torn write, " + tornBytes + " bytes) and was not counted" : "");
             return new Scan(new VerifyResult(true, st.index, st.entries, -1, reason, torn, st.lastCheckpoint, unsigned),
-                    st.goodBytes, st.prevHash, st.entriesSinceCheckpoint);
+                    st.goodBytes, st.prevHash, st.entriesSinceCheckpoint, st.headerHash, st.witnessedHashes);
         }
     }
 
@@ -651,6 +786,12 @@ public final class AuditLog implements AutoCloseable {
             return "record " + i + " has unknown type " + (type.length() > 20 ? type.substring(0, 20) : type);
         }
         st.prevHash = actualHash;
+        if (i == 0) {
+            st.headerHash = actualHash;
+        }
+        if (st.wanted.contains(i)) {
+            st.witnessedHashes.put(i, actualHash);
+        }
         return null;
     }
 

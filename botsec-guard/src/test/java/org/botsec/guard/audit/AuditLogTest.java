@@ -254,13 +254,20 @@ class AuditLogTest {
     }
 
     @Test
-    void garbageFileIsInvalidNotAnException() throws IOException {
+    void aFileThatIsNotAnAuditLogIsBadInputNotTampering() throws IOException {
         Path f = tmp.resolve("garbage.jsonl");
         Files.writeString(f, "hello world\n{\"index\":1}\n");
-        VerifyResult r = AuditLog.verify(f);
+        BadInputException e = assertThrows(BadInputException.class, () -> AuditLog.verify(f));
+        assertEquals(f + " is not an audit log: its first line is not a botsec-audit-v1 header", e.getMessage());
+        Files.write(f, new byte[0]);
+        assertTrue(assertThrows(BadInputException.class, () -> AuditLog.verify(f)).getMessage().contains("the file is empty"));
+        // A real log whose header was edited is tampering (an invalid result), not bad input.
+        Path log = writeLog();
+        List<String> ls = lines(log);
+        ls.set(0, ls.get(0).replace("\"checkpoint_every\":4", "\"checkpoint_every\":5"));
+        write(log, ls);
+        VerifyResult r = AuditLog.verify(log);
         assertFalse(r.valid());
         assertEquals(0, r.firstBadIndex());
-        Files.write(f, new byte[0]);
-        assertFalse(AuditLog.verify(f).valid());
     }
 }

@@ -21,24 +21,9 @@ final class Admission {
         this.limiter = limiter;
     }
 
+    /** The API key, then the rate limit of the key (or of the remote address without keys). */
     void admit(Request request) {
-        String client;
-        if (apiKeys != null) {
-            String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            if (auth == null || auth.isBlank()) {
-                throw new HttpError(401, "authentication_error", "missing API key: send Authorization: Bearer <key>");
-            }
-            if (auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new HttpError(401, "authentication_error", "Authorization header must be 'Bearer <key>'");
-            }
-            Optional<String> name = apiKeys.lookup(auth.substring(7).strip());
-            if (name.isEmpty()) {
-                throw new HttpError(401, "authentication_error", "invalid API key");
-            }
-            client = "key:" + name.get();
-        } else {
-            client = "addr:" + Request.getRemoteAddr(request);
-        }
+        String client = authenticate(request).map(name -> "key:" + name).orElseGet(() -> "addr:" + Request.getRemoteAddr(request));
         if (limiter != null) {
             RateLimiter.Decision d = limiter.check(client);
             if (!d.allowed()) {
@@ -47,5 +32,27 @@ final class Admission {
                         Map.of("Retry-After", Long.toString(seconds)));
             }
         }
+    }
+
+    /**
+     * Checks the API key only (no rate limit): the key's name, or empty when no keys are configured. A missing,
+     * malformed or unknown key is a 401.
+     */
+    Optional<String> authenticate(Request request) {
+        if (apiKeys == null) {
+            return Optional.empty();
+        }
+        String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth == null || auth.isBlank()) {
+            throw new HttpError(401, "authentication_error", "missing API key: send Authorization: Bearer <key>");
+        }
+        if (auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new HttpError(401, "authentication_error", "Authorization header must be 'Bearer <key>'");
+        }
+        Optional<String> name = apiKeys.lookup(auth.substring(7).strip());
+        if (name.isEmpty()) {
+            throw new HttpError(401, "authentication_error", "invalid API key");
+        }
+        return name;
     }
 }

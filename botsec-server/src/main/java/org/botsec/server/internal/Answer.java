@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** What the gateway sends back: status, content type, body bytes and extra headers. */
-record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+record Answer(int status, String contentType, byte[] body, Map<String, String> headers) implements Reply {
     Answer {
         headers = Map.copyOf(headers);
     }

@@ -30,11 +30,17 @@ final class ChatProxy {
     private final String upstreamApiKey;
     private final Duration upstreamTimeout;
     private final HttpClient http;
+    private final EventStreamRelay relay;
 
-    /** @param upstream null when no upstream is configured (every chat request is then a 503) */
-    ChatProxy(GuardScans scans, URI upstream, String upstreamApiKey, Duration upstreamTimeout) {
+    /**
+     * @param upstream null when no upstream is configured (every chat request is then a 503)
+     * @param holdBack characters of a streamed text field held back until more text has been scanned
+     * @param context  characters already sent that each streamed window scan sees before the new text
+     */
+    ChatProxy(GuardScans scans, URI upstream, String upstreamApiKey, Duration upstreamTimeout, int holdBack, int context) {
         this.scans = scans;
         this.output = new OutputScanner(scans);
+        this.relay = new EventStreamRelay(scans, output, holdBack, context, MAX_UPSTREAM_BYTES);
         this.upstream = upstream;
         this.upstreamApiKey = upstreamApiKey;
         this.upstreamTimeout = upstreamTimeout;
@@ -45,7 +51,7 @@ final class ChatProxy {
                 .build();
     }
 
-    Answer chat(JsonNode body) {
+    Reply chat(JsonNode body) {
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new HttpError(400, "invalid_request_error", "\"messages\" must be a non-empty array");
@@ -65,15 +71,20 @@ final class ChatProxy {
             throw new HttpError(503, "server_error", "no upstream configured (start the gateway with --upstream URL)");
         }
         HttpResponse<InputStream> up = forward(body);
-        byte[] upBody = readUpstream(up);
         if (up.statusCode() / 100 != 2) {
+            closeQuietly(up);
             return Answer.error(502, "upstream_error", "upstream answered HTTP " + up.statusCode());
         }
         String upType = up.headers().firstValue("content-type").orElse("");
         if (stream && upType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-            return new EventStreamRelay(output).relay(upBody, model);
+            // Scanned and relayed as it arrives (EventStreamRelay); nothing is buffered whole.
+            return new Reply.Streamed(Map.of("Cache-Control", "no-cache"), sink -> {
+                try (InputStream in = up.body()) {
+                    relay.relay(in, model, sink);
+                }
+            });
         }
-        return buffered(upBody, model);
+        return buffered(readUpstream(up), model);
     }
 
     /**
@@ -128,6 +139,14 @@ final class ChatProxy {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpError(503, "server_error", "interrupted");
+        }
+    }
+
+    private static void closeQuietly(HttpResponse<InputStream> up) {
+        try {
+            up.body().close();
+        } catch (IOException e) {
+            // nothing was read from it; the connection is dropped
         }
     }
 

@@ -22,10 +22,23 @@ final class GuardScans {
     /** @param action the audit label of what the gateway is doing ({@code scan}, {@code proxy_request}, ...) */
     Verdict scan(String text, Direction dir, String action) {
         Verdict v = guard.scan(text, dir);
+        record(dir, v, text, action);
+        return v;
+    }
+
+    /**
+     * Runs the guard without recording: the windows of a streamed field, whose verdicts are recorded once per
+     * field with {@link #record} when the field ends (one audit record per field, not one per event).
+     */
+    Verdict scanUnrecorded(String text, Direction dir) {
+        return guard.scan(text, dir);
+    }
+
+    /** Records a verdict about {@code text} (hashed in the audit log, never stored). */
+    void record(Direction dir, Verdict v, String text, String action) {
         metrics.verdict(dir.name().toLowerCase(Locale.ROOT), v.action().name().toLowerCase(Locale.ROOT));
         if (auditLog != null) {
             auditLog.append(dir, v, text, action);
         }
-        return v;
     }
 }

@@ -34,7 +34,7 @@ final class Router {
         this.chat = chat;
     }
 
-    Answer route(String endpoint, Request request) {
+    Reply route(String endpoint, Request request) {
         String method = request.getMethod();
         switch (endpoint) {
             case "/health":
@@ -42,6 +42,7 @@ final class Router {
                 return Answer.json(200, "{\"status\":\"ok\"}");
             case "/metrics":
                 requireMethod(method, "GET");
+                admission.authenticate(request); // the same API keys as the guard endpoints (none configured: open)
                 return new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.render().getBytes(StandardCharsets.UTF_8), Map.of());
             case "/v1/guard/input":
