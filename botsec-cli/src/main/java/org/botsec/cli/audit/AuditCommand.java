@@ -17,11 +17,13 @@ import org.botsec.core.ThresholdException;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.ModelInputs;
+import org.botsec.core.data.TextDataset;
+import org.botsec.core.files.SafeFiles;
+import org.botsec.core.io.ModelRegistry;
 import org.botsec.core.io.ModelFiles;
 import org.botsec.core.model.Classifier;
-import org.botsec.core.model.LinearModel;
-import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;
+import org.botsec.core.model.TextClassifier;
 import org.botsec.core.prov.Provenance;
 import org.botsec.report.CheckResult;
 import org.botsec.report.Report;
@@ -41,8 +43,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec audit}: every check that applies, one report in four formats; exit 3 when a check fails. */
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Audit one or more models: accuracy, robustness, membership inference and the privacy claim, "
-                + "a poisoning scan, explanation stability. Writes report.html, report.json, report.sarif and "
+        description = "Audit one or more models (numeric, or text models with text data): accuracy, robustness, "
+                + "membership inference and the privacy claim, a poisoning scan, explanation stability. Writes report.html, report.json, report.sarif and "
                 + "report.stix.json; exit 3 when a check fails.",
         footer = {"", "Examples:",
                 "  botsec audit --model bc.safetensors --data builtin:breast_cancer:test \\",
@@ -120,18 +122,27 @@ public final class AuditCommand implements Callable<Integer> {
      */
     public static AuditContext context(Path modelFile, String data, String trainData, String label, long s) {
         Model m = ModelFiles.load(modelFile);
+        Optional<Provenance> prov = Provenance.fromJson(ModelRegistry.state(m).description().get("provenance"));
+        if (m instanceof TextClassifier t) {
+            TextDataset audit = fitText(DataSources.loadText(data), t, data);
+            Optional<TextDataset> train = Optional.ofNullable(trainData).map(d -> fitText(DataSources.loadText(d), t, d));
+            return AuditContext.forText(subject(modelFile, m, prov, data, audit.sha256(), trainData), t, audit, train, s);
+        }
         if (!(m instanceof Classifier c)) {
-            throw BadInputException.of("model %s (type %s) is not a numeric classifier; text models cannot be "
-                    + "audited yet", modelFile, m.type());
+            throw BadInputException.of("model %s (type %s) is neither a numeric nor a text classifier", modelFile,
+                    m.type());
         }
         Dataset audit = fit(DataSources.loadNumeric(data, label), c, data);
         Optional<Dataset> train = Optional.ofNullable(trainData)
                 .map(t -> fit(DataSources.loadNumeric(t, label), c, t));
-        Optional<Provenance> prov = provenance(m);
-        Subject subject = new Subject(modelFile.toString(), org.botsec.core.files.SafeFiles.sha256(modelFile), m.type(),
-                prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data,
-                audit.sha256(), Optional.ofNullable(trainData));
-        return new AuditContext(subject, c, audit, train, s);
+        return new AuditContext(subject(modelFile, m, prov, data, audit.sha256(), trainData), c, audit, train, s);
+    }
+
+    private static Subject subject(Path modelFile, Model m, Optional<Provenance> prov, String data, String dataSha256,
+                                   String trainData) {
+        return new Subject(modelFile.toString(), SafeFiles.sha256(modelFile), m.type(),
+                prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data, dataSha256,
+                Optional.ofNullable(trainData));
     }
 
     private static Dataset fit(Dataset d, Classifier c, String source) {
@@ -141,14 +152,12 @@ public final class AuditCommand implements Callable<Integer> {
         return ModelInputs.forModel(d, c.featureNames(), c.classNames(), source);
     }
 
-    static Optional<Provenance> provenance(Model m) {
-        if (m instanceof Mlp mlp) {
-            return mlp.provenance();
+    private static TextDataset fitText(TextDataset d, TextClassifier t, String source) {
+        if (d.size() == 0) {
+            throw BadInputException.of("%s has no rows", source);
         }
-        if (m instanceof LinearModel lm) {
-            return Optional.ofNullable(lm.provenance());
-        }
-        return Optional.empty();
+        return new TextDataset(d.texts(), ModelInputs.remapLabels(d.y(), d.classNames(), t.classNames(), source),
+                t.classNames(), d.sha256());
     }
 
     static StixBundle.Tlp parseTlp(String s) {

@@ -86,6 +86,30 @@ class AuditCommandTest {
         assertFalse(Files.exists(dir.resolve("e")));
     }
 
+    @Test
+    void auditsATextModel() throws Exception {
+        Path text = dir.resolve("sentiment.safetensors");
+        assertEquals(0, CliRun.run("train", "--data", "builtin:sentiment_sentences", "--model", "text-logreg", "--out",
+                text.toString(), "-q").code());
+        CliRun r = CliRun.run("audit", "--model", text.toString(), "--data", "builtin:sentiment_sentences:test",
+                "--train-data", "builtin:sentiment_sentences:train", "--config", config.toString(), "--out",
+                dir.resolve("text").toString(), "-q", "--json");
+        assertTrue(r.code() == 0 || r.code() == ExitCode.THRESHOLD_FAILED, r.toString());
+        java.util.Map<String, String> status = new java.util.HashMap<>();
+        r.json().at("/audits/0/checks").forEach(c -> status.put(c.get("id").asText(), c.get("status").asText()));
+        assertEquals("pass", status.get("quality.accuracy"), r.out());
+        assertEquals("not_applicable", status.get("robustness.pgd"));
+        assertEquals("not_applicable", status.get("robustness.word_level"));
+        assertTrue(status.get("privacy.membership").matches("pass|fail"), r.out());
+        assertTrue(status.get("explanation.stability").matches("pass|fail"), r.out());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("text/report.json").toFile());
+        assertEquals("text_logistic_regression", report.at("/audits/0/subject/model_type").asText());
+        CliRun wrongData = CliRun.run("audit", "--model", text.toString(), "--data", "builtin:breast_cancer:test",
+                "--out", dir.resolve("text2").toString(), "-q");
+        assertEquals(ExitCode.BAD_INPUT, wrongData.code(), wrongData.toString());
+        assertTrue(wrongData.err().contains("is a numeric data set, not text"), wrongData.err());
+    }
+
     private static void bad(String expected, String... args) {
         String[] base = {"audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test", "-q"};
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(base));
