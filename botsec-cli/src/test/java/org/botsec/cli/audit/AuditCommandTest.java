@@ -87,6 +87,41 @@ class AuditCommandTest {
     }
 
     @Test
+    void selfTestsAGuardPolicyFromTheFlagOrTheConfig() throws Exception {
+        // a policy that only redacts PII: it blocks no injection, so the self-test fails the audit
+        Path policy = Files.writeString(dir.resolve("pii-only.yaml"), "version: 1\nscanners:\n  - scanner: pii\n"
+                + "    action: redact\n");
+        Path quick = Files.writeString(dir.resolve("quick.yaml"), "checks:\n  privacy.membership:\n    enabled: false\n"
+                + "  explanation.stability:\n    enabled: false\n  poisoning.scan:\n    enabled: false\n");
+        CliRun r = CliRun.run("audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test",
+                "--config", quick.toString(), "--policy", policy.toString(), "--out", dir.resolve("g").toString(),
+                "-q", "--json");
+        assertEquals(ExitCode.THRESHOLD_FAILED, r.code(), r.toString());
+        JsonNode guard = null;
+        for (JsonNode c : r.json().at("/audits/0/checks")) {
+            if (c.get("id").asText().equals("guard.policy")) {
+                guard = c;
+            }
+        }
+        assertEquals("fail", guard.get("status").asText());
+        assertEquals(0.0, guard.get("measured").asDouble());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("g/report.json").toFile());
+        assertTrue(report.toString().contains("AML.T0051"), "the missed injections cite LLM Prompt Injection");
+        assertTrue(Files.readString(dir.resolve("g/report.sarif")).contains("audit.guard.injection-missed"));
+
+        Path withPolicy = Files.writeString(dir.resolve("with-policy.yaml"), "policy: pii-only.yaml\n"
+                + Files.readString(quick));
+        CliRun fromConfig = CliRun.run("audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test",
+                "--config", withPolicy.toString(), "--out", dir.resolve("g2").toString(), "-q");
+        assertEquals(ExitCode.THRESHOLD_FAILED, fromConfig.code(), fromConfig.toString());
+        assertTrue(fromConfig.out().contains("guard.policy"), fromConfig.out());
+
+        bad("not-there.yaml", "--out", dir.resolve("g3").toString(), "--policy",
+                dir.resolve("not-there.yaml").toString());
+        assertFalse(Files.exists(dir.resolve("g3")));
+    }
+
+    @Test
     void auditsATextModel() throws Exception {
         Path text = dir.resolve("sentiment.safetensors");
         assertEquals(0, CliRun.run("train", "--data", "builtin:sentiment_sentences", "--model", "text-logreg", "--out",

@@ -4,6 +4,7 @@ import java.util.List;
 import org.botsec.report.checks.AccuracyCheck;
 import org.botsec.report.checks.ExplanationStabilityCheck;
 import org.botsec.report.checks.FewPixelCheck;
+import org.botsec.report.checks.GuardPolicyCheck;
 import org.botsec.report.checks.RobustnessCheck;
 import org.botsec.report.checks.MembershipCheck;
 import org.botsec.report.checks.PoisoningScanCheck;
@@ -20,6 +21,6 @@ public final class Checks {
     public static List<AuditCheck> all() {
         return List.of(new AccuracyCheck(), new RobustnessCheck(), new FewPixelCheck(), new TextRobustnessCheck(),
                 new PrivacyClaimCheck(), new MembershipCheck(), new PrivacyAuditCheck(), new PoisoningScanCheck(),
-                new ExplanationStabilityCheck());
+                new ExplanationStabilityCheck(), new GuardPolicyCheck());
     }
 }
