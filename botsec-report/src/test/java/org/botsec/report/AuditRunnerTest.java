@@ -107,6 +107,7 @@ class AuditRunnerTest {
         assertMessage("checks:\n  quality.accuracy:\n    enabled: 1\n", "enabled must be true or false");
         assertMessage("seed: 1.5\n", "seed must be a whole number");
         assertMessage("colour: red\n", "unknown key colour");
+        assertMessage("policy: [a, b]\n", "policy must be the path of a guard policy file");
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks a bundle against the official OASIS STIX 2.1 JSON schemas (oasis-open/cti-stix2-json-schemas), which
  * the repository does not ship: set {@code STIX2_SCHEMAS} to a local copy of their {@code schemas/} folder to
- * run it; without it the test is skipped. The schemas' {@code $id}s are absolute URLs, so they are mapped onto
+ * run it; without it the test is skipped. {@code STIX2_BUNDLE} may name a bundle file to check as well. The
+ * schemas' {@code $id}s are absolute URLs, so they are mapped onto
  * the local folder and nothing is fetched.
  */
 class StixSchemaTest {
@@ -44,6 +45,16 @@ class StixSchemaTest {
             }
         }
         assertFalse(problems(factory, broken).isEmpty());
+        // STIX2_BUNDLE: also check a bundle BotSec wrote, e.g. the demo's audit/report.stix.json
+        String bundle = System.getenv("STIX2_BUNDLE");
+        if (bundle != null) {
+            try {
+                JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(bundle).toFile());
+                assertEquals(List.of(), problems(factory, written), bundle);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("cannot read STIX2_BUNDLE " + bundle, e);
+            }
+        }
     }
 
     private static List<String> problems(JsonSchemaFactory factory, JsonNode bundle) {

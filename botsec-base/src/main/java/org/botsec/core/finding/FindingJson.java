@@ -25,7 +25,13 @@ public final class FindingJson {
         m.put("title", f.title());
         m.put("description", f.description());
         f.location().ifPresent(l -> m.put("location", location(l)));
-        f.score().ifPresent(s -> m.put("score", Map.of("value", s.value(), "basis", s.basis().label())));
+        f.score().ifPresent(s -> {
+            // ordered: Map.of iterates in an order that changes from one JVM run to the next
+            Map<String, Object> score = new LinkedHashMap<>();
+            score.put("value", s.value());
+            score.put("basis", s.basis().label());
+            m.put("score", score);
+        });
         f.atlas().ifPresent(a -> {
             Map<String, Object> atlas = new LinkedHashMap<>();
             atlas.put("id", a.id());

@@ -17,11 +17,13 @@ import org.botsec.core.ThresholdException;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.ModelInputs;
+import org.botsec.core.data.TextDataset;
+import org.botsec.core.files.SafeFiles;
+import org.botsec.core.io.ModelRegistry;
 import org.botsec.core.io.ModelFiles;
 import org.botsec.core.model.Classifier;
-import org.botsec.core.model.LinearModel;
-import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;
+import org.botsec.core.model.TextClassifier;
 import org.botsec.core.prov.Provenance;
 import org.botsec.report.CheckResult;
 import org.botsec.report.Report;
@@ -32,6 +34,8 @@ import org.botsec.report.audit.AuditContext;
 import org.botsec.report.audit.AuditOutput;
 import org.botsec.report.audit.AuditRunner;
 import org.botsec.report.audit.Checks;
+import org.botsec.report.audit.GuardUnderTest;
+import org.botsec.guard.GuardPipeline;
 import org.botsec.report.render.HtmlReport;
 import org.botsec.report.render.StixBundle;
 import picocli.CommandLine.Command;
@@ -41,15 +45,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec audit}: every check that applies, one report in four formats; exit 3 when a check fails. */
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Audit one or more models: accuracy, robustness, membership inference and the privacy claim, "
-                + "a poisoning scan, explanation stability. Writes report.html, report.json, report.sarif and "
+        description = "Audit one or more models (numeric, or text models with text data): accuracy, robustness, "
+                + "membership inference and the privacy claim, a poisoning scan, explanation stability, and a "
+                + "self-test of the guard policy when one is given. Writes report.html, report.json, report.sarif and "
                 + "report.stix.json; exit 3 when a check fails.",
         footer = {"", "Examples:",
                 "  botsec audit --model bc.safetensors --data builtin:breast_cancer:test \\",
                 "      --train-data builtin:breast_cancer:train --out audit-bc",
                 "  botsec audit --model digits.safetensors --model digits-dp.safetensors \\",
                 "      --data builtin:digits8x8:test --train-data builtin:digits8x8:train \\",
-                "      --config audit.yaml --out audit-digits --json"})
+                "      --config audit.yaml --out audit-digits --json",
+                "  botsec audit --model sentiment.safetensors --data builtin:sentiment_sentences:test \\",
+                "      --train-data builtin:sentiment_sentences:train --policy policy.yaml --out audit-bot"})
 public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,6 +78,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Audit config (YAML): thresholds per check.")
     Path config;
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Guard policy (YAML or JSON) to self-test against BotSec's probes; wins over policy: in "
+                    + "the config.")
+    Path policy;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the four report files.")
     Path out;
@@ -95,9 +107,12 @@ public final class AuditCommand implements Callable<Integer> {
         StixBundle.Tlp marking = parseTlp(tlp);
         List<AuditCheck> checks = Checks.all();
         AuditConfig cfg = config == null ? AuditConfig.defaults(checks, seed) : AuditConfig.read(config, checks, seed);
+        Optional<GuardUnderTest> guard = Optional.ofNullable(policy).or(() -> cfg.policy().map(Path::of))
+                .map(AuditCommand::guard);
         List<AuditContext> contexts = new ArrayList<>();
         for (Path m : models) {
-            contexts.add(context(m, data, trainData, label, cfg.seed()));
+            AuditContext c = context(m, data, trainData, label, cfg.seed());
+            contexts.add(guard.map(c::withGuard).orElse(c));
         }
         AuditRunner runner = new AuditRunner(checks, cfg);
         PrintWriter err = spec.commandLine().getErr();
@@ -120,18 +135,33 @@ public final class AuditCommand implements Callable<Integer> {
      */
     public static AuditContext context(Path modelFile, String data, String trainData, String label, long s) {
         Model m = ModelFiles.load(modelFile);
+        Optional<Provenance> prov = Provenance.fromJson(ModelRegistry.state(m).description().get("provenance"));
+        if (m instanceof TextClassifier t) {
+            TextDataset audit = fitText(DataSources.loadText(data), t, data);
+            Optional<TextDataset> train = Optional.ofNullable(trainData).map(d -> fitText(DataSources.loadText(d), t, d));
+            return AuditContext.forText(subject(modelFile, m, prov, data, audit.sha256(), trainData), t, audit, train, s);
+        }
         if (!(m instanceof Classifier c)) {
-            throw BadInputException.of("model %s (type %s) is not a numeric classifier; text models cannot be "
-                    + "audited yet", modelFile, m.type());
+            throw BadInputException.of("model %s (type %s) is neither a numeric nor a text classifier", modelFile,
+                    m.type());
         }
         Dataset audit = fit(DataSources.loadNumeric(data, label), c, data);
         Optional<Dataset> train = Optional.ofNullable(trainData)
                 .map(t -> fit(DataSources.loadNumeric(t, label), c, t));
-        Optional<Provenance> prov = provenance(m);
-        Subject subject = new Subject(modelFile.toString(), org.botsec.core.files.SafeFiles.sha256(modelFile), m.type(),
-                prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data,
-                audit.sha256(), Optional.ofNullable(trainData));
-        return new AuditContext(subject, c, audit, train, s);
+        return new AuditContext(subject(modelFile, m, prov, data, audit.sha256(), trainData), c, audit, train, s);
+    }
+
+    /** The guard policy in {@code file}, as the self-test runs it. */
+    public static GuardUnderTest guard(Path file) {
+        GuardPipeline pipeline = GuardPipeline.fromPolicy(file);
+        return new GuardUnderTest(file.toString(), SafeFiles.sha256(file), pipeline);
+    }
+
+    private static Subject subject(Path modelFile, Model m, Optional<Provenance> prov, String data, String dataSha256,
+                                   String trainData) {
+        return new Subject(modelFile.toString(), SafeFiles.sha256(modelFile), m.type(),
+                prov.map(Provenance::trainer).orElse("unknown"), prov.flatMap(Provenance::privacy), data, dataSha256,
+                Optional.ofNullable(trainData));
     }
 
     private static Dataset fit(Dataset d, Classifier c, String source) {
@@ -141,14 +171,12 @@ public final class AuditCommand implements Callable<Integer> {
         return ModelInputs.forModel(d, c.featureNames(), c.classNames(), source);
     }
 
-    static Optional<Provenance> provenance(Model m) {
-        if (m instanceof Mlp mlp) {
-            return mlp.provenance();
+    private static TextDataset fitText(TextDataset d, TextClassifier t, String source) {
+        if (d.size() == 0) {
+            throw BadInputException.of("%s has no rows", source);
         }
-        if (m instanceof LinearModel lm) {
-            return lm.provenance();
-        }
-        return Optional.empty();
+        return new TextDataset(d.texts(), ModelInputs.remapLabels(d.y(), d.classNames(), t.classNames(), source),
+                t.classNames(), d.sha256());
     }
 
     static StixBundle.Tlp parseTlp(String s) {
@@ -203,9 +231,13 @@ public final class AuditCommand implements Callable<Integer> {
         for (Report.ModelAudit a : report.audits()) {
             o.printf(Locale.ROOT, "%s: %s%n", a.subject().modelFile(), a.passed() ? "passed" : "FAILED");
             for (CheckResult c : a.checks()) {
+                // a check with several bounds (the guard self-test) can fail with its score-card value in bounds
+                boolean failedElsewhere = c.status() == CheckResult.Status.FAIL
+                        && c.threshold().isPresent() && c.measuredValue().map(c.threshold().get()::passes).orElse(false);
                 o.printf(Locale.ROOT, "  %-15s %-24s %s%n", c.status().label(), c.id(),
                         c.threshold().map(t -> HtmlReport.num(c.measuredValue().orElse(Double.NaN)) + " (needs "
-                                + t.direction().symbol() + " " + HtmlReport.num(t.value()) + ")").orElse(c.summary()));
+                                + t.direction().symbol() + " " + HtmlReport.num(t.value()) + ")"
+                                + (failedElsewhere ? " " + c.summary() : "")).orElse(c.summary()));
             }
         }
         o.printf(Locale.ROOT, "report: %s (also report.json, report.sarif, report.stix.json)%n",

@@ -86,6 +86,65 @@ class AuditCommandTest {
         assertFalse(Files.exists(dir.resolve("e")));
     }
 
+    @Test
+    void selfTestsAGuardPolicyFromTheFlagOrTheConfig() throws Exception {
+        // a policy that only redacts PII: it blocks no injection, so the self-test fails the audit
+        Path policy = Files.writeString(dir.resolve("pii-only.yaml"), "version: 1\nscanners:\n  - scanner: pii\n"
+                + "    action: redact\n");
+        Path quick = Files.writeString(dir.resolve("quick.yaml"), "checks:\n  privacy.membership:\n    enabled: false\n"
+                + "  explanation.stability:\n    enabled: false\n  poisoning.scan:\n    enabled: false\n");
+        CliRun r = CliRun.run("audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test",
+                "--config", quick.toString(), "--policy", policy.toString(), "--out", dir.resolve("g").toString(),
+                "-q", "--json");
+        assertEquals(ExitCode.THRESHOLD_FAILED, r.code(), r.toString());
+        JsonNode guard = null;
+        for (JsonNode c : r.json().at("/audits/0/checks")) {
+            if (c.get("id").asText().equals("guard.policy")) {
+                guard = c;
+            }
+        }
+        assertEquals("fail", guard.get("status").asText());
+        assertEquals(0.0, guard.get("measured").asDouble());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("g/report.json").toFile());
+        assertTrue(report.toString().contains("AML.T0051"), "the missed injections cite LLM Prompt Injection");
+        assertTrue(Files.readString(dir.resolve("g/report.sarif")).contains("audit.guard.injection-missed"));
+
+        Path withPolicy = Files.writeString(dir.resolve("with-policy.yaml"), "policy: pii-only.yaml\n"
+                + Files.readString(quick));
+        CliRun fromConfig = CliRun.run("audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test",
+                "--config", withPolicy.toString(), "--out", dir.resolve("g2").toString(), "-q");
+        assertEquals(ExitCode.THRESHOLD_FAILED, fromConfig.code(), fromConfig.toString());
+        assertTrue(fromConfig.out().contains("guard.policy"), fromConfig.out());
+
+        bad("not-there.yaml", "--out", dir.resolve("g3").toString(), "--policy",
+                dir.resolve("not-there.yaml").toString());
+        assertFalse(Files.exists(dir.resolve("g3")));
+    }
+
+    @Test
+    void auditsATextModel() throws Exception {
+        Path text = dir.resolve("sentiment.safetensors");
+        assertEquals(0, CliRun.run("train", "--data", "builtin:sentiment_sentences", "--model", "text-logreg", "--out",
+                text.toString(), "-q").code());
+        CliRun r = CliRun.run("audit", "--model", text.toString(), "--data", "builtin:sentiment_sentences:test",
+                "--train-data", "builtin:sentiment_sentences:train", "--config", config.toString(), "--out",
+                dir.resolve("text").toString(), "-q", "--json");
+        assertTrue(r.code() == 0 || r.code() == ExitCode.THRESHOLD_FAILED, r.toString());
+        java.util.Map<String, String> status = new java.util.HashMap<>();
+        r.json().at("/audits/0/checks").forEach(c -> status.put(c.get("id").asText(), c.get("status").asText()));
+        assertEquals("pass", status.get("quality.accuracy"), r.out());
+        assertEquals("not_applicable", status.get("robustness.pgd"));
+        assertEquals("not_applicable", status.get("robustness.word_level"));
+        assertTrue(status.get("privacy.membership").matches("pass|fail"), r.out());
+        assertTrue(status.get("explanation.stability").matches("pass|fail"), r.out());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("text/report.json").toFile());
+        assertEquals("text_logistic_regression", report.at("/audits/0/subject/model_type").asText());
+        CliRun wrongData = CliRun.run("audit", "--model", text.toString(), "--data", "builtin:breast_cancer:test",
+                "--out", dir.resolve("text2").toString(), "-q");
+        assertEquals(ExitCode.BAD_INPUT, wrongData.code(), wrongData.toString());
+        assertTrue(wrongData.err().contains("is a numeric data set, not text"), wrongData.err());
+    }
+
     private static void bad(String expected, String... args) {
         String[] base = {"audit", "--model", model.toString(), "--data", "builtin:breast_cancer:test", "-q"};
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(base));

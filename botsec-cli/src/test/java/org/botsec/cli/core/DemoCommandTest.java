@@ -31,8 +31,8 @@ class DemoCommandTest {
         CliRun r = CliRun.run("demo", "--out-dir", outDir.toString(), "--json", "-q");
         assertEquals(0, r.code(), r.toString());
         JsonNode j = r.json();
-        assertEquals(4, j.get("models").size());
-        // the closing audit: the three numeric models side by side in one report
+        assertEquals(6, j.get("models").size());
+        // the closing audit: the three bots (text, credit without and with DP, diagnosis) side by side
         Path report = Path.of(j.get("audit").get("report").asText());
         assertTrue(Files.isRegularFile(report), report.toString());
         JsonNode rj;
@@ -41,10 +41,25 @@ class DemoCommandTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        assertEquals(3, rj.get("audits").size());
+        assertEquals(4, rj.get("audits").size());
+        JsonNode textAudit = rj.get("audits").get(0);
+        assertEquals("text_logistic_regression", textAudit.at("/subject/model_type").asText());
+        JsonNode guardCheck = null;
+        for (JsonNode c : textAudit.get("checks")) {
+            if (c.get("id").asText().equals("guard.policy")) {
+                guardCheck = c;
+            }
+        }
+        assertTrue(guardCheck.get("status").asText().matches("pass|fail"), guardCheck.toString());
+        assertEquals(1.0, guardCheck.at("/metrics/injection_block_rate").asDouble(), 0.0, "default policy");
         JsonNode dpAudit = rj.get("audits").get(2);
-        assertTrue(dpAudit.get("subject").get("model_file").asText().endsWith("digits8x8_mlp_dp.safetensors"));
-        assertTrue(dpAudit.get("subject").get("privacy").get("epsilon").asDouble() > 0);
+        assertTrue(dpAudit.get("subject").get("model_file").asText().endsWith("credit_g_logreg_dp.safetensors"));
+        double claimed = dpAudit.get("subject").get("privacy").get("epsilon").asDouble();
+        assertTrue(dpAudit.at("/subject/privacy/holds_end_to_end").asBoolean(), "public bounds, not private stats");
+        JsonNode privacy = j.at("/audit/privacy");
+        assertEquals(1, privacy.size(), privacy.toString());
+        assertEquals(claimed, privacy.get(0).get("claimed_epsilon").asDouble(), 0.0);
+        assertTrue(privacy.get(0).get("empirical_epsilon_lower_bound").asDouble() >= 0);
         assertEquals(j.get("audit").get("passed").asBoolean(), rj.get("passed").asBoolean());
         for (JsonNode m : j.get("models")) {
             Path file = Path.of(m.get("path").asText());
@@ -59,10 +74,21 @@ class DemoCommandTest {
             Evaluation e = Evaluation.of(test.y(), c.predictProba(test.x()), test.classNames());
             assertEquals(e.accuracy(), m.get("accuracy").asDouble(), 1e-12, name);
             boolean dp = m.get("model").asText().endsWith("--dp");
-            // the DP MLP (ε ≈ 4.3, SecureRandom noise, so not replayable) measured 0.92-0.94 here; 0.8 leaves margin
-            assertTrue(e.accuracy() > (dp ? 0.8 : 0.9), name + " accuracy " + e.accuracy());
+            if (name.equals("credit_g")) {
+                // credit_g's test split is 70% "good": both credit bots must beat always answering "good"; the
+                // DP one (ε ≈ 6.0, SecureRandom noise) measured 0.715-0.755 here, the non-private one 0.78
+                assertTrue(e.accuracy() > 0.7, name + " accuracy " + e.accuracy());
+            } else {
+                // the DP MLP (ε ≈ 4.3, SecureRandom noise, not replayable) measured 0.92-0.94 here; 0.8 leaves margin
+                assertTrue(e.accuracy() > (dp ? 0.8 : 0.9), name + " accuracy " + e.accuracy());
+            }
             assertEquals(dp, m.has("epsilon"), m.toString());
-            if (dp) {
+            if (dp && name.equals("credit_g")) {
+                // N = 800, B = 64, σ = 1.5, ceil(30·800/64) = 375 steps
+                CliRun eps = CliRun.run("privacy", "epsilon", "--sample-size", "800", "--batch-size", "64",
+                        "--noise-multiplier", "1.5", "--steps", "375", "--delta", "1e-5", "--json");
+                assertEquals(eps.json().get("epsilon").asDouble(), m.get("epsilon").asDouble(), 1e-12);
+            } else if (dp) {
                 // the ε it prints is the accountant's for N = 1438, B = 128, σ = 2, ceil(30·1438/128) = 338 steps
                 CliRun eps = CliRun.run("privacy", "epsilon", "--sample-size", "1438", "--batch-size", "128",
                         "--noise-multiplier", "2.0", "--steps", "338", "--delta", "1e-5", "--json");

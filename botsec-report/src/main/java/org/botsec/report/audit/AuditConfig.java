@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.botsec.core.BadInputException;
 import org.botsec.core.files.SafeFiles;
@@ -20,6 +21,7 @@ import org.botsec.core.files.SafeFiles;
  * What an audit runs and with which thresholds. Read from YAML:
  * <pre>
  * seed: 42                      # optional; the seed of every random choice
+ * policy: guard-policy.yaml      # optional; the guard policy to self-test (relative to this file)
  * checks:                       # optional; a check not named here runs with its defaults
  *   robustness.pgd:
  *     min_robust_accuracy: 0.3
@@ -64,10 +66,12 @@ public final class AuditConfig {
     }
 
     private final long seed;
+    private final Optional<String> policy;
     private final Map<String, Section> sections;
 
-    private AuditConfig(long seed, Map<String, Section> sections) {
+    private AuditConfig(long seed, Optional<String> policy, Map<String, Section> sections) {
         this.seed = seed;
+        this.policy = policy;
         this.sections = Collections.unmodifiableMap(sections);
     }
 
@@ -86,11 +90,15 @@ public final class AuditConfig {
             throw BadInputException.of("audit config %s is not valid YAML: %s", file,
                     e.getMessage().lines().findFirst().orElse("parse error"));
         }
-        return parse(root, checks, defaultSeed, file.toString());
+        AuditConfig c = parse(root, checks, defaultSeed, file.toString());
+        Path dir = file.toAbsolutePath().getParent();
+        return c.policy.isEmpty() || dir == null ? c
+                : new AuditConfig(c.seed, Optional.of(dir.resolve(c.policy.get()).toString()), c.sections);
     }
 
     public static AuditConfig parse(JsonNode root, List<AuditCheck> checks, long defaultSeed, String where) {
         long seed = defaultSeed;
+        Optional<String> policy = Optional.empty();
         JsonNode checksNode = null;
         if (root != null && !root.isNull() && !root.isMissingNode()) {
             if (!root.isObject()) {
@@ -98,8 +106,9 @@ public final class AuditConfig {
             }
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!Set.of("seed", "checks").contains(k)) {
-                    throw BadInputException.of("audit config %s: unknown key %s (allowed: seed, checks)", where, k);
+                if (!Set.of("seed", "policy", "checks").contains(k)) {
+                    throw BadInputException.of("audit config %s: unknown key %s (allowed: seed, policy, checks)",
+                            where, k);
                 }
             }
             if (root.has("seed")) {
@@ -108,6 +117,13 @@ public final class AuditConfig {
                             root.get("seed"));
                 }
                 seed = root.get("seed").asLong();
+            }
+            if (root.has("policy")) {
+                if (!root.get("policy").isTextual() || root.get("policy").asText().isBlank()) {
+                    throw BadInputException.of("audit config %s: policy must be the path of a guard policy file, "
+                            + "got %s", where, root.get("policy"));
+                }
+                policy = Optional.of(root.get("policy").asText());
             }
             checksNode = root.get("checks");
             if (checksNode != null && !checksNode.isObject() && !checksNode.isNull()) {
@@ -130,7 +146,7 @@ public final class AuditConfig {
             JsonNode node = checksNode == null ? null : checksNode.get(c.id());
             sections.put(c.id(), section(c, node, where));
         }
-        return new AuditConfig(seed, sections);
+        return new AuditConfig(seed, policy, sections);
     }
 
     private static Section section(AuditCheck c, JsonNode node, String where) {
@@ -177,6 +193,14 @@ public final class AuditConfig {
         List<String> n = new ArrayList<>();
         settings.forEach(s -> n.add(", " + s.name()));
         return String.join("", n);
+    }
+
+    /**
+     * The guard policy file to self-test, if the config names one ({@code policy:}); read from a file, a relative
+     * path is resolved against the config file's folder.
+     */
+    public Optional<String> policy() {
+        return policy;
     }
 
     /** The seed of the audit. */

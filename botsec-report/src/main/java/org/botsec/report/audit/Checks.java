@@ -4,11 +4,13 @@ import java.util.List;
 import org.botsec.report.checks.AccuracyCheck;
 import org.botsec.report.checks.ExplanationStabilityCheck;
 import org.botsec.report.checks.FewPixelCheck;
+import org.botsec.report.checks.GuardPolicyCheck;
 import org.botsec.report.checks.RobustnessCheck;
 import org.botsec.report.checks.MembershipCheck;
 import org.botsec.report.checks.PoisoningScanCheck;
 import org.botsec.report.checks.PrivacyAuditCheck;
 import org.botsec.report.checks.PrivacyClaimCheck;
+import org.botsec.report.checks.TextRobustnessCheck;
 
 /** Every check {@code botsec audit} runs, in the order the report lists them. */
 public final class Checks {
@@ -17,7 +19,8 @@ public final class Checks {
 
     /** New instances of every check. */
     public static List<AuditCheck> all() {
-        return List.of(new AccuracyCheck(), new RobustnessCheck(), new FewPixelCheck(), new PrivacyClaimCheck(), new MembershipCheck(), new PrivacyAuditCheck(),
-                new PoisoningScanCheck(), new ExplanationStabilityCheck());
+        return List.of(new AccuracyCheck(), new RobustnessCheck(), new FewPixelCheck(), new TextRobustnessCheck(),
+                new PrivacyClaimCheck(), new MembershipCheck(), new PrivacyAuditCheck(), new PoisoningScanCheck(),
+                new ExplanationStabilityCheck(), new GuardPolicyCheck());
     }
 }

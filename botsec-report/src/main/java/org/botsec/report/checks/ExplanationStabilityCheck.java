@@ -16,6 +16,7 @@ import org.botsec.core.linalg.Matrix;
 import org.botsec.explain.Explanation;
 import org.botsec.explain.FeatureWeight;
 import org.botsec.explain.LimeTabularExplainer;
+import org.botsec.explain.LimeTextExplainer;
 import org.botsec.report.CheckResult;
 import org.botsec.report.Threshold;
 import org.botsec.report.audit.AuditCheck;
@@ -23,7 +24,7 @@ import org.botsec.report.audit.AuditConfig;
 import org.botsec.report.audit.AuditContext;
 
 /**
- * Explanation sanity: LIME (tabular) explains the predicted class of a random sample of rows twice, with two
+ * Explanation sanity: LIME (tabular, or text for a text model) explains the predicted class of a random sample of rows twice, with two
  * different seeds; stability is the mean Jaccard overlap of the two top-k feature sets. An explanation that changes
  * with the seed cannot support a decision (Alvarez-Melis and Jaakkola 2018 discuss the robustness of
  * interpretability methods). The most frequent top features of the sample are reported too, so a reviewer sees
@@ -53,27 +54,50 @@ public final class ExplanationStabilityCheck implements AuditCheck {
 
     @Override
     public CheckResult run(AuditContext ctx, AuditConfig.Section s) {
-        Matrix x = ctx.data().x();
-        int k = Math.min(s.getInt("num_features"), x.cols());
-        int rows = Math.min(s.getInt("rows"), x.rows());
         int numSamples = s.getInt("num_samples");
-        Matrix background = ctx.train().map(t -> t.x()).orElse(x);
+        int k = s.getInt("num_features");
         SplittableRandom rnd = new SplittableRandom(ctx.seed());
-        int[] pick = rnd.ints(0, x.rows()).distinct().limit(rows).toArray();
-        LimeTabularExplainer a = explainer(ctx, background, ctx.seed());
-        LimeTabularExplainer b = explainer(ctx, background, ctx.seed() + 1);
+        List<Explanation[]> pairs = new ArrayList<>();
+        String method;
+        if (ctx.text().isPresent()) {
+            // Text: LIME's text sampler removes words; the features are words (Ribeiro et al. 2016, section 3.3).
+            AuditContext.TextInputs t = ctx.text().get();
+            int rows = Math.min(s.getInt("rows"), t.data().size());
+            int[] pick = rnd.ints(0, t.data().size()).distinct().limit(rows).toArray();
+            LimeTextExplainer a = LimeTextExplainer.builder().classNames(t.model().classNames()).seed(ctx.seed())
+                    .build();
+            LimeTextExplainer b = LimeTextExplainer.builder().classNames(t.model().classNames())
+                    .seed(ctx.seed() + 1).build();
+            for (int r : pick) {
+                String text = t.data().texts().get(r);
+                int label = argmax(t.model().predictProba(List.of(text)).row(0));
+                pairs.add(new Explanation[] {a.explainInstance(text, t.model()::predictProba, k, numSamples, label),
+                        b.explainInstance(text, t.model()::predictProba, k, numSamples, label)});
+            }
+            method = "LIME text: top-" + k + " words";
+        } else {
+            Matrix x = ctx.data().x();
+            k = Math.min(k, x.cols());
+            int rows = Math.min(s.getInt("rows"), x.rows());
+            Matrix background = ctx.train().map(t -> t.x()).orElse(x);
+            int[] pick = rnd.ints(0, x.rows()).distinct().limit(rows).toArray();
+            LimeTabularExplainer a = explainer(ctx, background, ctx.seed());
+            LimeTabularExplainer b = explainer(ctx, background, ctx.seed() + 1);
+            for (int r : pick) {
+                double[] row = x.row(r);
+                Matrix one = new Matrix(1, row.length, row.clone());
+                int label = argmax(ctx.model().predictProba(one).row(0));
+                pairs.add(new Explanation[] {a.explainInstance(row, ctx.model()::predictProba, k, numSamples, label),
+                        b.explainInstance(row, ctx.model()::predictProba, k, numSamples, label)});
+            }
+            method = "LIME tabular: top-" + k + " features";
+        }
         double sum = 0;
         double min = 1;
         Map<String, Integer> topCounts = new TreeMap<>();
-        for (int r : pick) {
-            double[] row = x.row(r);
-            Matrix one = new Matrix(1, row.length, row.clone());
-            double[] p = ctx.model().predictProba(one).row(0);
-            int label = argmax(p);
-            Explanation ea = a.explainInstance(row, ctx.model()::predictProba, k, numSamples, label);
-            Explanation eb = b.explainInstance(row, ctx.model()::predictProba, k, numSamples, label);
-            Set<String> fa = top(ea, k);
-            Set<String> fb = top(eb, k);
+        for (Explanation[] pair : pairs) {
+            Set<String> fa = top(pair[0], k);
+            Set<String> fb = top(pair[1], k);
             fa.forEach(f -> topCounts.merge(f, 1, Integer::sum));
             Set<String> inter = new HashSet<>(fa);
             inter.retainAll(fb);
@@ -83,13 +107,14 @@ public final class ExplanationStabilityCheck implements AuditCheck {
             sum += j;
             min = Math.min(min, j);
         }
-        double stability = sum / pick.length;
+        double stability = pairs.isEmpty() ? Double.NaN : sum / pairs.size();
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("stability", stability);
         metrics.put("min_stability_of_a_row", min);
-        metrics.put("rows", (double) pick.length);
+        metrics.put("rows", (double) pairs.size());
         List<Map.Entry<String, Integer>> frequent = new ArrayList<>(topCounts.entrySet());
         frequent.sort((p, q) -> q.getValue() - p.getValue());
+        // Words are the user's vocabulary, not rows: the most frequent top words are what the model relies on.
         List<String> names = frequent.stream().limit(5).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
         Threshold t = new Threshold("stability", Threshold.Direction.AT_LEAST, s.get("min_stability"));
         List<Finding> findings = t.passes(stability) ? List.of() : List.of(
@@ -98,8 +123,8 @@ public final class ExplanationStabilityCheck implements AuditCheck {
                         .description("Raise LIME's sample count or use SHAP before relying on explanations.")
                         .score(new Score(stability, Score.Basis.MEASURED_RATE))
                         .evidence("stability", stability).evidence("num_samples", numSamples).source(ID).build());
-        return CheckResult.measured(ID, title(), t, metrics, "Top-" + k + " features shared between two seeds, "
-                + "mean over " + pick.length + " rows. Most frequent top features: " + String.join(", ", names) + ".",
+        return CheckResult.measured(ID, title(), t, metrics, method + " shared between two seeds, mean over "
+                + pairs.size() + " rows. Most frequent top features: " + String.join(", ", names) + ".",
                 List.of(), Map.of(), findings);
     }
 

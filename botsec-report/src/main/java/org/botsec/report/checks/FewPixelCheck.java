@@ -42,6 +42,10 @@ public final class FewPixelCheck implements AuditCheck {
 
     @Override
     public CheckResult run(AuditContext ctx, AuditConfig.Section s) {
+        if (ctx.text().isPresent()) {
+            return CheckResult.notApplicable(ID, title(), "A text model has no pixels; " + TextRobustnessCheck.ID
+                    + " covers text models.");
+        }
         if (ctx.gradientModel().isEmpty() || !RobustnessCheck.unitScaled(ctx.data())) {
             return CheckResult.notApplicable(ID, title(), "Needs an image model (inputs on [0, 1]) with input "
                     + "gradients.");

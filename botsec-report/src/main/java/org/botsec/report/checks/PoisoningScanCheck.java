@@ -46,6 +46,10 @@ public final class PoisoningScanCheck implements AuditCheck {
 
     @Override
     public CheckResult run(AuditContext ctx, AuditConfig.Section s) {
+        if (ctx.text().isPresent()) {
+            return CheckResult.notApplicable(ID, title(), "Not yet for text models: the detectors read numeric "
+                    + "features or an MLP's hidden layer.");
+        }
         if (ctx.train().isEmpty()) {
             return CheckResult.notApplicable(ID, title(), "Needs the training data (--train-data).");
         }

@@ -58,6 +58,10 @@ public final class RobustnessCheck implements AuditCheck {
 
     @Override
     public CheckResult run(AuditContext ctx, AuditConfig.Section s) {
+        if (ctx.text().isPresent()) {
+            return CheckResult.notApplicable(ID, title(), "A text model: moving TF-IDF features by epsilon gives no "
+                    + "text a user could type; " + TextRobustnessCheck.ID + " covers text models.");
+        }
         if (ctx.gradientModel().isEmpty()) {
             return CheckResult.notApplicable(ID, title(), "The model gives no input gradients (a black box); "
                     + "run botsec attack evasion --method square instead.");

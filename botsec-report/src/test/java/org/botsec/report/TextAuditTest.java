@@ -1,0 +1,97 @@
+package org.botsec.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.botsec.core.data.Builtins;
+import org.botsec.core.data.Split;
+import org.botsec.core.data.TextDataset;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.LogisticRegression;
+import org.botsec.core.model.TextPipeline;
+import org.botsec.report.audit.AuditCheck;
+import org.botsec.report.audit.AuditConfig;
+import org.botsec.report.audit.AuditContext;
+import org.botsec.report.audit.AuditRunner;
+import org.botsec.report.audit.Checks;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A customer-service text bot (TF-IDF + logistic regression on the shipped sentiment_sentences) audited through the
+ * text-number view. References: the pipeline's own predictions on the texts (accuracy), and a brute-force
+ * Mann–Whitney count over every member/non-member pair of log-probabilities of the true class (membership AUC).
+ */
+class TextAuditTest {
+    static TextDataset train;
+    static TextDataset test;
+    static TextPipeline model;
+
+    @BeforeAll
+    static void fit() {
+        train = Builtins.loadText("sentiment_sentences", Split.TRAIN);
+        test = Builtins.loadText("sentiment_sentences", Split.TEST);
+        model = TextPipeline.fit(train, LogisticRegression.builder().standardize(false).build());
+    }
+
+    static AuditContext context(long seed) {
+        Subject s = new Subject("sentiment.safetensors", "00", TextPipeline.TYPE, "lbfgs", Optional.empty(),
+                "builtin:sentiment_sentences:test", test.sha256(), Optional.of("builtin:sentiment_sentences:train"));
+        return AuditContext.forText(s, model, test, Optional.of(train), seed);
+    }
+
+    @Test
+    void auditsATextModelWithTheChecksThatApply() {
+        List<AuditCheck> checks = Checks.all();
+        AuditConfig config = AuditConfig.parse(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of("checks",
+                Map.of("privacy.membership", Map.of("rows", 100000),
+                        "explanation.stability", Map.of("rows", 4, "num_samples", 1000)))), checks, 3, "test");
+        Report r = new AuditRunner(checks, config).run(List.of(context(3)), (c, n) -> { });
+        Map<String, CheckResult> byId = r.audits().get(0).checks().stream()
+                .collect(Collectors.toMap(CheckResult::id, c -> c));
+        for (String na : List.of("robustness.pgd", "robustness.few_pixel", "robustness.word_level",
+                "privacy.claim", "privacy.audit", "poisoning.scan")) {
+            assertEquals(CheckResult.Status.NOT_APPLICABLE, byId.get(na).status(), na);
+        }
+        assertTrue(byId.get("robustness.word_level").summary().startsWith("Not applicable yet"));
+
+        Matrix p = model.predictProba(test.texts());
+        int right = 0;
+        for (int i = 0; i < test.size(); i++) {
+            right += p.get(i, test.y()[i]) > p.get(i, 1 - test.y()[i]) ? 1 : 0;
+        }
+        assertEquals((double) right / test.size(), byId.get("quality.accuracy").metrics().get("accuracy"), 1e-12);
+        assertTrue(right > 0.7 * test.size(), "sentiment model learned something: " + right);
+
+        // every row on both sides: the AUC must equal the brute-force pair count exactly
+        double[] in = logTrue(model.predictProba(train.texts()), train.y());
+        double[] out = logTrue(p, test.y());
+        double wins = 0;
+        for (double a : in) {
+            for (double b : out) {
+                wins += a > b ? 1 : a == b ? 0.5 : 0;
+            }
+        }
+        double auc = wins / ((double) in.length * out.length);
+        assertEquals(auc, byId.get("privacy.membership").metrics().get("auc"), 1e-9);
+        assertTrue(auc > 0.55, "an unregularised TF-IDF model remembers its sentences: AUC " + auc);
+
+        CheckResult lime = byId.get("explanation.stability");
+        assertTrue(lime.summary().startsWith("LIME text"), lime.summary());
+        assertEquals(4.0, lime.metrics().get("rows"));
+        double stability = lime.metrics().get("stability");
+        assertTrue(stability > 0 && stability <= 1, lime.toString());
+    }
+
+    private static double[] logTrue(Matrix p, int[] y) {
+        double[] out = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            out[i] = Math.log(p.get(i, y[i]));
+        }
+        return out;
+    }
+}
