@@ -18,9 +18,12 @@ import org.botsec.attack.evasion.EvasionMethod;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.FewPixelAttack;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.JsmaAttack;
+import org.botsec.attack.evasion.JsmaResult;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.attack.evasion.RobustnessCurve;
 import org.botsec.attack.evasion.SquareAttack;
+import org.botsec.attack.evasion.TargetClass;
 import org.botsec.attack.evasion.Targets;
 import org.botsec.attack.evasion.ValueRange;
 import org.botsec.cli.ExitCode;
@@ -45,12 +48,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec attack evasion}: adversarial examples against a model, with clean and robust accuracy. */
 @Command(name = "evasion", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Craft adversarial examples (FGSM, PGD, few-pixel, Square Attack) and measure clean and robust accuracy.",
+        description = "Craft adversarial examples (FGSM, PGD, JSMA, few-pixel, Square Attack) and measure clean and robust accuracy.",
         footer = {"", "Examples:",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method pgd --norm linf --epsilon 0.1 --steps 40 --step-size 0.01",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method few-pixel --max-pixels 10 --png adv/ --limit 20",
+                "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
+                "      --method jsma --theta 1 --gamma 0.1 --target-class next",
                 "  botsec attack evasion --model m.safetensors --data test.csv --label y --value-range none \\",
                 "      --method fgsm --epsilon 0.05 --max-success-rate 0.2 --json"})
 public final class EvasionCommand implements Callable<Integer> {
@@ -69,7 +74,7 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "Label column of a CSV file.")
     String label;
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, few-pixel or square (jsma, hopskipjump, text: not yet implemented).")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, jsma, few-pixel or square (hopskipjump, text: not yet implemented).")
     String method;
 
     @Option(names = "--norm", defaultValue = "linf", paramLabel = "linf|l2", description = "Perturbation norm for fgsm/pgd (default: ${DEFAULT-VALUE}).")
@@ -101,6 +106,15 @@ public final class EvasionCommand implements Callable<Integer> {
 
     @Option(names = "--p-init", defaultValue = "0.8", paramLabel = "P", description = "square: initial fraction of pixels in a window (default: ${DEFAULT-VALUE}, the paper's value for MNIST).")
     double pInit;
+
+    @Option(names = "--theta", paramLabel = "T", description = "jsma: change added to each chosen feature, clipped to the value range (default 1: pixels set to the maximum, as in the paper).")
+    Double theta;
+
+    @Option(names = "--gamma", paramLabel = "G", description = "jsma: largest fraction of the features that may change, in (0, 1] (default 0.1).")
+    Double gamma;
+
+    @Option(names = "--target-class", paramLabel = "next|random|second", description = "jsma: the class each row is pushed into: (label + 1) mod k, a random other class (--seed), or the most likely other class (default next).")
+    String targetClass;
 
     @Option(names = "--targets", defaultValue = "true", paramLabel = "true|predicted", description = "Push away from the true labels or the model's clean predictions (default: ${DEFAULT-VALUE}).")
     String targets;
@@ -138,9 +152,16 @@ public final class EvasionCommand implements Callable<Integer> {
         Norm n = Norm.parse(norm);
         Targets t = Targets.parse(targets);
         ValueRange range = parseRange(valueRange);
-        if (m == EvasionMethod.JSMA || m == EvasionMethod.HOPSKIPJUMP || m == EvasionMethod.TEXT) {
-            throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, few-pixel, square)",
-                    m.label());
+        if (m == EvasionMethod.HOPSKIPJUMP || m == EvasionMethod.TEXT) {
+            throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, jsma, few-pixel, "
+                    + "square)", m.label());
+        }
+        if (m != EvasionMethod.JSMA) {
+            for (Object[] o : new Object[][] {{"--theta", theta}, {"--gamma", gamma}, {"--target-class", targetClass}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s applies to --method jsma only", o[0]);
+                }
+            }
         }
         if (m == EvasionMethod.SQUARE && n != Norm.LINF) {
             throw BadInputException.of("--method square supports --norm linf only (L2: not yet implemented)");
@@ -186,6 +207,32 @@ public final class EvasionCommand implements Callable<Integer> {
         int[] y = yy[0];
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), m.label(), !quiet);
         EvasionResult r;
+        if (m == EvasionMethod.JSMA) {
+            for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
+                    {"--random-starts", randomStarts}, {"--curve", curve}, {"--max-pixels", maxPixels},
+                    {"--max-queries", maxQueries}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s does not apply to --method jsma (its budget is --gamma)", o[0]);
+                }
+            }
+            JsmaAttack.Builder jb = JsmaAttack.builder().valueRange(range).targets(t);
+            if (theta != null) {
+                jb.theta(theta);
+            }
+            if (gamma != null) {
+                jb.gamma(gamma);
+            }
+            if (targetClass != null) {
+                jb.targetClass(TargetClass.parse(targetClass));
+            }
+            if (seed != null) {
+                jb.seed(seed);
+            }
+            JsmaResult jr = jb.build().run(gm, x, y);
+            bar.finish();
+            finish(jr.evasion(), jr.toReport(), x, gm);
+            return ExitCode.OK;
+        }
         if (m == EvasionMethod.FEW_PIXEL) {
             for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
                     {"--random-starts", randomStarts}, {"--curve", curve}}) {
@@ -267,8 +314,11 @@ public final class EvasionCommand implements Callable<Integer> {
     }
 
     private void finish(EvasionResult r, Matrix x, Classifier gm) {
+        finish(r, r.toReport(), x, gm);
+    }
+
+    private void finish(EvasionResult r, AttackReport report, Matrix x, Classifier gm) {
         int written = png == null ? 0 : writePngs(r, x, gm.classNames(), png);
-        AttackReport report = r.toReport();
         List<Finding> findings = new ArrayList<>();
         for (Finding f : report.findings()) {
             findings.add(f.withLocation(new org.botsec.core.finding.Location.Artifact(model.toString())));
@@ -316,7 +366,11 @@ public final class EvasionCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-18s L0 %.2f (max %.0f)  L2 %.4f (max %.4f)  Linf %.4f (max %.4f)%n",
                 "mean perturbation", m.get("mean_l0"), m.get("max_l0"), m.get("mean_l2"), m.get("max_l2"),
                 m.get("mean_linf"), m.get("max_linf"));
-        if (report.attack().endsWith("few-pixel")) {
+        if (m.containsKey("targeted_success_rate")) {
+            out.printf(Locale.ROOT, "%-18s %.4f (rows whose prediction became the target class)%n",
+                    "targeted_success", m.get("targeted_success_rate"));
+        }
+        if (report.attack().endsWith("few-pixel") || report.attack().endsWith("jsma")) {
             out.printf(Locale.ROOT, "%-18s %.2f features changed per flipped row%n", "pixels to flip",
                     m.get("mean_l0_flipped"));
         }

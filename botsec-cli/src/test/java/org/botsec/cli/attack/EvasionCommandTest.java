@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.JsmaAttack;
+import org.botsec.attack.evasion.JsmaResult;
+import org.botsec.attack.evasion.TargetClass;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.cli.CliRun;
 import org.botsec.core.data.Builtins;
@@ -95,6 +98,27 @@ class EvasionCommandTest {
     }
 
     @Test
+    void jsmaJsonIsTheLibraryResult() {
+        CliRun r = attack("--method", "jsma", "--gamma", "0.2", "--target-class", "random", "--seed", "4",
+                "--limit", "60", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.jsma", j.get("attack").asText());
+        Dataset test = Builtins.load("digits8x8", Split.TEST);
+        int[] rows = java.util.stream.IntStream.range(0, 60).toArray();
+        Dataset first = test.subset(rows);
+        JsmaResult lib = JsmaAttack.builder().gamma(0.2).targetClass(TargetClass.RANDOM).seed(4).build()
+                .run(linear, first.x(), first.y());
+        assertEquals(lib.evasion().metrics().successRate(), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.targetedSuccessRate(), j.get("metrics").get("targeted_success_rate").asDouble(), 1e-12);
+        assertEquals(lib.evasion().metrics().meanL0(), j.get("metrics").get("mean_l0").asDouble(), 1e-12);
+        assertTrue(j.get("metrics").get("max_l0").asDouble() <= 12);
+        assertEquals(4, j.get("seed").asLong());
+        assertEquals(2, attack("--method", "jsma", "--gamma", "0").code());
+        assertEquals(2, attack("--method", "pgd", "--epsilon", "0.1", "--theta", "1").code());
+    }
+
+    @Test
     void gateExitsThreeWhenSuccessRateIsAbove() {
         CliRun r = attack("--method", "fgsm", "--epsilon", "0.2", "--max-success-rate", "0.05");
         assertEquals(3, r.code(), r.toString());
@@ -131,13 +155,13 @@ class EvasionCommandTest {
                 {"--method", "fgsm", "--epsilon", "-0.1"}, // epsilon < 0
                 {"--method", "pgd", "--epsilon", "0.1", "--steps", "0"},
                 {"--method", "pgd", "--epsilon", "0.1", "--norm", "l3"},
-                {"--method", "jsma", "--epsilon", "0.1"}, // not yet
+                {"--method", "jsma", "--epsilon", "0.1"}, // JSMA's budget is --gamma
                 {"--method", "hopskipjump", "--max-queries", "0"},
                 {"--method", "pgd"}, // no epsilon
                 {"--method", "fgsm", "--epsilon", "0.1", "--value-range", "1:0"},
         };
         String[] expected = {"epsilon must be >= 0", "steps must be from 1", "norm must be linf or l2",
-                "not yet implemented", "query budget", "needs --epsilon", "value range must have min < max"};
+                "does not apply to --method jsma", "query budget", "needs --epsilon", "value range must have min < max"};
         for (int c = 0; c < cases.length; c++) {
             CliRun r = attack(cases[c]);
             assertEquals(2, r.code(), r.toString());
