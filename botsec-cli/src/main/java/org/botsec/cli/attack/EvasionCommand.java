@@ -163,9 +163,6 @@ public final class EvasionCommand implements Callable<Integer> {
                 }
             }
         }
-        if (m == EvasionMethod.SQUARE && n != Norm.LINF) {
-            throw BadInputException.of("--method square supports --norm linf only (L2: not yet implemented)");
-        }
         if (png != null && (!Files.isDirectory(png) || !Files.isWritable(png))) {
             throw BadInputException.of("--png %s is not a writable folder", png);
         }
@@ -187,11 +184,9 @@ public final class EvasionCommand implements Callable<Integer> {
                     throw BadInputException.of("%s does not apply to --method square (budget: --max-queries)", o[0]);
                 }
             }
-            SquareAttack sq = seed == null
-                    ? new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
-                            1_000_000)), pInit, range, t)
-                    : new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
-                            1_000_000)), pInit, range, t, seed);
+            int budget = maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries, 1_000_000));
+            SquareAttack sq = seed == null ? new SquareAttack(n, epsilon, budget, pInit, range, t)
+                    : new SquareAttack(n, epsilon, budget, pInit, range, t, seed);
             Matrix[] xy = new Matrix[1];
             int[][] yy = new int[1][];
             data(c, xy, yy, range);

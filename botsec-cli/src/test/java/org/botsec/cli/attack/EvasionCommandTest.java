@@ -95,6 +95,12 @@ class EvasionCommandTest {
         assertTrue(j.get("metrics").get("max_linf").asDouble() <= 0.2 + 1e-12);
         assertEquals(3, j.get("seed").asLong());
         assertEquals(2, attack("--method", "square", "--epsilon", "0.2", "--max-queries", "0").code());
+        CliRun l2 = attack("--method", "square", "--norm", "l2", "--epsilon", "1", "--max-queries", "60", "--seed",
+                "3", "--limit", "40", "--json");
+        assertEquals(0, l2.code(), l2.toString());
+        assertEquals("l2", l2.json().get("settings").get("norm").asText());
+        assertTrue(l2.json().get("metrics").get("max_l2").asDouble() <= 1 + 1e-9);
+        assertTrue(l2.json().get("metrics").get("max_queries").asDouble() <= 60);
     }
 
     @Test
