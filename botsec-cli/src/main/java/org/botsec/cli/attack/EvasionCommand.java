@@ -18,6 +18,8 @@ import org.botsec.attack.evasion.EvasionMethod;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.FewPixelAttack;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.HopSkipJump;
+import org.botsec.attack.evasion.HopSkipJumpResult;
 import org.botsec.attack.evasion.JsmaAttack;
 import org.botsec.attack.evasion.JsmaResult;
 import org.botsec.attack.evasion.Norm;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec attack evasion}: adversarial examples against a model, with clean and robust accuracy. */
 @Command(name = "evasion", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Craft adversarial examples (FGSM, PGD, JSMA, few-pixel, Square Attack) and measure clean and robust accuracy.",
+        description = "Craft adversarial examples (FGSM, PGD, JSMA, few-pixel, Square Attack, HopSkipJump) and measure clean and robust accuracy.",
         footer = {"", "Examples:",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method pgd --norm linf --epsilon 0.1 --steps 40 --step-size 0.01",
@@ -56,6 +58,8 @@ import picocli.CommandLine.Spec;
                 "      --method few-pixel --max-pixels 10 --png adv/ --limit 20",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method jsma --theta 1 --gamma 0.1 --target-class next",
+                "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
+                "      --method hopskipjump --norm l2 --epsilon 1 --max-queries 2000 --seed 1 --limit 50",
                 "  botsec attack evasion --model m.safetensors --data test.csv --label y --value-range none \\",
                 "      --method fgsm --epsilon 0.05 --max-success-rate 0.2 --json"})
 public final class EvasionCommand implements Callable<Integer> {
@@ -74,19 +78,19 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "Label column of a CSV file.")
     String label;
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, jsma, few-pixel or square (hopskipjump, text: not yet implemented).")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, jsma, few-pixel, square or hopskipjump (text: not yet implemented).")
     String method;
 
     @Option(names = "--norm", defaultValue = "linf", paramLabel = "linf|l2", description = "Perturbation norm for fgsm/pgd (default: ${DEFAULT-VALUE}).")
     String norm;
 
-    @Option(names = "--epsilon", paramLabel = "E", description = "Perturbation budget (fgsm, pgd), >= 0.")
+    @Option(names = "--epsilon", paramLabel = "E", description = "Perturbation budget (fgsm, pgd, square), >= 0; hopskipjump: stop a row within it (default: minimise the distance).")
     Double epsilon;
 
     @Option(names = "--curve", split = ",", paramLabel = "E1,E2,...", description = "fgsm/pgd: robust accuracy at each of these epsilons (a robustness curve); the report is the last one's.")
     double[] curve;
 
-    @Option(names = "--steps", paramLabel = "N", description = "PGD iterations (default 40).")
+    @Option(names = "--steps", paramLabel = "N", description = "PGD iterations (default 40); hopskipjump: most gradient-estimation iterations (default 50).")
     Integer steps;
 
     @Option(names = "--step-size", paramLabel = "A", description = "PGD step size (default 2.5*E/N, Madry et al.).")
@@ -152,9 +156,9 @@ public final class EvasionCommand implements Callable<Integer> {
         Norm n = Norm.parse(norm);
         Targets t = Targets.parse(targets);
         ValueRange range = parseRange(valueRange);
-        if (m == EvasionMethod.HOPSKIPJUMP || m == EvasionMethod.TEXT) {
+        if (m == EvasionMethod.TEXT) {
             throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, jsma, few-pixel, "
-                    + "square)", m.label());
+                    + "square, hopskipjump)", m.label());
         }
         if (m != EvasionMethod.JSMA) {
             for (Object[] o : new Object[][] {{"--theta", theta}, {"--gamma", gamma}, {"--target-class", targetClass}}) {
@@ -192,6 +196,36 @@ public final class EvasionCommand implements Callable<Integer> {
             data(c, xy, yy, range);
             EvasionResult r = sq.run(c, xy[0], yy[0]);
             finish(r, xy[0], c);
+            return ExitCode.OK;
+        }
+        if (m == EvasionMethod.HOPSKIPJUMP) {
+            for (Object[] o : new Object[][] {{"--step-size", stepSize}, {"--random-starts", randomStarts},
+                    {"--curve", curve}, {"--max-pixels", maxPixels}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s does not apply to --method hopskipjump (budget: --max-queries, "
+                            + "--steps)", o[0]);
+                }
+            }
+            HopSkipJump.Builder hb = HopSkipJump.builder().norm(n).valueRange(range).targets(t)
+                    .maxQueries(maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries, 10_000_000)));
+            if (epsilon != null) {
+                hb.epsilon(epsilon);
+            }
+            if (steps != null) {
+                if (steps <= 0) {
+                    throw BadInputException.of("--steps must be >= 1, got %d", steps);
+                }
+                hb.iterations(steps);
+            }
+            if (seed != null) {
+                hb.seed(seed);
+            }
+            HopSkipJump hsj = hb.build();
+            Matrix[] xy = new Matrix[1];
+            int[][] yy = new int[1][];
+            data(c, xy, yy, range);
+            HopSkipJumpResult hr = hsj.run(c, xy[0], yy[0]);
+            finish(hr.evasion(), hr.toReport(), xy[0], c);
             return ExitCode.OK;
         }
         GradientModel gm = m.requireGradients(c, model + " (type " + loaded.type() + ")");
@@ -361,6 +395,11 @@ public final class EvasionCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-18s L0 %.2f (max %.0f)  L2 %.4f (max %.4f)  Linf %.4f (max %.4f)%n",
                 "mean perturbation", m.get("mean_l0"), m.get("max_l0"), m.get("mean_l2"), m.get("max_l2"),
                 m.get("mean_linf"), m.get("max_linf"));
+        if (m.containsKey("budget_exhausted_rows")) {
+            out.printf(Locale.ROOT, "%-18s %.0f rows stopped by the query budget; median distance found %s%n",
+                    "budget", m.get("budget_exhausted_rows"), m.containsKey("median_distance")
+                            ? String.format(Locale.ROOT, "%.4f", m.get("median_distance")) : "none");
+        }
         if (m.containsKey("targeted_success_rate")) {
             out.printf(Locale.ROOT, "%-18s %.4f (rows whose prediction became the target class)%n",
                     "targeted_success", m.get("targeted_success_rate"));

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.HopSkipJump;
+import org.botsec.attack.evasion.HopSkipJumpResult;
 import org.botsec.attack.evasion.JsmaAttack;
 import org.botsec.attack.evasion.JsmaResult;
 import org.botsec.attack.evasion.TargetClass;
@@ -125,6 +127,26 @@ class EvasionCommandTest {
     }
 
     @Test
+    void hopSkipJumpIsDecisionBasedAndCapsQueries() {
+        CliRun r = attack("--method", "hopskipjump", "--norm", "l2", "--epsilon", "1.5", "--max-queries", "300",
+                "--seed", "5", "--limit", "30", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.hopskipjump", j.get("attack").asText());
+        Dataset first = Builtins.load("digits8x8", Split.TEST).subset(java.util.stream.IntStream.range(0, 30)
+                .toArray());
+        HopSkipJumpResult lib = HopSkipJump.builder().norm(Norm.L2).epsilon(1.5).maxQueries(300).seed(5).build()
+                .run(linear, first.x(), first.y());
+        assertEquals(lib.evasion().metrics().successRate(), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.budgetExhaustedRows(), j.get("metrics").get("budget_exhausted_rows").asDouble(), 1e-12);
+        assertTrue(j.get("metrics").get("max_queries").asDouble() <= 300);
+        assertTrue(j.get("metrics").get("max_l2").asDouble() <= 1.5 + 1e-12);
+        CliRun text = attack("--method", "hopskipjump", "--max-queries", "40", "--seed", "5", "--limit", "5");
+        assertEquals(0, text.code(), text.toString());
+        assertTrue(text.out().contains("rows stopped by the query budget"), text.out());
+    }
+
+    @Test
     void gateExitsThreeWhenSuccessRateIsAbove() {
         CliRun r = attack("--method", "fgsm", "--epsilon", "0.2", "--max-success-rate", "0.05");
         assertEquals(3, r.code(), r.toString());
@@ -163,11 +185,13 @@ class EvasionCommandTest {
                 {"--method", "pgd", "--epsilon", "0.1", "--norm", "l3"},
                 {"--method", "jsma", "--epsilon", "0.1"}, // JSMA's budget is --gamma
                 {"--method", "hopskipjump", "--max-queries", "0"},
+                {"--method", "text"}, // not yet
                 {"--method", "pgd"}, // no epsilon
                 {"--method", "fgsm", "--epsilon", "0.1", "--value-range", "1:0"},
         };
         String[] expected = {"epsilon must be >= 0", "steps must be from 1", "norm must be linf or l2",
-                "does not apply to --method jsma", "query budget", "needs --epsilon", "value range must have min < max"};
+                "does not apply to --method jsma", "query budget", "not yet implemented", "needs --epsilon",
+                "value range must have min < max"};
         for (int c = 0; c < cases.length; c++) {
             CliRun r = attack(cases[c]);
             assertEquals(2, r.code(), r.toString());
