@@ -14,6 +14,9 @@ import org.botsec.attack.evasion.HopSkipJumpResult;
 import org.botsec.attack.evasion.JsmaAttack;
 import org.botsec.attack.evasion.JsmaResult;
 import org.botsec.attack.evasion.TargetClass;
+import org.botsec.attack.text.WordAttack;
+import org.botsec.attack.text.WordAttackResult;
+import org.botsec.core.model.TextPipeline;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.cli.CliRun;
 import org.botsec.core.data.Builtins;
@@ -147,6 +150,37 @@ class EvasionCommandTest {
     }
 
     @Test
+    void textAttackOnATextModelIsTheLibraryResult() {
+        TextPipeline text = TextPipeline.fit(Builtins.loadText("sentiment_sentences", Split.TRAIN),
+                LogisticRegression.builder().build());
+        Path tm = dir.resolve("sentiment.safetensors");
+        ModelFiles.save(text, tm);
+        CliRun r = CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--max-words", "2", "--limit", "80", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.text", j.get("attack").asText());
+        var test = Builtins.loadText("sentiment_sentences", Split.TEST);
+        WordAttackResult lib = WordAttack.builder().maxWords(2).build().run((TextPipeline) ModelFiles.load(tm),
+                test.texts().subList(0, 80), java.util.Arrays.copyOf(test.y(), 80));
+        assertEquals(lib.metrics().get("success_rate"), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.metrics().get("mean_words_changed"), j.get("metrics").get("mean_words_changed").asDouble(),
+                1e-12);
+        assertEquals((int) (double) lib.metrics().get("flipped"), j.get("flipped_rows").size());
+        assertEquals("attack.evasion.text", j.get("findings").get(0).get("rule_id").asText());
+        CliRun human = CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--limit", "30", "--edits", "typos",
+                "--max-success-rate", "0");
+        assertEquals(3, human.code(), human.toString());
+        assertTrue(human.out().contains("words changed"), human.out());
+        assertEquals(2, CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--epsilon", "0.1").code());
+        assertEquals(2, CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "fgsm", "--epsilon", "0.1").code());
+        assertEquals(2, attack("--method", "fgsm", "--epsilon", "0.1", "--max-words", "2").code());
+    }
+
+    @Test
     void gateExitsThreeWhenSuccessRateIsAbove() {
         CliRun r = attack("--method", "fgsm", "--epsilon", "0.2", "--max-success-rate", "0.05");
         assertEquals(3, r.code(), r.toString());
@@ -185,12 +219,12 @@ class EvasionCommandTest {
                 {"--method", "pgd", "--epsilon", "0.1", "--norm", "l3"},
                 {"--method", "jsma", "--epsilon", "0.1"}, // JSMA's budget is --gamma
                 {"--method", "hopskipjump", "--max-queries", "0"},
-                {"--method", "text"}, // not yet
+                {"--method", "text"}, // a numeric model
                 {"--method", "pgd"}, // no epsilon
                 {"--method", "fgsm", "--epsilon", "0.1", "--value-range", "1:0"},
         };
         String[] expected = {"epsilon must be >= 0", "steps must be from 1", "norm must be linf or l2",
-                "does not apply to --method jsma", "query budget", "not yet implemented", "needs --epsilon",
+                "does not apply to --method jsma", "query budget", "--method text needs a text model", "needs --epsilon",
                 "value range must have min < max"};
         for (int c = 0; c < cases.length; c++) {
             CliRun r = attack(cases[c]);
