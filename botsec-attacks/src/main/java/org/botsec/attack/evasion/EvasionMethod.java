@@ -19,7 +19,7 @@ public enum EvasionMethod {
     SQUARE("square", false),
     /** HopSkipJump, Chen, Jordan &amp; Wainwright 2020 (decision-based black box). */
     HOPSKIPJUMP("hopskipjump", false),
-    /** Word-level attack on text models. */
+    /** Word-level attack on text models ({@link org.botsec.attack.text.WordAttack}). */
     TEXT("text", false);
 
     private final String label;

@@ -1,9 +1,5 @@
 package org.botsec.attack.evasion;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
@@ -27,21 +23,12 @@ final class DigitsGolden {
     }
 
     /**
-     * The model as {@code botsec models import-linear} builds it; the golden file also carries the reference's
-     * notes and test predictions, which the import format does not allow, so only its model fields are passed on.
+     * The model as {@code botsec models import-linear --ignore-unknown} builds it (the golden file also carries the
+     * reference's notes and test predictions).
      */
     static LinearModel model() {
-        try {
-            JsonNode all = new ObjectMapper().readTree(modelJson().toFile());
-            ObjectNode fields = JsonNodeFactory.instance.objectNode();
-            for (String f : new String[] {"type", "feature_names", "classes", "coef", "intercept"}) {
-                fields.set(f, all.get(f));
-            }
-            LinearModelImport.Parsed p = LinearModelImport.parse(fields, "attack_digits_linear.json");
-            return p.model();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        LinearModelImport.Parsed p = LinearModelImport.read(modelJson(), true);
+        return p.model();
     }
 
     private static Dataset test() {

@@ -18,11 +18,21 @@ import org.botsec.attack.evasion.EvasionMethod;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.FewPixelAttack;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.HopSkipJump;
+import org.botsec.attack.evasion.HopSkipJumpResult;
+import org.botsec.attack.evasion.JsmaAttack;
+import org.botsec.attack.evasion.JsmaResult;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.attack.evasion.RobustnessCurve;
 import org.botsec.attack.evasion.SquareAttack;
+import org.botsec.attack.evasion.TargetClass;
 import org.botsec.attack.evasion.Targets;
 import org.botsec.attack.evasion.ValueRange;
+import org.botsec.attack.text.WordAttack;
+import org.botsec.attack.text.WordAttackResult;
+import org.botsec.attack.text.WordChange;
+import org.botsec.attack.text.WordEdits;
+import org.botsec.attack.text.WordGuidance;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
 import org.botsec.cli.ProgressBar;
@@ -30,6 +40,7 @@ import org.botsec.core.BadInputException;
 import org.botsec.core.ThresholdException;
 import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
+import org.botsec.core.data.TextDataset;
 import org.botsec.core.finding.Finding;
 import org.botsec.core.finding.FindingJson;
 import org.botsec.core.io.ModelFiles;
@@ -45,12 +56,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code botsec attack evasion}: adversarial examples against a model, with clean and robust accuracy. */
 @Command(name = "evasion", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Craft adversarial examples (FGSM, PGD, few-pixel, Square Attack) and measure clean and robust accuracy.",
+        description = "Craft adversarial examples (FGSM, PGD, JSMA, few-pixel, Square Attack, HopSkipJump, word-level text) and measure clean and robust accuracy.",
         footer = {"", "Examples:",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method pgd --norm linf --epsilon 0.1 --steps 40 --step-size 0.01",
                 "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
                 "      --method few-pixel --max-pixels 10 --png adv/ --limit 20",
+                "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
+                "      --method jsma --theta 1 --gamma 0.1 --target-class next",
+                "  botsec attack evasion --model digits.safetensors --data builtin:digits8x8:test \\",
+                "      --method hopskipjump --norm l2 --epsilon 1 --max-queries 2000 --seed 1 --limit 50",
+                "  botsec attack evasion --model sentiment.safetensors --data builtin:sentiment_sentences:test \\",
+                "      --method text --max-words 3 --edits vocabulary --limit 100",
                 "  botsec attack evasion --model m.safetensors --data test.csv --label y --value-range none \\",
                 "      --method fgsm --epsilon 0.05 --max-success-rate 0.2 --json"})
 public final class EvasionCommand implements Callable<Integer> {
@@ -69,19 +86,19 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "Label column of a CSV file.")
     String label;
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, few-pixel or square (jsma, hopskipjump, text: not yet implemented).")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "fgsm, pgd, jsma, few-pixel, square, hopskipjump, or text (word-level, for text models).")
     String method;
 
     @Option(names = "--norm", defaultValue = "linf", paramLabel = "linf|l2", description = "Perturbation norm for fgsm/pgd (default: ${DEFAULT-VALUE}).")
     String norm;
 
-    @Option(names = "--epsilon", paramLabel = "E", description = "Perturbation budget (fgsm, pgd), >= 0.")
+    @Option(names = "--epsilon", paramLabel = "E", description = "Perturbation budget (fgsm, pgd, square), >= 0; hopskipjump: stop a row within it (default: minimise the distance).")
     Double epsilon;
 
     @Option(names = "--curve", split = ",", paramLabel = "E1,E2,...", description = "fgsm/pgd: robust accuracy at each of these epsilons (a robustness curve); the report is the last one's.")
     double[] curve;
 
-    @Option(names = "--steps", paramLabel = "N", description = "PGD iterations (default 40).")
+    @Option(names = "--steps", paramLabel = "N", description = "PGD iterations (default 40); hopskipjump: most gradient-estimation iterations (default 50).")
     Integer steps;
 
     @Option(names = "--step-size", paramLabel = "A", description = "PGD step size (default 2.5*E/N, Madry et al.).")
@@ -101,6 +118,24 @@ public final class EvasionCommand implements Callable<Integer> {
 
     @Option(names = "--p-init", defaultValue = "0.8", paramLabel = "P", description = "square: initial fraction of pixels in a window (default: ${DEFAULT-VALUE}, the paper's value for MNIST).")
     double pInit;
+
+    @Option(names = "--theta", paramLabel = "T", description = "jsma: change added to each chosen feature, clipped to the value range (default 1: pixels set to the maximum, as in the paper).")
+    Double theta;
+
+    @Option(names = "--gamma", paramLabel = "G", description = "jsma: largest fraction of the features that may change, in (0, 1] (default 0.1).")
+    Double gamma;
+
+    @Option(names = "--target-class", paramLabel = "next|random|second", description = "jsma: the class each row is pushed into: (label + 1) mod k, a random other class (--seed), or the most likely other class (default next).")
+    String targetClass;
+
+    @Option(names = "--max-words", paramLabel = "K", description = "text: most words changed per text (default 5).")
+    Integer maxWords;
+
+    @Option(names = "--guidance", paramLabel = "deletion|gradient", description = "text: rank words by the drop in the label's probability when deleted (black box) or by the TF-IDF model's gradient (default deletion).")
+    String guidance;
+
+    @Option(names = "--edits", paramLabel = "delete|typos|vocabulary", description = "text: edits tried per word: deletion; plus swapped inner letters; plus words of the model's vocabulary one edit away (default vocabulary).")
+    String edits;
 
     @Option(names = "--targets", defaultValue = "true", paramLabel = "true|predicted", description = "Push away from the true labels or the model's clean predictions (default: ${DEFAULT-VALUE}).")
     String targets;
@@ -138,20 +173,34 @@ public final class EvasionCommand implements Callable<Integer> {
         Norm n = Norm.parse(norm);
         Targets t = Targets.parse(targets);
         ValueRange range = parseRange(valueRange);
-        if (m == EvasionMethod.JSMA || m == EvasionMethod.HOPSKIPJUMP || m == EvasionMethod.TEXT) {
-            throw BadInputException.of("--method %s is not yet implemented (available: fgsm, pgd, few-pixel, square)",
-                    m.label());
+        if (m != EvasionMethod.TEXT) {
+            for (Object[] o : new Object[][] {{"--max-words", maxWords}, {"--guidance", guidance},
+                    {"--edits", edits}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s applies to --method text only", o[0]);
+                }
+            }
         }
-        if (m == EvasionMethod.SQUARE && n != Norm.LINF) {
-            throw BadInputException.of("--method square supports --norm linf only (L2: not yet implemented)");
+        if (m != EvasionMethod.JSMA) {
+            for (Object[] o : new Object[][] {{"--theta", theta}, {"--gamma", gamma}, {"--target-class", targetClass}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s applies to --method jsma only", o[0]);
+                }
+            }
         }
         if (png != null && (!Files.isDirectory(png) || !Files.isWritable(png))) {
             throw BadInputException.of("--png %s is not a writable folder", png);
         }
         Model loaded = ModelFiles.load(model);
+        if (m == EvasionMethod.TEXT) {
+            if (!(loaded instanceof TextClassifier tc)) {
+                throw BadInputException.of("--method text needs a text model; %s is a %s model", model,
+                        loaded.type());
+            }
+            return text(tc, t);
+        }
         if (loaded instanceof TextClassifier && !(loaded instanceof Classifier)) {
-            throw BadInputException.of("model %s is a text model; the word-level text attack is not yet "
-                    + "implemented", model);
+            throw BadInputException.of("model %s is a text model; attack it with --method text", model);
         }
         if (!(loaded instanceof Classifier c)) {
             throw BadInputException.of("model %s (type %s) is not a classifier", model, loaded.type());
@@ -166,16 +215,44 @@ public final class EvasionCommand implements Callable<Integer> {
                     throw BadInputException.of("%s does not apply to --method square (budget: --max-queries)", o[0]);
                 }
             }
-            SquareAttack sq = seed == null
-                    ? new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
-                            1_000_000)), pInit, range, t)
-                    : new SquareAttack(epsilon, maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries,
-                            1_000_000)), pInit, range, t, seed);
+            int budget = maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries, 1_000_000));
+            SquareAttack sq = seed == null ? new SquareAttack(n, epsilon, budget, pInit, range, t)
+                    : new SquareAttack(n, epsilon, budget, pInit, range, t, seed);
             Matrix[] xy = new Matrix[1];
             int[][] yy = new int[1][];
             data(c, xy, yy, range);
             EvasionResult r = sq.run(c, xy[0], yy[0]);
             finish(r, xy[0], c);
+            return ExitCode.OK;
+        }
+        if (m == EvasionMethod.HOPSKIPJUMP) {
+            for (Object[] o : new Object[][] {{"--step-size", stepSize}, {"--random-starts", randomStarts},
+                    {"--curve", curve}, {"--max-pixels", maxPixels}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s does not apply to --method hopskipjump (budget: --max-queries, "
+                            + "--steps)", o[0]);
+                }
+            }
+            HopSkipJump.Builder hb = HopSkipJump.builder().norm(n).valueRange(range).targets(t)
+                    .maxQueries(maxQueries == null ? 1000 : Math.toIntExact(Math.min(maxQueries, 10_000_000)));
+            if (epsilon != null) {
+                hb.epsilon(epsilon);
+            }
+            if (steps != null) {
+                if (steps <= 0) {
+                    throw BadInputException.of("--steps must be >= 1, got %d", steps);
+                }
+                hb.iterations(steps);
+            }
+            if (seed != null) {
+                hb.seed(seed);
+            }
+            HopSkipJump hsj = hb.build();
+            Matrix[] xy = new Matrix[1];
+            int[][] yy = new int[1][];
+            data(c, xy, yy, range);
+            HopSkipJumpResult hr = hsj.run(c, xy[0], yy[0]);
+            finish(hr.evasion(), hr.toReport(), xy[0], c);
             return ExitCode.OK;
         }
         GradientModel gm = m.requireGradients(c, model + " (type " + loaded.type() + ")");
@@ -186,6 +263,32 @@ public final class EvasionCommand implements Callable<Integer> {
         int[] y = yy[0];
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), m.label(), !quiet);
         EvasionResult r;
+        if (m == EvasionMethod.JSMA) {
+            for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
+                    {"--random-starts", randomStarts}, {"--curve", curve}, {"--max-pixels", maxPixels},
+                    {"--max-queries", maxQueries}}) {
+                if (o[1] != null) {
+                    throw BadInputException.of("%s does not apply to --method jsma (its budget is --gamma)", o[0]);
+                }
+            }
+            JsmaAttack.Builder jb = JsmaAttack.builder().valueRange(range).targets(t);
+            if (theta != null) {
+                jb.theta(theta);
+            }
+            if (gamma != null) {
+                jb.gamma(gamma);
+            }
+            if (targetClass != null) {
+                jb.targetClass(TargetClass.parse(targetClass));
+            }
+            if (seed != null) {
+                jb.seed(seed);
+            }
+            JsmaResult jr = jb.build().run(gm, x, y);
+            bar.finish();
+            finish(jr.evasion(), jr.toReport(), x, gm);
+            return ExitCode.OK;
+        }
         if (m == EvasionMethod.FEW_PIXEL) {
             for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
                     {"--random-starts", randomStarts}, {"--curve", curve}}) {
@@ -224,6 +327,113 @@ public final class EvasionCommand implements Callable<Integer> {
     }
 
     private RobustnessCurve curvePoints;
+
+    /** Most rows whose word changes are listed (JSON) or printed (first 5). */
+    static final int MAX_LISTED_ROWS = 200;
+
+    private int text(TextClassifier tc, Targets t) {
+        for (Object[] o : new Object[][] {{"--epsilon", epsilon}, {"--steps", steps}, {"--step-size", stepSize},
+                {"--random-starts", randomStarts}, {"--curve", curve}, {"--max-pixels", maxPixels},
+                {"--max-queries", maxQueries}, {"--png", png}, {"--seed", seed}, {"--label", label}}) {
+            if (o[1] != null) {
+                throw BadInputException.of("%s does not apply to --method text (its budget is --max-words; text "
+                        + "data are text,label CSV files or built-in text sets)", o[0]);
+            }
+        }
+        WordAttack.Builder b = WordAttack.builder().targets(t);
+        if (maxWords != null) {
+            b.maxWords(maxWords);
+        }
+        if (guidance != null) {
+            b.guidance(WordGuidance.parse(guidance));
+        }
+        if (edits != null) {
+            b.edits(WordEdits.parse(edits));
+        }
+        WordAttack attack = b.build();
+        TextDataset d = DataSources.loadText(data);
+        if (d.size() == 0) {
+            throw BadInputException.of("%s has no rows", data);
+        }
+        int[] y = remapLabels(d.y(), d.classNames(), tc.classNames(), data);
+        List<String> texts = d.texts();
+        if (limit != null && limit < texts.size()) {
+            texts = texts.subList(0, limit);
+            y = java.util.Arrays.copyOf(y, limit);
+        }
+        WordAttackResult r = attack.run(tc, texts, y);
+        AttackReport report = r.toReport();
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            findings.add(f.withLocation(new org.botsec.core.finding.Location.Artifact(model.toString())));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int[] clean = r.cleanPredictions();
+        int[] adv = r.adversarialPredictions();
+        for (int i = 0; i < texts.size() && rows.size() < MAX_LISTED_ROWS; i++) {
+            if (clean[i] == y[i] && adv[i] != clean[i]) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("row", i);
+                row.put("from", tc.classNames().get(clean[i]));
+                row.put("to", tc.classNames().get(adv[i]));
+                List<Map<String, Object>> ch = new ArrayList<>();
+                for (WordChange c : r.changes().get(i)) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("position", c.position());
+                    e.put("original", c.original());
+                    e.put("replacement", c.replacement());
+                    ch.add(e);
+                }
+                row.put("changes", ch);
+                rows.add(row);
+            }
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("attack", report.attack());
+            o.put("metrics", report.metrics());
+            o.put("findings", findings.stream().map(FindingJson::toMap).toList());
+            o.put("settings", report.settings());
+            o.put("seed", null);
+            o.put("flipped_rows", rows);
+            Json.print(out, o);
+        } else {
+            out.println("attack " + report.attack());
+            report.settings().forEach((k, v) -> out.printf(Locale.ROOT, "  %-16s %s%n", k, v));
+            Map<String, Double> mm = report.metrics();
+            for (String k : List.of("clean_accuracy", "robust_accuracy", "success_rate")) {
+                out.printf(Locale.ROOT, "%-18s %.4f%n", k, mm.get(k));
+            }
+            out.printf(Locale.ROOT, "%-18s %.0f of %.0f texts (%.0f correct before the attack)%n", "flipped",
+                    mm.get("flipped"), mm.get("rows"), mm.get("clean_correct"));
+            out.printf(Locale.ROOT, "%-18s %.2f per flipped text (%.1f%% of its words), max %.0f%n", "words changed",
+                    mm.get("mean_words_changed"), 100 * mm.get("mean_fraction_changed"), mm.get("max_words_changed"));
+            out.printf(Locale.ROOT, "%-18s %.1f per text (max %.0f)%n", "model queries", mm.get("mean_queries"),
+                    mm.get("max_queries"));
+            for (Map<String, Object> row : rows.subList(0, Math.min(5, rows.size()))) {
+                StringBuilder sb = new StringBuilder();
+                for (Object o : (List<?>) row.get("changes")) {
+                    Map<?, ?> e = (Map<?, ?>) o;
+                    String rep = String.valueOf(e.get("replacement"));
+                    sb.append(sb.length() == 0 ? "" : ", ").append(e.get("original")).append(" -> ")
+                            .append(rep.isEmpty() ? "(deleted)" : rep);
+                }
+                out.printf(Locale.ROOT, "  row %s (%s -> %s): %s%n", row.get("row"), row.get("from"), row.get("to"), sb);
+            }
+            for (Finding f : report.findings()) {
+                out.println("finding [" + f.severity().name().toLowerCase(Locale.ROOT) + "] " + f.ruleId() + ": "
+                        + f.title());
+            }
+            out.flush();
+        }
+        double rate = r.metrics().get("success_rate");
+        if (maxSuccessRate != null && rate > maxSuccessRate) {
+            throw new ThresholdException(String.format(Locale.ROOT,
+                    "attack success rate %.4f is above --max-success-rate %s", rate, maxSuccessRate));
+        }
+        return ExitCode.OK;
+    }
 
     /** Loads --data in the model's feature and class order, keeps --limit rows and checks the value range. */
     private void data(Classifier c, Matrix[] xOut, int[][] yOut, ValueRange range) {
@@ -267,8 +477,11 @@ public final class EvasionCommand implements Callable<Integer> {
     }
 
     private void finish(EvasionResult r, Matrix x, Classifier gm) {
+        finish(r, r.toReport(), x, gm);
+    }
+
+    private void finish(EvasionResult r, AttackReport report, Matrix x, Classifier gm) {
         int written = png == null ? 0 : writePngs(r, x, gm.classNames(), png);
-        AttackReport report = r.toReport();
         List<Finding> findings = new ArrayList<>();
         for (Finding f : report.findings()) {
             findings.add(f.withLocation(new org.botsec.core.finding.Location.Artifact(model.toString())));
@@ -316,7 +529,16 @@ public final class EvasionCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-18s L0 %.2f (max %.0f)  L2 %.4f (max %.4f)  Linf %.4f (max %.4f)%n",
                 "mean perturbation", m.get("mean_l0"), m.get("max_l0"), m.get("mean_l2"), m.get("max_l2"),
                 m.get("mean_linf"), m.get("max_linf"));
-        if (report.attack().endsWith("few-pixel")) {
+        if (m.containsKey("budget_exhausted_rows")) {
+            out.printf(Locale.ROOT, "%-18s %.0f rows stopped by the query budget; median distance found %s%n",
+                    "budget", m.get("budget_exhausted_rows"), m.containsKey("median_distance")
+                            ? String.format(Locale.ROOT, "%.4f", m.get("median_distance")) : "none");
+        }
+        if (m.containsKey("targeted_success_rate")) {
+            out.printf(Locale.ROOT, "%-18s %.4f (rows whose prediction became the target class)%n",
+                    "targeted_success", m.get("targeted_success_rate"));
+        }
+        if (report.attack().endsWith("few-pixel") || report.attack().endsWith("jsma")) {
             out.printf(Locale.ROOT, "%-18s %.2f features changed per flipped row%n", "pixels to flip",
                     m.get("mean_l0_flipped"));
         }

@@ -9,6 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.GradientAttack;
+import org.botsec.attack.evasion.HopSkipJump;
+import org.botsec.attack.evasion.HopSkipJumpResult;
+import org.botsec.attack.evasion.JsmaAttack;
+import org.botsec.attack.evasion.JsmaResult;
+import org.botsec.attack.evasion.TargetClass;
+import org.botsec.attack.text.WordAttack;
+import org.botsec.attack.text.WordAttackResult;
+import org.botsec.core.model.TextPipeline;
 import org.botsec.attack.evasion.Norm;
 import org.botsec.cli.CliRun;
 import org.botsec.core.data.Builtins;
@@ -92,6 +100,84 @@ class EvasionCommandTest {
         assertTrue(j.get("metrics").get("max_linf").asDouble() <= 0.2 + 1e-12);
         assertEquals(3, j.get("seed").asLong());
         assertEquals(2, attack("--method", "square", "--epsilon", "0.2", "--max-queries", "0").code());
+        CliRun l2 = attack("--method", "square", "--norm", "l2", "--epsilon", "1", "--max-queries", "60", "--seed",
+                "3", "--limit", "40", "--json");
+        assertEquals(0, l2.code(), l2.toString());
+        assertEquals("l2", l2.json().get("settings").get("norm").asText());
+        assertTrue(l2.json().get("metrics").get("max_l2").asDouble() <= 1 + 1e-9);
+        assertTrue(l2.json().get("metrics").get("max_queries").asDouble() <= 60);
+    }
+
+    @Test
+    void jsmaJsonIsTheLibraryResult() {
+        CliRun r = attack("--method", "jsma", "--gamma", "0.2", "--target-class", "random", "--seed", "4",
+                "--limit", "60", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.jsma", j.get("attack").asText());
+        Dataset test = Builtins.load("digits8x8", Split.TEST);
+        int[] rows = java.util.stream.IntStream.range(0, 60).toArray();
+        Dataset first = test.subset(rows);
+        JsmaResult lib = JsmaAttack.builder().gamma(0.2).targetClass(TargetClass.RANDOM).seed(4).build()
+                .run(linear, first.x(), first.y());
+        assertEquals(lib.evasion().metrics().successRate(), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.targetedSuccessRate(), j.get("metrics").get("targeted_success_rate").asDouble(), 1e-12);
+        assertEquals(lib.evasion().metrics().meanL0(), j.get("metrics").get("mean_l0").asDouble(), 1e-12);
+        assertTrue(j.get("metrics").get("max_l0").asDouble() <= 12);
+        assertEquals(4, j.get("seed").asLong());
+        assertEquals(2, attack("--method", "jsma", "--gamma", "0").code());
+        assertEquals(2, attack("--method", "pgd", "--epsilon", "0.1", "--theta", "1").code());
+    }
+
+    @Test
+    void hopSkipJumpIsDecisionBasedAndCapsQueries() {
+        CliRun r = attack("--method", "hopskipjump", "--norm", "l2", "--epsilon", "1.5", "--max-queries", "300",
+                "--seed", "5", "--limit", "30", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.hopskipjump", j.get("attack").asText());
+        Dataset first = Builtins.load("digits8x8", Split.TEST).subset(java.util.stream.IntStream.range(0, 30)
+                .toArray());
+        HopSkipJumpResult lib = HopSkipJump.builder().norm(Norm.L2).epsilon(1.5).maxQueries(300).seed(5).build()
+                .run(linear, first.x(), first.y());
+        assertEquals(lib.evasion().metrics().successRate(), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.budgetExhaustedRows(), j.get("metrics").get("budget_exhausted_rows").asDouble(), 1e-12);
+        assertTrue(j.get("metrics").get("max_queries").asDouble() <= 300);
+        assertTrue(j.get("metrics").get("max_l2").asDouble() <= 1.5 + 1e-12);
+        CliRun text = attack("--method", "hopskipjump", "--max-queries", "40", "--seed", "5", "--limit", "5");
+        assertEquals(0, text.code(), text.toString());
+        assertTrue(text.out().contains("rows stopped by the query budget"), text.out());
+    }
+
+    @Test
+    void textAttackOnATextModelIsTheLibraryResult() {
+        TextPipeline text = TextPipeline.fit(Builtins.loadText("sentiment_sentences", Split.TRAIN),
+                LogisticRegression.builder().build());
+        Path tm = dir.resolve("sentiment.safetensors");
+        ModelFiles.save(text, tm);
+        CliRun r = CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--max-words", "2", "--limit", "80", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = r.json();
+        assertEquals("evasion.text", j.get("attack").asText());
+        var test = Builtins.loadText("sentiment_sentences", Split.TEST);
+        WordAttackResult lib = WordAttack.builder().maxWords(2).build().run((TextPipeline) ModelFiles.load(tm),
+                test.texts().subList(0, 80), java.util.Arrays.copyOf(test.y(), 80));
+        assertEquals(lib.metrics().get("success_rate"), j.get("metrics").get("success_rate").asDouble(), 1e-12);
+        assertEquals(lib.metrics().get("mean_words_changed"), j.get("metrics").get("mean_words_changed").asDouble(),
+                1e-12);
+        assertEquals((int) (double) lib.metrics().get("flipped"), j.get("flipped_rows").size());
+        assertEquals("attack.evasion.text", j.get("findings").get(0).get("rule_id").asText());
+        CliRun human = CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--limit", "30", "--edits", "typos",
+                "--max-success-rate", "0");
+        assertEquals(3, human.code(), human.toString());
+        assertTrue(human.out().contains("words changed"), human.out());
+        assertEquals(2, CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "text", "--epsilon", "0.1").code());
+        assertEquals(2, CliRun.run("attack", "evasion", "--model", tm.toString(), "--data",
+                "builtin:sentiment_sentences:test", "--method", "fgsm", "--epsilon", "0.1").code());
+        assertEquals(2, attack("--method", "fgsm", "--epsilon", "0.1", "--max-words", "2").code());
     }
 
     @Test
@@ -131,13 +217,15 @@ class EvasionCommandTest {
                 {"--method", "fgsm", "--epsilon", "-0.1"}, // epsilon < 0
                 {"--method", "pgd", "--epsilon", "0.1", "--steps", "0"},
                 {"--method", "pgd", "--epsilon", "0.1", "--norm", "l3"},
-                {"--method", "jsma", "--epsilon", "0.1"}, // not yet
+                {"--method", "jsma", "--epsilon", "0.1"}, // JSMA's budget is --gamma
                 {"--method", "hopskipjump", "--max-queries", "0"},
+                {"--method", "text"}, // a numeric model
                 {"--method", "pgd"}, // no epsilon
                 {"--method", "fgsm", "--epsilon", "0.1", "--value-range", "1:0"},
         };
         String[] expected = {"epsilon must be >= 0", "steps must be from 1", "norm must be linf or l2",
-                "not yet implemented", "query budget", "needs --epsilon", "value range must have min < max"};
+                "does not apply to --method jsma", "query budget", "--method text needs a text model", "needs --epsilon",
+                "value range must have min < max"};
         for (int c = 0; c < cases.length; c++) {
             CliRun r = attack(cases[c]);
             assertEquals(2, r.code(), r.toString());

@@ -31,6 +31,11 @@ import org.botsec.core.prov.Provenance;
  * scores (scikit-learn's multinomial model). {@code scaler} is optional (a fitted {@code StandardScaler}:
  * x' = (x − mean) / scale applied before the linear model). Every field, its type, its length and every number
  * (finite; scale > 0) is checked, and the file size is bounded, before anything is built.
+ *
+ * <p>Other top-level fields are rejected unless the caller asks to ignore unknown fields ({@code models
+ * import-linear --ignore-unknown}): export scripts often add notes, test predictions or library versions beside
+ * the model (the IBM ART golden files do). Ignored names are returned and recorded in the provenance; the fields
+ * the model needs are validated the same either way, and unknown fields inside {@code scaler} stay errors.
  */
 public final class LinearModelImport {
     /** Largest import file accepted. */
@@ -48,9 +53,14 @@ public final class LinearModelImport {
      * @param intercept one value per coef row
      * @param mean      scaler mean per feature, or null without a scaler
      * @param scale     scaler scale per feature (> 0), or null without a scaler
+     * @param ignored   unknown top-level fields that were skipped (empty unless ignoring was asked for)
      */
     public record Parsed(List<String> featureNames, List<String> classes, double[][] coef, double[] intercept,
-                         double[] mean, double[] scale) {
+                         double[] mean, double[] scale, List<String> ignored) {
+        public Parsed {
+            ignored = List.copyOf(ignored);
+        }
+
         /** The model these fields describe (with the standardiser when the file has one). */
         public LinearModel model() {
             return mean == null && scale == null ? LinearModel.of(coef, intercept, classes, featureNames)
@@ -66,11 +76,19 @@ public final class LinearModelImport {
      * {@value #TRAINER}, the file's name and the SHA-256 of its bytes.
      */
     public static LinearModel load(Path file) {
-        Parsed p = read(file);
+        return load(file, false);
+    }
+
+    /** As {@link #load(Path)}; with {@code ignoreUnknown} unknown top-level fields are skipped and recorded. */
+    public static LinearModel load(Path file, boolean ignoreUnknown) {
+        Parsed p = read(file, ignoreUnknown);
         LinearModel m = p.model();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("source", String.valueOf(file.getFileName()));
         params.put("scaler", p.mean() != null);
+        if (!p.ignored().isEmpty()) {
+            params.put("ignored_fields", String.join(",", p.ignored()));
+        }
         return m.withProvenance(Provenance.of(TRAINER, params, org.botsec.core.files.SafeFiles.sha256(file), null));
     }
 
@@ -79,6 +97,11 @@ public final class LinearModelImport {
 
     /** Reads and validates an import file. */
     public static Parsed read(Path file) {
+        return read(file, false);
+    }
+
+    /** Reads and validates an import file; with {@code ignoreUnknown} unknown top-level fields are skipped. */
+    public static Parsed read(Path file, boolean ignoreUnknown) {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
@@ -102,19 +125,29 @@ public final class LinearModelImport {
         } catch (IOException e) {
             throw BadInputException.of("cannot read %s: %s", file, e);
         }
-        return parse(root, file.toString());
+        return parse(root, file.toString(), ignoreUnknown);
     }
 
     /** Validates an already parsed JSON document; {@code source} names it in messages. */
     public static Parsed parse(JsonNode root, String source) {
+        return parse(root, source, false);
+    }
+
+    /** Validates an already parsed JSON document; with {@code ignoreUnknown} unknown top-level fields are skipped. */
+    public static Parsed parse(JsonNode root, String source, boolean ignoreUnknown) {
         if (root == null || !root.isObject()) {
             throw BadInputException.of("%s: expected a JSON object", source);
         }
+        List<String> ignored = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw BadInputException.of("%s: unknown field %s (allowed: type, feature_names, classes, coef, "
-                        + "intercept, scaler)", source, ModelFiles.excerpt(k));
+                if (!ignoreUnknown) {
+                    throw BadInputException.of("%s: unknown field %s (allowed: type, feature_names, classes, coef, "
+                            + "intercept, scaler; to skip other fields, ignore unknown fields: --ignore-unknown)",
+                            source, ModelFiles.excerpt(k));
+                }
+                ignored.add(k.matches("[A-Za-z0-9_.-]{1,60}") ? k : ModelFiles.excerpt(k));
             }
         }
         JsonNode type = root.get("type");
@@ -157,7 +190,7 @@ public final class LinearModelImport {
             mean = numbers(scaler.get("mean"), d, "scaler.mean", source, false);
             scale = numbers(scaler.get("scale"), d, "scaler.scale", source, true);
         }
-        return new Parsed(features, classes, coef, intercept, mean, scale);
+        return new Parsed(features, classes, coef, intercept, mean, scale, ignored);
     }
 
     private static List<String> names(JsonNode root, String field, int min, String source) {

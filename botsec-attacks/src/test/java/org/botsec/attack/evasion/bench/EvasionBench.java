@@ -1,7 +1,6 @@
 package org.botsec.attack.evasion.bench;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.botsec.attack.evasion.GradientAttack;
@@ -32,12 +31,24 @@ public final class EvasionBench {
 
     public static void main(String[] args) throws Exception {
         System.out.println("BLAS: " + Matrix.blasImplementation() + ", cores: "
-                + Runtime.getRuntime().availableProcessors());
+                + Runtime.getRuntime().availableProcessors() + ", load average at start: " + loadAverage());
         linear();
+        System.out.println("load average after the linear part: " + loadAverage());
         if (args.length > 0 && args[0].equals("linear")) {
             return;
         }
         mlp(args.length > 0 ? Integer.parseInt(args[0]) : 2000);
+        System.out.println("load average at the end: " + loadAverage());
+    }
+
+    /** The machine's 1/5/15-minute load averages (Linux), printed beside the figures: they are shared-machine runs. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void linear() throws Exception {
@@ -129,11 +140,7 @@ public final class EvasionBench {
         static LinearModel load() throws Exception {
             var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                     EvasionBench.class.getResourceAsStream("/golden/attack_digits_linear.json"));
-            var fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            for (String f : List.of("type", "feature_names", "classes", "coef", "intercept")) {
-                fields.set(f, root.get(f));
-            }
-            var p = org.botsec.core.io.LinearModelImport.parse(fields, "attack_digits_linear.json");
+            var p = org.botsec.core.io.LinearModelImport.parse(root, "attack_digits_linear.json", true);
             return p.model();
         }
     }
