@@ -176,18 +176,18 @@ def training_benign():
     rnd = random.Random(SEED + 1)
     # system prompts that guard a secret: benign instructions full of "secret", "password", "never reveal"
     sp = json.loads(show("LostOxygen/llm-confidentiality", "datasets/system_prompts_train.json"))
-    r += rows("llm_confidentiality_system_prompts", 0, list(sp.values())[:300])
+    r += rows("llm_confidentiality_system_prompts", 0, list(sp.values())[:200])
     # benign
     gsm = jsonl(show("openai/grade-school-math", "grade_school_math/data/train.jsonl"))
     rnd.shuffle(gsm)
-    r += rows("gsm8k_train", 0, [x["question"] for x in gsm[:400]])
+    r += rows("gsm8k_train", 0, [x["question"] for x in gsm[:250]])
     ca = json.loads(show("sahil280114/codealpaca", "data/code_alpaca_2k.json"))
-    r += rows("codealpaca", 0, [x["instruction"] + ("\n" + x["input"] if x.get("input") else "") for x in ca[:800]])
+    r += rows("codealpaca", 0, [x["instruction"] + ("\n" + x["input"] if x.get("input") else "") for x in ca[:350]])
     t0 = []
     for p in ls("yizhongw/self-instruct", "data/finetuning/t0_train_50k/data_per_template"):
         xs = jsonl(show("yizhongw/self-instruct", p))
-        t0 += [x["prompt"] for x in xs[:3]]
-    r += rows("t0_templates", 0, t0, lambda i, t: i // 3)
+        t0 += [x["prompt"] for x in xs[:1]]
+    r += rows("t0_templates", 0, t0)
     seeds = jsonl(show("yizhongw/self-instruct", "data/seed_tasks.jsonl"))
     r += rows("selfinstruct_seed", 0, [x["instruction"] + ("\n" + x["instances"][0]["input"] if x["instances"][0].get("input") else "") for x in seeds])
     return r
@@ -275,6 +275,15 @@ def main():
     groups = sorted({x["group"] for x in kept})
     random.Random(SEED).shuffle(groups)
     val_groups = set(groups[: int(0.15 * len(groups))])
+    # at most 120 texts per external-test source (a seeded sample), to bound the embedding time of a run
+    by = {}
+    for x in ext:
+        by.setdefault(x["source"], []).append(x)
+    ext = []
+    for src in sorted(by):
+        xs = by[src]
+        random.Random(SEED).shuffle(xs)
+        ext += xs[:120]
     OUT.mkdir(parents=True, exist_ok=True)
     split = {"train": [x for x in kept if x["group"] not in val_groups], "val": [x for x in kept if x["group"] in val_groups],
              "exttest": ext, "heldout": held}

@@ -14,6 +14,7 @@ import org.botsec.core.finding.Finding;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardFindings;
 import org.botsec.guard.GuardPipeline;
+import org.botsec.guard.semantic.SemanticGuard;
 import org.botsec.guard.Verdict;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditRecord;
@@ -94,7 +95,7 @@ public final class GuardCommand implements Runnable {
             if (masterKey != null && auditLog == null) {
                 throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
             }
-            GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
+            GuardPipeline guard = policy == null ? SemanticGuard.defaults() : GuardPipeline.fromPolicy(policy);
             Verdict v = guard.scan(text, dir);
             Audit audit = null;
             if (auditLog != null) {

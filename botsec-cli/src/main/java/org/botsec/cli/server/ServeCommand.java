@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.core.BadInputException;
 import org.botsec.guard.GuardPipeline;
+import org.botsec.guard.semantic.SemanticGuard;
 import org.botsec.guard.RateLimiter;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditSigningKey;
@@ -78,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (masterKey != null && auditLog == null) {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
-        GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
+        GuardPipeline guard = policy == null ? SemanticGuard.defaults() : GuardPipeline.fromPolicy(policy);
         GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes);
         if (upstream != null) {
             b.upstream(upstream).upstreamApiKey(System.getenv(UPSTREAM_KEY_ENV));

