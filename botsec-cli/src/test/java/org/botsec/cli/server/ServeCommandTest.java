@@ -56,7 +56,8 @@ class ServeCommandTest {
         t.start();
         URI base = null;
         Pattern p = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-        for (int i = 0; i < 300 && base == null; i++) {
+        // the default guard loads the sentence-embedding model first (seconds on a busy machine)
+        for (int i = 0; i < 1_800 && base == null; i++) {
             Matcher m = p.matcher(out.toString());
             if (m.find()) {
                 base = URI.create(m.group(1));
