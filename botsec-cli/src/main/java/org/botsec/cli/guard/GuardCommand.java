@@ -53,6 +53,9 @@ public final class GuardCommand implements Runnable {
         @Option(names = "--policy", description = "Policy file (YAML or JSON); without it the default policy applies.")
         Path policy;
 
+        @Option(names = "--injection-detector", paramLabel = "ngram|semantic", defaultValue = "ngram", description = DefaultGuard.HELP)
+        DefaultGuard.InjectionDetector injectionDetector;
+
         @Option(names = "--direction", defaultValue = "input", description = "input (user to bot) or output (bot to user); default ${DEFAULT-VALUE}.")
         String direction;
 
@@ -94,7 +97,7 @@ public final class GuardCommand implements Runnable {
             if (masterKey != null && auditLog == null) {
                 throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
             }
-            GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
+            GuardPipeline guard = DefaultGuard.pipeline(policy, injectionDetector);
             Verdict v = guard.scan(text, dir);
             Audit audit = null;
             if (auditLog != null) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.core.BadInputException;
 import org.botsec.guard.GuardPipeline;
+import org.botsec.cli.guard.DefaultGuard;
 import org.botsec.guard.RateLimiter;
 import org.botsec.guard.audit.AuditLog;
 import org.botsec.guard.audit.AuditSigningKey;
@@ -37,6 +38,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Guard policy (YAML or JSON). Default: the built-in policy (PII redacted, injections blocked).")
     Path policy;
+
+    @Option(names = "--injection-detector", paramLabel = "ngram|semantic", defaultValue = "ngram", description = DefaultGuard.HELP)
+    DefaultGuard.InjectionDetector injectionDetector;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8080", description = "Port (0 = any free port). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -95,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (masterKey != null && auditLog == null) {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
-        GuardPipeline guard = policy == null ? GuardPipeline.defaults() : GuardPipeline.fromPolicy(policy);
+        GuardPipeline guard = DefaultGuard.pipeline(policy, injectionDetector);
         GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes)
                 .streamHoldBack(streamHoldBack);
         ServedModels.add(b, models);

@@ -1,0 +1,147 @@
+package org.botsec.guard.semantic;
+
+import java.util.List;
+import java.util.Optional;
+import org.botsec.core.BadInputException;
+import org.botsec.core.finding.AtlasTechnique;
+import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.FindingKind;
+import org.botsec.core.finding.Score;
+import org.botsec.core.finding.Severity;
+import org.botsec.guard.Direction;
+import org.botsec.guard.GuardFindings;
+import org.botsec.guard.Scanner;
+import org.botsec.guard.internal.InjectionScanner;
+
+/**
+ * Prompt injection and jailbreaks in a cascade of two stages, cheapest and most precise first:
+ * <ol>
+ *   <li><b>rules</b> — the guard's own patterns for the known families, hidden Unicode and encoded payloads
+ *       ({@code guard.injection.*}, 0.3% false positives on the issue's independent benign set); a message a
+ *       rule fires on is decided there and never embedded;</li>
+ *   <li><b>embedding</b> — every other message is embedded by a sentence encoder ({@link MiniLmEmbedder} by
+ *       default) and scored by a logistic-regression {@link InjectionHead}; at or above the head's threshold it
+ *       is reported as {@code guard.injection.semantic}.</li>
+ * </ol>
+ * The n-gram classifier of the old default is not a stage: on public data nobody on this project wrote it
+ * blocked half of ordinary prompts (docs/guard.md), and as a feature it would carry that over-fit in.
+ *
+ * <p>Messages longer than {@value #MAX_EMBEDDED_CHARS} characters are embedded as their first 900 and last
+ * 300 characters (the rules still read all of it), which bounds the encoder's cost per message.
+ *
+ * <p><b>Security guarantees.</b> Thread-safe. The rules run in linear time (RE2/J); the encoder's cost is
+ * bounded by the embedded length. A sentence-embedding classifier can be evaded by paraphrase and by attacks
+ * unlike its training data; docs/guard.md gives measured misses per source. If the encoder fails, the
+ * exception reaches the pipeline, which blocks the message (fail closed).
+ */
+public final class SemanticInjectionScanner implements Scanner {
+    /** Longest text embedded whole. */
+    public static final int MAX_EMBEDDED_CHARS = 1_200;
+    /** Rule ID of the embedding stage's finding. */
+    public static final String RULE_ID = "guard.injection.semantic";
+    private static final String NAME = "prompt_injection";
+
+    /** The cascade stage that decided a message. */
+    public enum Stage {
+        RULES, EMBEDDING
+    }
+
+    /**
+     * What the cascade decided about one message.
+     *
+     * @param stage          the stage that decided
+     * @param embeddingScore the head's score, present when the embedding stage ran
+     * @param findings       what was found (empty when the message passed)
+     */
+    public record Decision(Stage stage, Optional<Double> embeddingScore, List<Finding> findings) {
+        public Decision {
+            findings = List.copyOf(findings);
+        }
+
+        public boolean attack() {
+            return !findings.isEmpty();
+        }
+    }
+
+    private final Scanner rules;
+    private final TextEmbedder embedder;
+    private final InjectionHead head;
+    private final double threshold;
+
+    /**
+     * @param embedder  the sentence encoder the head was trained on
+     * @param head      the classifier head
+     * @param threshold score in (0, 1) at which a message is an attack (the head's own, unless you re-choose it)
+     */
+    public SemanticInjectionScanner(TextEmbedder embedder, InjectionHead head, double threshold) {
+        if (embedder == null || head == null) {
+            throw new BadInputException("embedder and head must not be null");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            throw BadInputException.of("threshold must be in (0, 1), got %s", threshold);
+        }
+        this.rules = new InjectionScanner(null, 0.5);
+        this.embedder = embedder;
+        this.head = head;
+        this.threshold = threshold;
+    }
+
+    /**
+     * The shipped encoder and head at the head's validation-chosen threshold. Loads the ONNX model: a failure
+     * is a {@link ModelLoadException} with one line naming the cause, never a silent fallback.
+     */
+    public static SemanticInjectionScanner shipped() {
+        InjectionHead head = InjectionHead.shipped();
+        return new SemanticInjectionScanner(MiniLmEmbedder.shared(), head, head.threshold());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public List<Finding> scan(String text, Direction direction) {
+        return decide(text, direction).findings();
+    }
+
+    /** Runs the cascade and says which stage decided. */
+    public Decision decide(String text, Direction direction) {
+        List<Finding> byRules = rules.scan(text, direction);
+        if (!byRules.isEmpty()) {
+            return new Decision(Stage.RULES, Optional.empty(), byRules);
+        }
+        double p = embeddingScore(text);
+        if (p < threshold) {
+            return new Decision(Stage.EMBEDDING, Optional.of(p), List.of());
+        }
+        Finding f = Finding.builder(RULE_ID, FindingKind.PROMPT_INJECTION, Severity.HIGH, "Prompt injection (sentence-embedding classifier)")
+                .description("Text that tries to override the bot's instructions or to jailbreak it, recognised by meaning."
+                        + " Block it on input; scan retrieved documents too.")
+                .span(0, text.length())
+                .score(new Score(p, Score.Basis.UNCALIBRATED_SCORE))
+                .source(NAME)
+                .atlas(AtlasTechnique.LLM_PROMPT_INJECTION)
+                .evidence(GuardFindings.ENTITY_TYPE, "PROMPT_INJECTION")
+                .evidence("threshold", threshold)
+                .build();
+        return new Decision(Stage.EMBEDDING, Optional.of(p), List.of(f));
+    }
+
+    /** The embedding stage's score alone (no rules), e.g. for ROC curves. */
+    public double embeddingScore(String text) {
+        return head.score(embedder.embed(embeddedPart(text)));
+    }
+
+    /** The part of a message the encoder reads: all of it, or its first 900 and last 300 characters. */
+    public static String embeddedPart(String text) {
+        if (text.length() <= MAX_EMBEDDED_CHARS) {
+            return text;
+        }
+        return text.substring(0, 900) + "\n...\n" + text.substring(text.length() - 300);
+    }
+}
