@@ -87,7 +87,7 @@ class GuardCommandTest {
             }
         }
         assertEquals("rule_match", rule.get("score_basis").asText(), block.out());
-        // a benign request with a trigger word, which the n-gram detector's over-blocking is known for
+        // and an ordinary request passes
         Run allow = run("guard", "scan", "--injection-detector", "semantic", "--text", "Where is my parcel?", "--json");
         assertEquals("allow", allow.json().get("verdict").asText(), allow.out());
         Run bad = run("guard", "scan", "--injection-detector", "bert", "--text", "hi");
