@@ -18,6 +18,7 @@ import org.botsec.core.data.DataSources;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.ModelInputs;
 import org.botsec.core.io.ModelFiles;
+import org.botsec.core.io.ModelSignatures;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.Mlp;
@@ -89,12 +90,21 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--require-signature", paramLabel = "PUB.json",
+            description = "Audit only models with a valid signature (MODEL.sig) by this public key; exit 3 otherwise.")
+    Path requireSignature;
+
     @Override
     public Integer call() {
         AuditOutput.checkTarget(out);
         StixBundle.Tlp marking = parseTlp(tlp);
         List<AuditCheck> checks = Checks.all();
         AuditConfig cfg = config == null ? AuditConfig.defaults(checks, seed) : AuditConfig.read(config, checks, seed);
+        if (requireSignature != null) {
+            for (Path m : models) {
+                ModelSignatures.require(m, requireSignature); // before any work: an unsigned model is not audited
+            }
+        }
         List<AuditContext> contexts = new ArrayList<>();
         for (Path m : models) {
             contexts.add(context(m, data, trainData, label, cfg.seed()));

@@ -7,8 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code botsec models}: inspect model files and import linear models trained elsewhere. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Inspect model files and import linear models (e.g. from scikit-learn).",
-        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class, ImportLinearCommand.class})
+        description = "Inspect, import (e.g. from scikit-learn), sign and verify model files.",
+        subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class, ImportLinearCommand.class,
+                ModelSigningCommands.Keygen.class, ModelSigningCommands.Sign.class, ModelSigningCommands.Verify.class})
 public final class ModelsCommand implements Runnable {
     @Spec
     CommandSpec spec;
