@@ -372,8 +372,8 @@ public final class PoisonCommand implements Callable<Integer> {
         if (attributionRows != null && (attributionRows < 1 || attributionRows > 100_000)) {
             throw BadInputException.of("--attribution-rows must be in [1, 100000], got %d", attributionRows);
         }
-        if (attributionNsamples != null && (attributionNsamples < 1 || attributionNsamples > 1_000_000)) {
-            throw BadInputException.of("--attribution-nsamples must be in [1, 1000000], got %d", attributionNsamples);
+        if (attributionNsamples != null) {
+            org.botsec.explain.SampleLimits.check("--attribution-nsamples", attributionNsamples, 1, "features");
         }
     }
 
