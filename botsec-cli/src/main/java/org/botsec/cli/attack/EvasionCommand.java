@@ -1,6 +1,6 @@
 package org.botsec.cli.attack;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

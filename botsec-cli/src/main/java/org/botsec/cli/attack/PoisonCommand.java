@@ -1,6 +1,6 @@
 package org.botsec.cli.attack;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package org.botsec.cli.core;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

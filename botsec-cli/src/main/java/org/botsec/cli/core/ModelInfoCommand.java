@@ -1,6 +1,6 @@
 package org.botsec.cli.core;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package org.botsec.cli.core;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.PrintWriter;

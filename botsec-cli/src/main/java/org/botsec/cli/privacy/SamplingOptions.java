@@ -1,6 +1,6 @@
 package org.botsec.cli.privacy;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

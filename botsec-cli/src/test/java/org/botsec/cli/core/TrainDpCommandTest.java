@@ -1,6 +1,6 @@
 package org.botsec.cli.core;
 
-import org.botsec.cli.Numbers;
+import org.botsec.core.math.Numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,10 +1,10 @@
-package org.botsec.cli;
+package org.botsec.core.math;
 
 import java.util.Locale;
 
 /**
- * The one number format of the CLI's human-readable output, so that ε, δ, rates and other free-form values look
- * the same in every command: up to six significant digits, no trailing zeros, and scientific notation written
+ * The one number format of human-readable output (CLI lines, finding titles), so that ε, δ, rates and other
+ * free-form values look the same in every command and report: up to six significant digits, no trailing zeros, and scientific notation written
  * {@code 1e-5} / {@code 2.5e-7} (never Java's {@code 1.0E-5}) for magnitudes below 1e-4 or from 1e6 on. Metrics
  * shown in fixed columns (accuracy {@code 0.9737}) keep their fixed decimals. JSON output is untouched: it prints
  * doubles as JSON numbers.
