@@ -97,6 +97,12 @@ public final class ModelInfoCommand implements Callable<Integer> {
         for (TensorInfo t : tensors) {
             out.printf("  %-24s %s%n", t.name(), Arrays.toString(t.shape()));
         }
+        out.println(ModelFiles.hasTensorHashes(model) ? "integrity:   SHA-256 of every tensor in the header, checked on load"
+                : "integrity:   no per-tensor SHA-256 (file written before they were added)");
+        java.nio.file.Path sig = org.botsec.core.io.ModelSignatures.signatureFile(model);
+        out.println(java.nio.file.Files.exists(sig)
+                ? "signature:   " + sig + " (check it: botsec models verify --model " + model + " --public-key PUB.json)"
+                : "signature:   none (botsec models sign --model " + model + " --key KEY.json)");
         if (guarantee.isEmpty()) {
             out.println("privacy:     not trained with differential privacy");
         } else {

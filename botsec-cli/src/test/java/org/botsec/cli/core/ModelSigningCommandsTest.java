@@ -55,6 +55,9 @@ class ModelSigningCommandsTest {
         CliRun s = CliRun.run("models", "sign", "--model", m.toString(), "--key", key.toString());
         assertEquals(0, s.code(), s.toString());
         assertTrue(s.out().contains("signature " + m + ".sig"), s.out());
+        CliRun info = CliRun.run("models", "info", m.toString());
+        assertTrue(info.out().contains("integrity:   SHA-256 of every tensor in the header, checked on load"), info.out());
+        assertTrue(info.out().contains("signature:   " + m + ".sig"), info.out());
         CliRun v = CliRun.run("models", "verify", "--model", m.toString(), "--public-key", pub.toString(), "--json");
         assertEquals(0, v.code(), v.toString());
         JsonNode doc = v.json();

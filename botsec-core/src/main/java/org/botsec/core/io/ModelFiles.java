@@ -214,6 +214,14 @@ public final class ModelFiles {
             boolean hashesInHeader) {
     }
 
+    /**
+     * Whether {@code path} carries per-tensor SHA-256s ({@link #TENSOR_SHA256}), after the full check of
+     * {@link #read}; false for files written before they were added.
+     */
+    public static boolean hasTensorHashes(Path path) {
+        return readChecked(path).hashesInHeader();
+    }
+
     static Checked readChecked(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return read(ch, path.toString());
