@@ -40,8 +40,38 @@ public final class Botsec implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // --version and the top-level help are what a new user runs first and most often: answer them without
+        // building picocli's model of every command (docs/benchmarks.md, "Start-up")
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(new Version().getVersion()[0]);
+            System.exit(ExitCode.OK);
+        }
+        if (args.length == 0 || args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            PrintWriter out = new PrintWriter(System.out, true);
+            topLevelHelp().usage(out);
+            out.flush();
+            System.exit(ExitCode.OK);
+        }
         NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * The top-level command with each command known only by the name and description of its {@code @Command}
+     * annotation: prints the same top-level help as {@link #commandLine()} (HelpTextTest compares them) without
+     * reflecting over every command's options.
+     */
+    static CommandLine topLevelHelp() {
+        CommandLine cl = new CommandLine(new Botsec());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            CommandLine.Model.CommandSpec sub = CommandLine.Model.CommandSpec.create().name(a.name());
+            sub.usageMessage().description(a.description());
+            cl.addSubcommand(a.name(), sub);
+        }
+        verbatimFooters(cl);
+        return cl;
     }
 
     /** Runs the CLI with the given writers; returns the exit code. Tests call this. */

@@ -53,6 +53,15 @@ class HelpTextTest {
         }
     }
 
+    /** The fast path of {@code botsec --help} (no option model of any command) prints exactly the full tree's help. */
+    @Test
+    void fastTopLevelHelpIsTheFullHelp() {
+        String full = Botsec.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        String fast = Botsec.topLevelHelp().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertEquals(full, fast);
+        assertTrue(fast.contains("train") && fast.contains("serve"), fast);
+    }
+
     @Test
     void epochsAndStepsStillExclusive() {
         CliRun both = CliRun.run("privacy", "epsilon", "--sample-size", "1000", "--batch-size", "10",

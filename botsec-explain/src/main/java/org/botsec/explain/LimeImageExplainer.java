@@ -29,7 +29,6 @@ public final class LimeImageExplainer {
     /** Largest quick shift kernel size (its search window is then 193×193 pixels). */
     public static final int MAX_KERNEL_SIZE = 32;
     /** Most perturbed images per call. */
-    private static final int MAX_IMAGE_SAMPLES = 200_000;
 
     private final int height;
     private final int width;
@@ -96,7 +95,10 @@ public final class LimeImageExplainer {
     public Explanation explainInstance(double[] pixels, Function<Matrix, Matrix> predictProba, int numFeatures,
             int numSamples, int label) {
         checkSize(pixels);
-        LimeSupport.checkCounts(numFeatures, numSamples, MAX_IMAGE_SAMPLES);
+        if (numFeatures <= 0) {
+            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
+        }
+        SampleLimits.check("numSamples (--num-samples)", numSamples, 1, "segments");
         int[] seg = segments(pixels);
         int s = Arrays.stream(seg).max().orElse(0) + 1;
         int p = height * width;
@@ -117,7 +119,7 @@ public final class LimeImageExplainer {
                 }
             }
         }
-        LimeTextExplainer.checkSize(numSamples, s);
+        LimeSupport.checkCounts(numFeatures, numSamples, s, "segments");
         SplittableRandom random = new SplittableRandom(seed);
         Matrix data = new Matrix(numSamples, s);
         double[] distances = new double[numSamples];

@@ -17,14 +17,15 @@ final class LimeSupport {
     private LimeSupport() {
     }
 
-    /** Checks the per-call counts: {@code numFeatures > 0} and {@code numSamples} in [2, maxSamples]. */
-    static void checkCounts(int numFeatures, int numSamples, int maxSamples) {
+    /**
+     * Checks the per-call counts: {@code numFeatures > 0} and {@code numSamples} within {@link SampleLimits} for a
+     * neighbourhood of {@code columns} columns (words, features or segments, named by {@code columnsWhat}).
+     */
+    static void checkCounts(int numFeatures, int numSamples, long columns, String columnsWhat) {
         if (numFeatures <= 0) {
             throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
         }
-        if (numSamples < 2 || numSamples > maxSamples) {
-            throw BadInputException.of("numSamples must be in [2, %d], got %d", maxSamples, numSamples);
-        }
+        SampleLimits.check("numSamples (--num-samples)", numSamples, columns, columnsWhat);
     }
 
     /** Returns {@code width} if it is a valid kernel width (> 0 and finite). */

@@ -102,8 +102,7 @@ public final class LimeTabularExplainer {
         if (row.length != d) {
             throw BadInputException.of("row has %d values but the training data has %d columns", row.length, d);
         }
-        LimeSupport.checkCounts(numFeatures, numSamples, LimeTextExplainer.MAX_SAMPLES);
-        LimeTextExplainer.checkSize(numSamples, d);
+        LimeSupport.checkCounts(numFeatures, numSamples, d, "features");
         SplittableRandom random = new SplittableRandom(seed);
         Matrix data = new Matrix(numSamples, d);
         Matrix inverse = new Matrix(numSamples, d);

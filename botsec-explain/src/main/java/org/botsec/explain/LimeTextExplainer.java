@@ -31,10 +31,8 @@ public final class LimeTextExplainer {
     public static final String DEFAULT_SPLIT_EXPRESSION = "\\W+";
     /** lime's default mask for removed words when not bag of words. */
     public static final String DEFAULT_MASK_STRING = "UNKWORDZ";
-    /** Upper bound on the neighbourhood size. */
-    public static final int MAX_SAMPLES = 2_000_000;
-    /** Upper bound on samples × features (the neighbourhood is a dense matrix of doubles: 400 MB at most). */
-    public static final long MAX_NEIGHBOURHOOD_VALUES = 50_000_000L;
+    /** Upper bound on the neighbourhood size ({@link SampleLimits#MAX_SAMPLES}). */
+    public static final int MAX_SAMPLES = SampleLimits.MAX_SAMPLES;
 
     private final List<String> classNames;
     private final double kernelWidth;
@@ -98,13 +96,16 @@ public final class LimeTextExplainer {
         if (text == null) {
             throw BadInputException.of("text must not be null");
         }
-        LimeSupport.checkCounts(numFeatures, numSamples, MAX_SAMPLES);
+        if (numFeatures <= 0) {
+            throw BadInputException.of("numFeatures must be > 0, got %d", numFeatures);
+        }
+        SampleLimits.check("numSamples (--num-samples)", numSamples, 1, "words");
         IndexedText indexed = new IndexedText(text, split, bow, maskString);
         int d = indexed.numFeatures();
         if (d == 0) {
             throw BadInputException.of("text has no words to explain: \"%s\"", excerpt(text));
         }
-        checkSize(numSamples, d);
+        LimeSupport.checkCounts(numFeatures, numSamples, d, "words");
         Neighbourhood nb = sample(indexed, numSamples, new SplittableRandom(seed));
         Matrix proba = predictProba.apply(nb.texts);
         if (proba.rows() != numSamples) {
@@ -119,13 +120,6 @@ public final class LimeTextExplainer {
                     numFeatures, featureSelection, indexed::word, seed, indexed.toInstance()));
         }
         return out;
-    }
-
-    static void checkSize(int numSamples, int numFeatures) {
-        if ((long) numSamples * numFeatures > MAX_NEIGHBOURHOOD_VALUES) {
-            throw BadInputException.of("numSamples × features = %d × %d is above the limit of %d values; use "
-                    + "fewer samples", numSamples, numFeatures, MAX_NEIGHBOURHOOD_VALUES);
-        }
     }
 
     /** The sampled neighbourhood: binary feature rows, texts to classify and distances (×100). */

@@ -47,8 +47,8 @@ import org.botsec.explain.internal.ShapValues;
 public final class ShapExplainer {
     /** Largest number of features for exact enumeration (2^20 coalitions × background rows model calls). */
     public static final int MAX_EXACT_FEATURES = 20;
-    /** Largest Kernel SHAP coalition budget (each coalition costs one model call per background row). */
-    public static final int MAX_NSAMPLES = 1_000_000;
+    /** Largest Kernel SHAP coalition budget ({@link SampleLimits#MAX_SAMPLES}; lower for wide models, see there). */
+    public static final int MAX_NSAMPLES = SampleLimits.MAX_SAMPLES;
 
     private final ShapMethod method;
     private final CoalitionValueFunction values;
@@ -266,9 +266,7 @@ public final class ShapExplainer {
 
         /** Kernel SHAP coalition budget (default 2M + 2048, as shap's "auto"). */
         public Builder nsamples(int nsamples) {
-            if (nsamples < 1 || nsamples > MAX_NSAMPLES) {
-                throw BadInputException.of("nsamples must be in [1, %d], got %d", MAX_NSAMPLES, nsamples);
-            }
+            SampleLimits.check("nsamples (--nsamples)", nsamples, 1, "features");
             settings.once("nsamples");
             this.nsamples = OptionalInt.of(nsamples);
             return this;
@@ -372,6 +370,9 @@ public final class ShapExplainer {
             int l = label.orElse(k == 2 ? 1 : 0);
             if (l < 0 || l >= k) {
                 throw BadInputException.of("label must be in [0, %d), got %d", k, l);
+            }
+            if (nsamples.isPresent()) {
+                SampleLimits.check("nsamples (--nsamples)", nsamples.getAsInt(), d, "features");
             }
             Matrix bg = background.data();
             double[] weights = background.weights();

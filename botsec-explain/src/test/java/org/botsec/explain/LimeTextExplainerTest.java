@@ -193,6 +193,8 @@ class LimeTextExplainerTest {
         }
         BadInputException big = assertThrows(BadInputException.class,
                 () -> ex.explainInstance(many.toString(), TestModels::sentiment, 5, 2_000_000, 1));
-        assertTrue(big.getMessage().contains("limit"), big.getMessage());
+        // SampleLimits: 30 words × samples ≤ 50,000,000 values → at most 1,666,666 samples
+        assertTrue(big.getMessage().contains("must be in [2, 1666666] for 30 words"), big.getMessage());
+        ex.explainInstance(many.toString(), TestModels::sentiment, 5, 2, 1); // the lower end is allowed
     }
 }

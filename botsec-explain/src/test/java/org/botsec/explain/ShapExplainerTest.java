@@ -379,7 +379,9 @@ class ShapExplainerTest {
         assertThrows(BadInputException.class, () -> builder(ShapMethod.EXACT).build().explain(new double[9]));
         assertThrows(BadInputException.class, () -> builder(ShapMethod.EXACT).label(2).build());
         assertThrows(BadInputException.class, () -> builder(ShapMethod.LINEAR).build());
-        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(2_000_000));
+        // SampleLimits: [2, 2,000,000] whatever the width
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(2_000_001));
+        assertThrows(BadInputException.class, () -> builder(ShapMethod.KERNEL).nsamples(1));
     }
 
     /** Builder rules: each setting once (the model is one setting however given), bad arguments are BadInput. */

@@ -98,7 +98,8 @@ public record EvasionResult(EvasionMethod method, Matrix adversarial, int[] labe
         Severity severity = rate >= 0.5 ? Severity.HIGH : rate >= 0.1 ? Severity.MEDIUM
                 : rate > 0 ? Severity.LOW : Severity.INFO;
         String budget = settings.containsKey("epsilon")
-                ? " (" + settings.getOrDefault("norm", "") + " ε = " + settings.get("epsilon") + ")" : "";
+                ? " (" + settings.getOrDefault("norm", "") + " ε = " + (settings.get("epsilon") instanceof Number n
+                        ? org.botsec.core.math.Numbers.format(n.doubleValue()) : settings.get("epsilon")) + ")" : "";
         String title = String.format(Locale.ROOT, "%s%s changes the prediction of %d of %d correctly classified "
                 + "inputs (%.1f%%)", method.label().toUpperCase(Locale.ROOT), budget, metrics.flipped(),
                 metrics.cleanCorrect(), 100 * rate);

@@ -1,5 +1,6 @@
 package org.botsec.cli.attack;
 
+import org.botsec.core.math.Numbers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -511,14 +512,15 @@ public final class EvasionCommand implements Callable<Integer> {
         double rate = r.metrics().successRate();
         if (maxSuccessRate != null && rate > maxSuccessRate) {
             throw new ThresholdException(String.format(Locale.ROOT,
-                    "attack success rate %.4f is above --max-success-rate %s", rate, maxSuccessRate));
+                    "attack success rate %.4f is above --max-success-rate %s", rate, Numbers.format(maxSuccessRate)));
         }
     }
 
     private void print(AttackReport report, int written) {
         var out = spec.commandLine().getOut();
         out.println("attack " + report.attack());
-        report.settings().forEach((k, v) -> out.printf(Locale.ROOT, "  %-16s %s%n", k, v));
+        report.settings().forEach((k, v) -> out.printf(Locale.ROOT, "  %-16s %s%n", k,
+                v instanceof Number n && !(v instanceof Integer || v instanceof Long) ? Numbers.format(n.doubleValue()) : v));
         report.seed().ifPresent(s -> out.printf(Locale.ROOT, "  %-16s %d%n", "seed", s));
         Map<String, Double> m = report.metrics();
         for (String k : List.of("clean_accuracy", "robust_accuracy", "success_rate")) {

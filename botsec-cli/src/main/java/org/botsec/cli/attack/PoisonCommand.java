@@ -1,5 +1,6 @@
 package org.botsec.cli.attack;
 
+import org.botsec.core.math.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -234,7 +235,7 @@ public final class PoisonCommand implements Callable<Integer> {
             Json.print(w, doc);
         } else {
             w.printf(Locale.ROOT, "%s on %s (%s): %d of %d training rows poisoned (rate %s), seed %d%n",
-                    m.cliName(), data, mlp ? "mlp" : "logreg", r.poisonedRows(), r.trainRows(), rate, seed);
+                    m.cliName(), data, mlp ? "mlp" : "logreg", r.poisonedRows(), r.trainRows(), Numbers.format(rate), seed);
             w.printf(Locale.ROOT, "  clean test accuracy: %.4f (trained on clean data: %.4f, drop %.4f)%n",
                     r.cleanAccuracy(), r.baselineCleanAccuracy(), r.cleanAccuracyDrop());
             r.attackSuccessRate().ifPresent(a -> w.printf(Locale.ROOT, "  attack success rate on triggered test "
@@ -250,7 +251,7 @@ public final class PoisonCommand implements Callable<Integer> {
         if (maxAttackSuccessRate != null && r.attackSuccessRate().orElse(0) > maxAttackSuccessRate) {
             PrintWriter err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "botsec: attack success rate %.4f is above --max-attack-success-rate %s%n",
-                    r.attackSuccessRate().orElse(0), maxAttackSuccessRate);
+                    r.attackSuccessRate().orElse(0), Numbers.format(maxAttackSuccessRate));
             err.flush();
             return ExitCode.THRESHOLD_FAILED;
         }
@@ -371,8 +372,8 @@ public final class PoisonCommand implements Callable<Integer> {
         if (attributionRows != null && (attributionRows < 1 || attributionRows > 100_000)) {
             throw BadInputException.of("--attribution-rows must be in [1, 100000], got %d", attributionRows);
         }
-        if (attributionNsamples != null && (attributionNsamples < 1 || attributionNsamples > 1_000_000)) {
-            throw BadInputException.of("--attribution-nsamples must be in [1, 1000000], got %d", attributionNsamples);
+        if (attributionNsamples != null) {
+            org.botsec.explain.SampleLimits.check("--attribution-nsamples", attributionNsamples, 1, "features");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.botsec.cli.attack;
 
+import org.botsec.core.math.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,9 +82,6 @@ final class PrivacyAttackSupport {
     }
 
     private static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf((long) v);
-        }
-        return Math.abs(v) < 1e-3 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.4f", v);
+        return Numbers.format(v);
     }
 }

@@ -21,6 +21,7 @@ import org.botsec.core.data.TextDataset;
 import org.botsec.core.files.SafeFiles;
 import org.botsec.core.io.ModelRegistry;
 import org.botsec.core.io.ModelFiles;
+import org.botsec.core.io.ModelSignatures;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.TextClassifier;
@@ -101,12 +102,21 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--require-signature", paramLabel = "PUB.json",
+            description = "Audit only models with a valid signature (MODEL.sig) by this public key; exit 3 otherwise.")
+    Path requireSignature;
+
     @Override
     public Integer call() {
         AuditOutput.checkTarget(out);
         StixBundle.Tlp marking = parseTlp(tlp);
         List<AuditCheck> checks = Checks.all();
         AuditConfig cfg = config == null ? AuditConfig.defaults(checks, seed) : AuditConfig.read(config, checks, seed);
+        if (requireSignature != null) {
+            for (Path m : models) {
+                ModelSignatures.require(m, requireSignature); // before any work: an unsigned model is not audited
+            }
+        }
         Optional<GuardUnderTest> guard = Optional.ofNullable(policy).or(() -> cfg.policy().map(Path::of))
                 .map(AuditCommand::guard);
         List<AuditContext> contexts = new ArrayList<>();

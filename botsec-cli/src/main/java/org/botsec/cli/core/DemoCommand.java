@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.math.Numbers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -235,8 +236,11 @@ public final class DemoCommand implements Callable<Integer> {
             if (!json) {
                 w.printf(Locale.ROOT, "%-22s %-12s on %-29s test accuracy %.4f  macro F1 %.4f  log loss %.4f%s%n",
                         dm.name(), dm.model(), dm.data(), dm.accuracy(), dm.macroF1(), dm.logLoss(),
-                        dm.epsilon() == null ? "" : String.format(Locale.ROOT, "  epsilon %.2f at delta %s (DP-SGD)",
-                                dm.epsilon(), dm.delta()));
+                        dm.epsilon() == null ? "" : String.format(Locale.ROOT, "  epsilon %s at delta %s (DP-SGD)",
+                                Numbers.format(dm.epsilon()), Numbers.format(dm.delta())));
+                if (dm.epsilon() != null) {
+                    w.printf("%-22s %s%n", "", ModelInfoCommand.EPSILON_DELTA_MEANING);
+                }
                 w.flush();
             }
             if (o.model() instanceof TextClassifier t) {
@@ -273,7 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
             w.printf("%n\"%s\" -> %s (%s)%n", SENTENCE, prediction.label(), sb.toString().trim());
         }
         if (explanation != null) {
-            w.printf(Locale.ROOT, "LIME explanation for '%s' (10 features, 5000 samples, seed %d, fit R^2 %.3f):%n",
+            w.printf(Locale.ROOT, "LIME explanation for '%s' (10 features, 5000 samples, seed %d, fit R² %.3f):%n",
                     explanation.label(), explanation.seed(), explanation.score());
             for (FeatureWeight fw : explanation.weights()) {
                 w.printf(Locale.ROOT, "  %-12s %+.4f%n", fw.feature(), fw.weight());
@@ -295,17 +299,34 @@ public final class DemoCommand implements Callable<Integer> {
             w.printf("  report: %s (also report.json, report.sarif, report.stix.json)%n", audit.report());
         }
         Path text = outDir.resolve("sentiment_text_logreg.safetensors");
+        String b = launcher(System.getenv(LAUNCHER_ENV), Path.of("").toAbsolutePath());
         w.printf("%nModels written to %s. Next:%n", outDir);
-        w.printf("  bin/botsec models info %s%n", outDir.resolve("breast_cancer_logreg.safetensors"));
-        w.printf("  bin/botsec eval --model %s --data builtin:digits8x8:test%n",
-                outDir.resolve("digits8x8_mlp.safetensors"));
-        w.printf("  bin/botsec predict --model %s --text \"What a waste of time.\"%n", text);
-        w.printf("  bin/botsec models info %s   (the DP model's privacy section)%n",
+        w.printf("  %s models info %s%n", b, outDir.resolve("breast_cancer_logreg.safetensors"));
+        w.printf("  %s eval --model %s --data builtin:digits8x8:test%n", b, outDir.resolve("digits8x8_mlp.safetensors"));
+        w.printf("  %s predict --model %s --text \"What a waste of time.\"%n", b, text);
+        w.printf("  %s models info %s   (the DP model's privacy section)%n", b,
                 outDir.resolve("digits8x8_mlp_dp.safetensors"));
-        w.printf("  bin/botsec explain lime-text --model %s --text \"%s\" --html lime.html%n", text, SENTENCE);
-        w.printf("  bin/botsec guard scan --text \"call me on +44 20 7946 0958\"%n");
+        w.printf("  %s explain lime-text --model %s --text \"%s\" --html lime.html%n", b, text, SENTENCE);
+        w.printf("  %s guard scan --text \"call me on +44 20 7946 0958\"%n", b);
         w.flush();
         return ExitCode.OK;
+    }
+
+    /** Set by bin/botsec to its own absolute path, so hints can name a launcher that works from any folder. */
+    static final String LAUNCHER_ENV = "BOTSEC_LAUNCHER";
+
+    /**
+     * How to run BotSec from {@code cwd}: the launcher relative to cwd when it lies below it ({@code bin/botsec} from
+     * the repository root), else its absolute path, quoted when it has spaces; {@code botsec} when the CLI was not
+     * started by bin/botsec.
+     */
+    static String launcher(String launcherPath, Path cwd) {
+        if (launcherPath == null || launcherPath.isBlank()) {
+            return "botsec";
+        }
+        Path p = Path.of(launcherPath).toAbsolutePath().normalize();
+        String s = p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+        return s.contains(" ") ? "'" + s.replace("'", "'\\''") + "'" : s;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.math.Numbers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -367,6 +368,6 @@ final class DpTrainingSupport {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Numbers.format(v);
     }
 }

@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.math.Numbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -96,6 +97,12 @@ public final class ModelInfoCommand implements Callable<Integer> {
         for (TensorInfo t : tensors) {
             out.printf("  %-24s %s%n", t.name(), Arrays.toString(t.shape()));
         }
+        out.println(ModelFiles.hasTensorHashes(model) ? "integrity:   SHA-256 of every tensor in the header, checked on load"
+                : "integrity:   no per-tensor SHA-256 (file written before they were added)");
+        java.nio.file.Path sig = org.botsec.core.io.ModelSignatures.signatureFile(model);
+        out.println(java.nio.file.Files.exists(sig)
+                ? "signature:   " + sig + " (check it: botsec models verify --model " + model + " --public-key PUB.json)"
+                : "signature:   none (botsec models sign --model " + model + " --key KEY.json)");
         if (guarantee.isEmpty()) {
             out.println("privacy:     not trained with differential privacy");
         } else {
@@ -109,7 +116,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
         } else {
             out.println("provenance:");
             try {
-                for (String line : Json.MAPPER.writeValueAsString(info.provenance()).split("\n")) {
+                for (String line : HUMAN_JSON.writeValueAsString(Json.MAPPER.convertValue(info.provenance(), Object.class)).split("\n")) {
                     out.println("  " + line);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -120,30 +127,54 @@ public final class ModelInfoCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Pretty JSON for the human view, with doubles in the CLI's number format (1e-5, not 1.0E-5). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper HUMAN_JSON = Json.MAPPER.copy().registerModule(
+            new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(Double.class,
+                    new com.fasterxml.jackson.databind.ser.std.StdSerializer<Double>(Double.class) {
+                        @Override
+                        public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g,
+                                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
+                            if (Double.isFinite(v)) {
+                                g.writeNumber(Numbers.format(v));
+                            } else {
+                                g.writeString(Numbers.format(v));
+                            }
+                        }
+                    }));
+
+    /** A parameter value in the CLI's number format when it is a number. */
+    private static Object number(Object v) {
+        return v instanceof Number n ? Numbers.format(n.doubleValue()) : v;
+    }
+
+    /** The one sentence every command that shows ε and δ prints beside them. */
+    public static final String EPSILON_DELTA_MEANING = "(smaller epsilon = stronger privacy; delta = the chance that the bound fails)";
+
     private static void printPrivacy(PrintWriter out, PrivacyGuarantee g) {
-        out.printf(Locale.ROOT, "privacy:     epsilon %s at delta %s, composed total (%s accountant)%n", g.epsilon(),
-                g.delta(), g.accountant().label());
-        out.println("             (smaller epsilon = stronger privacy; delta = the chance that the bound fails)");
+        out.printf(Locale.ROOT, "privacy:     epsilon %s at delta %s, composed total (%s accountant)%n",
+                Numbers.format(g.epsilon()), Numbers.format(g.delta()), g.accountant().label());
+        out.println("             " + EPSILON_DELTA_MEANING);
         for (PrivacyGuarantee.Component c : g.components()) {
-            out.printf(Locale.ROOT, "  part:      %s, epsilon %s at delta %s%n", c.name(), c.epsilon(), c.delta());
+            out.printf(Locale.ROOT, "  part:      %s, epsilon %s at delta %s%n", c.name(), Numbers.format(c.epsilon()),
+                    Numbers.format(c.delta()));
         }
         if (g.components().size() > 1) {
             out.println("             (basic composition: the parts' epsilons and deltas add up)");
         }
         out.printf(Locale.ROOT, "  unit:      %s; neighbours: %s%n", g.unit().label(), g.relation().label());
         out.printf(Locale.ROOT, "  sampling:  %s, sample rate q = %s, %d steps%n", g.sampling().label(),
-                g.sampleRate(), g.steps());
+                Numbers.format(g.sampleRate()), g.steps());
         Object m = g.components().stream().filter(c -> c.name().equals("dp-sgd")).findFirst()
                 .map(c -> c.parameters().get("num_microbatches")).orElse(null);
-        out.printf(Locale.ROOT, "  clipping:  l2 norm clip C = %s, %s%n", g.l2NormClip(),
+        out.printf(Locale.ROOT, "  clipping:  l2 norm clip C = %s, %s%n", Numbers.format(g.l2NormClip()),
                 m == null || "per_example".equals(m) ? "per-example clipping" : m + " microbatches");
-        out.printf(Locale.ROOT, "  noise:     noise multiplier sigma = %s, source %s%n", g.noiseMultiplier(),
+        out.printf(Locale.ROOT, "  noise:     noise multiplier sigma = %s, source %s%n", Numbers.format(g.noiseMultiplier()),
                 g.noise().secure() ? "secure generator" : g.noise().label());
         out.printf("  generator: %s%n", g.noise().description());
         g.components().stream().filter(c -> c.parameters().containsKey("target_epsilon_total")).findFirst()
                 .ifPresent(c -> out.printf("  budget:    target epsilon %s for the composed total (DP-SGD's share %s), "
-                        + "stopped by budget: %s%n", c.parameters().get("target_epsilon_total"),
-                        c.parameters().get("target_epsilon"), c.parameters().get("stopped_by_budget")));
+                        + "stopped by budget: %s%n", number(c.parameters().get("target_epsilon_total")),
+                        number(c.parameters().get("target_epsilon")), c.parameters().get("stopped_by_budget")));
         for (String c : g.covers()) {
             out.println("  covers:    " + c);
         }

@@ -7,9 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code botsec models}: inspect model files and import linear models trained elsewhere. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Inspect model files and import linear models (e.g. from scikit-learn).",
+        description = "Inspect, import (from scikit-learn JSON or ONNX), export (ONNX), sign and verify model files.",
         subcommands = {CommandLine.HelpCommand.class, ModelInfoCommand.class, ImportLinearCommand.class,
-                ImportOnnxCommand.class, ExportOnnxCommand.class})
+                ImportOnnxCommand.class, ExportOnnxCommand.class,
+                ModelSigningCommands.Keygen.class, ModelSigningCommands.Sign.class, ModelSigningCommands.Verify.class})
 public final class ModelsCommand implements Runnable {
     @Spec
     CommandSpec spec;

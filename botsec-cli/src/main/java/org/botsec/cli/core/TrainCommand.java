@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.math.Numbers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.PrintWriter;
@@ -249,8 +250,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (Boolean.TRUE.equals(p.stoppedByBudget())) {
                 err.printf(Locale.ROOT, "privacy budget reached: stopped after %d of %d planned steps at epsilon "
-                        + "%.4f (target %s, delta %s); the model of the last step within budget was written to %s%n",
-                        p.steps(), p.stepsPlanned(), p.epsilon(), p.targetEpsilon(), p.delta(), out);
+                        + "%s (target %s, delta %s); the model of the last step within budget was written to %s%n",
+                        p.steps(), p.stepsPlanned(), Numbers.format(p.epsilon()), Numbers.format(p.targetEpsilon()),
+                        Numbers.format(p.delta()), out);
                 err.flush();
                 return ExitCode.THRESHOLD_FAILED;
             }
@@ -260,17 +262,19 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void printPrivacy(PrintWriter w, DpReport p) {
-        w.printf(Locale.ROOT, "privacy: epsilon %.4f at delta %s (%s accountant)%s%n", p.epsilon(), p.delta(),
-                p.accountant(), p.dpSgdEpsilon() == null ? "" : String.format(Locale.ROOT,
-                        ": DP-SGD %.4f + DP vocabulary %s (basic composition)", p.dpSgdEpsilon(),
-                        p.vocabularyEpsilon()));
+        w.printf(Locale.ROOT, "privacy: epsilon %s at delta %s (%s accountant)%s%n", Numbers.format(p.epsilon()),
+                Numbers.format(p.delta()), p.accountant(), p.dpSgdEpsilon() == null ? "" : String.format(Locale.ROOT,
+                        ": DP-SGD %s + DP vocabulary %s (basic composition)", Numbers.format(p.dpSgdEpsilon()),
+                        Numbers.format(p.vocabularyEpsilon())));
+        w.println("  " + ModelInfoCommand.EPSILON_DELTA_MEANING);
         w.printf(Locale.ROOT, "  DP-SGD: %d of %d steps, sample rate %s (Poisson, batch %d), l2 norm clip %s, "
                         + "noise multiplier %s, %s, %s, learning rate %s%n", p.steps(), p.stepsPlanned(),
-                DpTrainingSupport.fmt(p.sampleRate()), p.batchSize(), p.l2NormClip(), p.noiseMultiplier(),
+                Numbers.format(p.sampleRate()), p.batchSize(), Numbers.format(p.l2NormClip()),
+                Numbers.format(p.noiseMultiplier()),
                 p.numMicrobatches() == null ? "per-example clipping" : p.numMicrobatches() + " microbatches",
-                p.optimizer(), p.learningRate());
+                p.optimizer(), Numbers.format(p.learningRate()));
         if (p.targetEpsilon() != null) {
-            w.printf(Locale.ROOT, "  budget: target epsilon %s, %s%n", p.targetEpsilon(),
+            w.printf(Locale.ROOT, "  budget: target epsilon %s, %s%n", Numbers.format(p.targetEpsilon()),
                     p.stoppedByBudget() ? "STOPPED EARLY to stay within it" : "not reached");
         }
         w.printf("  noise: %s%s%n", p.noise(), p.insecureSeed() == null ? "" : " (seed " + p.insecureSeed()

@@ -70,9 +70,10 @@ public final class LimeTextCommand implements Callable<Integer> {
     public Integer call() {
         html.check();
         ExplainSupport.checkNumFeatures(numFeatures);
-        if (sampling.numSamples < 2 || sampling.numSamples > LimeTextExplainer.MAX_SAMPLES) {
-            throw BadInputException.of("--num-samples must be in [2, %d], got %d", LimeTextExplainer.MAX_SAMPLES,
-                    sampling.numSamples);
+        if (sampling.numSamples < org.botsec.explain.SampleLimits.MIN_SAMPLES
+                || sampling.numSamples > org.botsec.explain.SampleLimits.MAX_SAMPLES) {
+            // checked before the model loads; the limit for the text's width is checked by the explainer
+            org.botsec.explain.SampleLimits.check("--num-samples", sampling.numSamples, 1, "words");
         }
         String text = input.text != null ? input.text : TextFiles.read(input.file, System.in);
         Model m = ExplainSupport.loadModel(model);

@@ -89,6 +89,19 @@ public final class ShapCommand implements Callable<Integer> {
             List<String> featureNames, Long seed) {
     }
 
+    /** Whether the result depends on the seed: Kernel SHAP samples coalitions; --kmeans and --sample pick rows. */
+    private boolean usesSeed(ShapMethod m) {
+        return m == ShapMethod.KERNEL || kmeans != null || sample != null;
+    }
+
+    /** Feature indices by decreasing |value|; ties keep the model's feature order, so the listing is stable. */
+    static int[] byMagnitude(double[] values) {
+        return java.util.stream.IntStream.range(0, values.length).boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer j) -> -Math.abs(values[j]))
+                        .thenComparingInt(j -> j))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
     @Override
     public Integer call() {
         if (html != null) {
@@ -174,16 +187,19 @@ public final class ShapCommand implements Callable<Integer> {
         Explanation first = es.get(0);
         Result result = new Result(m.name().toLowerCase(Locale.ROOT), first.labelName(),
                 m == ShapMethod.LINEAR ? "margin" : l.name().toLowerCase(Locale.ROOT), first.intercept(), out,
-                ex.featureNames(), m == ShapMethod.KERNEL ? s : null);
+                ex.featureNames(), usesSeed(m) ? s : null);
         var w = spec.commandLine().getOut();
         if (json) {
             Json.print(w, result);
         } else {
             w.printf(Locale.ROOT, "%s SHAP values of class '%s' (%s scale), base value %.6f%n",
                     result.method(), result.label(), result.link(), result.baseValue());
+            w.println(result.seed() == null ? "seed: none (this method is deterministic)"
+                    : "seed " + result.seed() + " (replay with --seed " + result.seed() + ")");
             for (Row r : out) {
-                w.printf(Locale.ROOT, "row %d: prediction %.6f%n", r.row(), r.prediction());
-                for (int j = 0; j < r.values().length; j++) {
+                w.printf(Locale.ROOT, "row %d: prediction %.6f (features by |SHAP value|, largest first)%n", r.row(),
+                        r.prediction());
+                for (int j : byMagnitude(r.values())) {
                     w.printf(Locale.ROOT, "  %+.6f  %s%n", r.values()[j], ex.featureNames().get(j));
                 }
             }

@@ -47,10 +47,11 @@ public final class EpsilonCommand implements Callable<Integer> {
             Json.print(out, m);
         } else {
             out.printf("epsilon = %s at delta = %s (%s accountant%s)%n", SamplingOptions.fmt(spent.epsilon()),
-                    options.delta, c.accountant().label(),
-                    spent.optimalOrder().isPresent() ? ", optimal order " + spent.optimalOrder().getAsDouble() : "");
+                    SamplingOptions.fmt(options.delta), c.accountant().label(),
+                    spent.optimalOrder().isPresent() ? ", optimal order " + SamplingOptions.fmt(spent.optimalOrder().getAsDouble()) : "");
+            out.println("  " + org.botsec.cli.core.ModelInfoCommand.EPSILON_DELTA_MEANING);
             out.printf("  %d steps, Poisson sampling rate %s (batch %d of %d), noise multiplier %s%n", c.steps(),
-                    SamplingOptions.fmt(c.sampleRate()), options.batchSize, options.sampleSize, noiseMultiplier);
+                    SamplingOptions.fmt(c.sampleRate()), options.batchSize, options.sampleSize, SamplingOptions.fmt(noiseMultiplier));
             out.println("  Privacy unit: one example; neighbouring data sets differ by adding or removing it.");
             out.flush();
         }

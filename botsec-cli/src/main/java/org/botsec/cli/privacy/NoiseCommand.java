@@ -47,7 +47,7 @@ public final class NoiseCommand implements Callable<Integer> {
         } else {
             out.printf("noise multiplier = %s (reaches epsilon = %s <= %s at delta = %s, %s accountant)%n",
                     SamplingOptions.fmt(r.noiseMultiplier()), SamplingOptions.fmt(r.spent().epsilon()),
-                    targetEpsilon, options.delta, c.accountant().label());
+                    SamplingOptions.fmt(targetEpsilon), SamplingOptions.fmt(options.delta), c.accountant().label());
             out.printf("  %d steps, Poisson sampling rate %s (batch %d of %d)%n", c.steps(),
                     SamplingOptions.fmt(c.sampleRate()), options.batchSize, options.sampleSize);
             out.flush();

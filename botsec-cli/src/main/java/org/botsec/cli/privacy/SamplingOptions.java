@@ -1,5 +1,6 @@
 package org.botsec.cli.privacy;
 
+import org.botsec.core.math.Numbers;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -98,10 +99,7 @@ final class SamplingOptions {
     }
 
     static String fmt(double v) {
-        if (Double.isInfinite(v)) {
-            return "infinity";
-        }
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Numbers.format(v);
     }
 
     /** A double for JSON: null for ±∞ or NaN (JSON has no such numbers). */

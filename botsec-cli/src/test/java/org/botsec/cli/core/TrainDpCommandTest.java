@@ -1,5 +1,6 @@
 package org.botsec.cli.core;
 
+import org.botsec.core.math.Numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -297,13 +298,13 @@ class TrainDpCommandTest {
         CliRun human = CliRun.run("models", "info", out.toString());
         assertEquals(0, human.code(), human.toString());
         String o = human.out();
-        assertTrue(o.contains("privacy:     epsilon " + tj.get("epsilon").asText() + " at delta 1.0E-5, composed total "
+        assertTrue(o.contains("privacy:     epsilon " + Numbers.format(tj.get("epsilon").asDouble()) + " at delta 1e-5, composed total "
                 + "(rdp accountant)"), o);
-        assertTrue(o.contains("part:      dp-sgd, epsilon " + tj.get("epsilon").asText()), o);
+        assertTrue(o.contains("part:      dp-sgd, epsilon " + Numbers.format(tj.get("epsilon").asDouble())), o);
         assertTrue(o.contains("unit:      example; neighbours: add_remove"), o);
-        assertTrue(o.contains("sample rate q = " + tj.get("sample_rate").asText() + ", " + tj.get("steps").asText()
+        assertTrue(o.contains("sample rate q = " + Numbers.format(tj.get("sample_rate").asDouble()) + ", " + tj.get("steps").asText()
                 + " steps"), o);
-        assertTrue(o.contains("l2 norm clip C = 1.0, per-example clipping"), o);
+        assertTrue(o.contains("l2 norm clip C = 1, per-example clipping"), o);
         assertTrue(o.contains("noise multiplier sigma = 1.1, source seeded (not private)"), o);
         assertTrue(o.contains("generator: java.util.SplittableRandom, insecure seed 11; sampler ziggurat-256, 53-bit"),
                 o);
@@ -367,7 +368,7 @@ class TrainDpCommandTest {
         assertEquals("dp-vocabulary", p.get("components").get(1).get("name").asText());
         assertEquals(0, r.json().get("warnings").size(), r.json().toString());
         assertTrue(CliRun.run("models", "info", old.toString()).out()
-                .contains("privacy:     epsilon 3.25 at delta 1.1E-5, composed total (rdp accountant)"));
+                .contains("privacy:     epsilon 3.25 at delta 1.1e-5, composed total (rdp accountant)"));
     }
 
     @Test

@@ -139,6 +139,30 @@ class ExplainCommandTest {
                 "--data", rows.toString(), "--method", "exact");
         assertEquals(0, human.code());
         assertTrue(human.out().contains("base value 0.281836"), human.out());
+        assertTrue(human.out().contains("seed: none (this method is deterministic)"), human.out());
+        // the text listing is sorted by |value|, largest first: the golden values in that order
+        List<Integer> order = new ArrayList<>();
+        for (int j = 0; j < 10; j++) {
+            order.add(j);
+        }
+        order.sort((a, b) -> Double.compare(Math.abs(PHI_ROW0[b]), Math.abs(PHI_ROW0[a])));
+        List<String> listed = human.out().lines().filter(line -> line.startsWith("  ")).map(line -> line.strip().split("\\s+")[1])
+                .toList();
+        assertEquals(order.stream().map(j -> "f" + j).toList(), listed, human.out());
+    }
+
+    /** Without --seed, kernel SHAP prints the seed it drew, and that seed replays the same values. */
+    @Test
+    void shapTextPrintsTheSeedItUsed() {
+        Run first = run("explain", "shap", "--model", linearModel.toString(), "--background", background.toString(),
+                "--data", rows.toString(), "--nsamples", "64");
+        assertEquals(0, first.code(), first.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("seed (-?\\d+) \\(replay with --seed \\1\\)")
+                .matcher(first.out());
+        assertTrue(m.find(), first.out());
+        Run again = run("explain", "shap", "--model", linearModel.toString(), "--background", background.toString(),
+                "--data", rows.toString(), "--nsamples", "64", "--seed", m.group(1));
+        assertEquals(first.out(), again.out());
     }
 
     @Test

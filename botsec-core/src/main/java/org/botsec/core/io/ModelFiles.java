@@ -46,7 +46,8 @@ import org.botsec.core.model.Tensor;
  * <p>Security guarantees: {@link #read} checks the file size, the header length (at most
  * {@link #MAX_HEADER_BYTES} and within the file), strict UTF-8, the JSON structure, every dtype (F64 only),
  * shape and offset (non-negative, element count × 8 = byte span, contiguous from 0 without gaps or overlaps,
- * ending exactly at the end of the file) and that all values are finite — all before any tensor memory is
+ * ending exactly at the end of the file), each tensor's SHA-256 when the header has them ({@link #TENSOR_SHA256}; a
+ * mismatch is a {@link ModelIntegrityException} naming the tensor) and that all values are finite — all before any tensor memory is
  * allocated, so the memory used is bounded by the file's own size. Any problem is a one-line
  * {@link BadInputException}. No Java serialisation is involved. {@link #write} writes a temporary file next to
  * the target and moves it into place, so a failed write leaves an existing file untouched.
@@ -56,6 +57,13 @@ public final class ModelFiles {
     public static final String FORMAT = "botsec-model/1";
     /** Largest JSON header accepted (the limit of the safetensors reference implementation: 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
+
+    /**
+     * The {@code __metadata__} key holding each tensor's SHA-256 (a JSON object as a string, tensor name → lower-case
+     * hex of the SHA-256 of its raw bytes). Written by this version, checked on load when present; files written
+     * before it have none and still load.
+     */
+    public static final String TENSOR_SHA256 = "tensor_sha256";
 
     static final String METADATA = "__metadata__";
     static final String DTYPE = "F64";
@@ -145,6 +153,7 @@ public final class ModelFiles {
         meta.put("format", FORMAT);
         meta.put("type", state.type());
         meta.put("botsec", state.description() == null ? "{}" : state.description().toString());
+        ObjectNode hashes = MAPPER.createObjectNode();
         long offset = 0;
         for (Map.Entry<String, Tensor> e : state.tensors().entrySet()) {
             String name = e.getKey();
@@ -168,7 +177,9 @@ public final class ModelFiles {
             long end = offset + 8L * v.length;
             info.putArray("data_offsets").add(offset).add(end);
             offset = end;
+            hashes.put(name, sha256Hex(tensorBytes(v)));
         }
+        meta.put(TENSOR_SHA256, hashes.toString());
         byte[] json;
         try {
             json = MAPPER.writeValueAsBytes(header);
@@ -190,12 +201,47 @@ public final class ModelFiles {
         return buf.array();
     }
 
+    /** A tensor's values as they are stored: float64, little-endian. */
+    static byte[] tensorBytes(double[] values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(values);
+        return b.array();
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
     /**
      * Reads a model file, validating everything before allocating tensor memory.
      *
      * @throws BadInputException naming the first problem found (missing file, truncated file, bad header, ...)
      */
     public static ModelState read(Path path) {
+        return readChecked(path).state();
+    }
+
+    /**
+     * A file read and checked by {@link #read}: its state, the exact header bytes and the SHA-256 of each tensor's
+     * bytes as found in the data section (header order). What {@link ModelSignatures} signs.
+     */
+    record Checked(ModelState state, byte[] headerBytes, LinkedHashMap<String, String> tensorSha256,
+            boolean hashesInHeader) {
+    }
+
+    /**
+     * Whether {@code path} carries per-tensor SHA-256s ({@link #TENSOR_SHA256}), after the full check of
+     * {@link #read}; false for files written before they were added.
+     */
+    public static boolean hasTensorHashes(Path path) {
+        return readChecked(path).hashesInHeader();
+    }
+
+    static Checked readChecked(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return read(ch, path.toString());
         } catch (NoSuchFileException e) {
@@ -205,7 +251,7 @@ public final class ModelFiles {
         }
     }
 
-    private static ModelState read(FileChannel ch, String name) throws IOException {
+    private static Checked read(FileChannel ch, String name) throws IOException {
         long size = ch.size();
         if (size < 8) {
             throw BadInputException.of("model file %s is too short (%d bytes): not a safetensors file", name, size);
@@ -226,6 +272,7 @@ public final class ModelFiles {
         }
         ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
         readFully(ch, headerBuf, 8, name);
+        byte[] headerBytes = headerBuf.array().clone();
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -239,10 +286,19 @@ public final class ModelFiles {
         Header header = parseHeader(text, dataLen, name);
 
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        LinkedHashMap<String, String> found = new LinkedHashMap<>();
         for (Entry e : header.entries) {
             int count = (int) ((e.end - e.begin) / 8);
             ByteBuffer data = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, data, 8 + headerLen + e.begin, name);
+            String sha = sha256Hex(data.array());
+            found.put(e.name, sha);
+            if (header.tensorSha256 != null && !header.tensorSha256.get(e.name).equals(sha)) {
+                // checked before the values are used, so a flipped byte cannot reach a prediction
+                throw new ModelIntegrityException(String.format(java.util.Locale.ROOT, "model file %s: tensor %s does "
+                        + "not match its SHA-256 in the header (the file was damaged or altered after it was written)",
+                        name, excerpt(e.name)));
+            }
             data.flip();
             double[] values = new double[count];
             data.asDoubleBuffer().get(values);
@@ -256,10 +312,13 @@ public final class ModelFiles {
         }
         // keep the writer's order (the header's order) rather than offset order
         LinkedHashMap<String, Tensor> ordered = new LinkedHashMap<>();
+        LinkedHashMap<String, String> hashes = new LinkedHashMap<>();
         for (String n : header.order) {
             ordered.put(n, tensors.get(n));
+            hashes.put(n, found.get(n));
         }
-        return new ModelState(header.type, ordered, header.description);
+        return new Checked(new ModelState(header.type, ordered, header.description), headerBytes, hashes,
+                header.tensorSha256 != null);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position, String name) throws IOException {
@@ -276,7 +335,9 @@ public final class ModelFiles {
     private record Entry(String name, int[] shape, long begin, long end) {
     }
 
-    private record Header(String type, ObjectNode description, List<Entry> entries, List<String> order) {
+    /** {@code tensorSha256} is null for files written before per-tensor hashes. */
+    private record Header(String type, ObjectNode description, List<Entry> entries, List<String> order,
+            Map<String, String> tensorSha256) {
     }
 
     /** Parses and checks the JSON header against a data section of {@code dataLen} bytes. */
@@ -363,7 +424,46 @@ public final class ModelFiles {
             throw BadInputException.of("model file %s: tensors cover %d bytes but the file holds %d bytes after "
                     + "the header (truncated or trailing data)", name, expected, dataLen);
         }
-        return new Header(type, (ObjectNode) desc, entries, order);
+        Map<String, String> hashes = parseHashes(meta.path(TENSOR_SHA256).asText(null), order, name);
+        return new Header(type, (ObjectNode) desc, entries, order, hashes);
+    }
+
+    /** The header's per-tensor hashes: exactly one lower-case SHA-256 hex per tensor, or null when absent. */
+    private static Map<String, String> parseHashes(String text, List<String> tensors, String name) {
+        if (text == null) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw BadInputException.of("model file %s: __metadata__.%s is not valid JSON (%s)", name, TENSOR_SHA256,
+                    e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw BadInputException.of("model file %s: __metadata__.%s must be a JSON object", name, TENSOR_SHA256);
+        }
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!tensors.contains(f.getKey())) {
+                throw BadInputException.of("model file %s: __metadata__.%s names %s, which is not a tensor of the file",
+                        name, TENSOR_SHA256, excerpt(f.getKey()));
+            }
+            String hex = f.getValue().asText("");
+            if (!f.getValue().isTextual() || !hex.matches("[0-9a-f]{64}")) {
+                throw BadInputException.of("model file %s: __metadata__.%s of tensor %s is not a SHA-256 in lower-case "
+                        + "hex", name, TENSOR_SHA256, excerpt(f.getKey()));
+            }
+            hashes.put(f.getKey(), hex);
+        }
+        for (String t : tensors) {
+            if (!hashes.containsKey(t)) {
+                throw BadInputException.of("model file %s: tensor %s has no SHA-256 in __metadata__.%s (the header was "
+                        + "altered)", name, excerpt(t), TENSOR_SHA256);
+            }
+        }
+        return hashes;
     }
 
     private static Entry parseEntry(String tensor, JsonNode info, long dataLen, String name) {

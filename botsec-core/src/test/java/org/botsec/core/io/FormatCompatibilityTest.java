@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Files written by an earlier BotSec (resources {@code format-v1}, see the README there) still load, predict the
- * probabilities that BotSec gave then, and are written back byte for byte. Reference: the files and
+ * probabilities that BotSec gave then, and are written back with the same header (plus per-tensor SHA-256s) and tensor bytes. Reference: the files and
  * {@code predictions.json} written at commit 25a880f, before the format code moved out of the model classes.
  */
 class FormatCompatibilityTest {
@@ -34,7 +34,7 @@ class FormatCompatibilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"logreg_binary_scaled", "softmax_3class", "mlp_4_5_3", "logreg_binary_provenance",
             "text_logreg"})
-    void oldFileLoadsPredictsAndRewritesIdentically(String name) throws IOException {
+    void oldFileLoadsPredictsAndRewritesIdentically(String name) throws Exception {
         Path file = tmp.resolve(name + ".safetensors");
         byte[] original = resource(name + ".safetensors");
         Files.write(file, original);
@@ -70,8 +70,30 @@ class FormatCompatibilityTest {
         Path again = tmp.resolve(name + "-again.safetensors");
         ModelFiles.save(model, again);
         byte[] rewritten = Files.readAllBytes(again);
+        // This version adds each tensor's SHA-256 to __metadata__ (docs/model-format.md); the hashes must be those of
+        // the old file's tensor bytes (computed here with the JDK's SHA-256 over the byte ranges of the old header).
+        ObjectMapper hm = new ObjectMapper();
+        JsonNode oldH = hm.readTree(header(original));
+        JsonNode hashes = hm.readTree(hm.readTree(header(rewritten)).get("__metadata__").get("tensor_sha256").asText());
+        byte[] oldBody = body(original);
+        for (java.util.Iterator<String> it = oldH.fieldNames(); it.hasNext(); ) {
+            String t = it.next();
+            if (t.equals("__metadata__")) {
+                continue;
+            }
+            JsonNode off = oldH.get(t).get("data_offsets");
+            byte[] slice = java.util.Arrays.copyOfRange(oldBody, off.get(0).asInt(), off.get(1).asInt());
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(slice)),
+                    hashes.get(t).asText(), name + ": hash of tensor " + t);
+        }
+        assertEquals(oldH.size() - 1, hashes.size(), name + ": one hash per tensor");
         if (!name.contains("provenance")) {
-            assertArrayEquals(original, rewritten, name + ": re-written file differs");
+            assertArrayEquals(oldBody, body(rewritten), name + ": tensor bytes differ");
+            JsonNode newH = hm.readTree(header(rewritten));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) newH.get("__metadata__")).remove("tensor_sha256");
+            assertEquals(oldH, newH, name + ": header differs beyond tensor_sha256");
+            // and without the hashes, the header is byte for byte the old one
+            assertEquals(header(original).strip(), hm.writeValueAsString(newH), name + ": header bytes differ");
             return;
         }
         // Provenance is now written in its versioned form (docs/model-format.md): a non-private model no longer
@@ -93,6 +115,7 @@ class FormatCompatibilityTest {
         assertEquals(oldDesc, newDesc, name + ": description differs beyond provenance's versioned form");
         ((com.fasterxml.jackson.databind.node.ObjectNode) oldHeader.get("__metadata__")).remove("botsec");
         ((com.fasterxml.jackson.databind.node.ObjectNode) newHeader.get("__metadata__")).remove("botsec");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) newHeader.get("__metadata__")).remove("tensor_sha256");
         assertEquals(oldHeader, newHeader, name + ": header differs");
     }
 

@@ -67,7 +67,10 @@ class ModelFilesTest {
         ObjectNode desc = new ObjectMapper().createObjectNode().put("a", 1);
         byte[] actual = ModelFiles.encode(new ModelState("t", tensors, desc));
 
-        String json = "{\"__metadata__\":{\"format\":\"botsec-model/1\",\"type\":\"t\",\"botsec\":\"{\\\"a\\\":1}\"},"
+        // tensor_sha256: SHA-256 of w's 16 bytes, computed with Python's hashlib:
+        // hashlib.sha256(struct.pack('<2d', 1.0, -2.0)).hexdigest()
+        String json = "{\"__metadata__\":{\"format\":\"botsec-model/1\",\"type\":\"t\",\"botsec\":\"{\\\"a\\\":1}\","
+                + "\"tensor_sha256\":\"{\\\"w\\\":\\\"7886fe67ba4484d889aa8ec41f0b242f914fbf6bae1be2ed23f56a007e3547b0\\\"}\"},"
                 + "\"w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
         int padded = (json.length() + 7) / 8 * 8; // header padded with spaces to 8-byte alignment
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -117,6 +120,52 @@ class ModelFilesTest {
         BadInputException noDir = assertThrows(BadInputException.class,
                 () -> ModelFiles.write(sample(), dir.resolve("missing/m.safetensors")));
         assertTrue(noDir.getMessage().contains("does not exist"), noDir.getMessage());
+    }
+
+    /** A flipped byte in a tensor of a file with hashes: one line naming the tensor, before any value is used. */
+    @Test
+    void flippedTensorByteIsCaughtByItsHash() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        ModelFiles.write(sample(), f);
+        byte[] bytes = Files.readAllBytes(f);
+        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        // the intercept follows coef's 6 values; flip the lowest mantissa bit of intercept[1] (still finite)
+        int at = (int) (8 + headerLen + 6 * 8 + 8);
+        bytes[at] ^= 1;
+        Files.write(f, bytes);
+        ModelIntegrityException e = assertThrows(ModelIntegrityException.class, () -> ModelFiles.read(f));
+        assertTrue(e.getMessage().contains("tensor 'intercept' does not match its SHA-256"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        bytes[at] ^= 1;
+        Files.write(f, bytes);
+        assertEquals(-7.0, ModelFiles.read(f).tensors().get("intercept").values()[1]);
+    }
+
+    @Test
+    void hashEntriesAreChecked() throws IOException {
+        String three = ModelFiles.sha256Hex(doubles(3.0));
+        assertEquals(3.0, ModelFiles.read(withHashes("{\"a\":\"" + three + "\"}")).tensors().get("a").values()[0]);
+        assertBad(withHashes("{}"), "tensor 'a' has no SHA-256");
+        assertBad(withHashes("{\"a\":\"" + three + "\",\"b\":\"" + three + "\"}"), "names 'b', which is not a tensor");
+        assertBad(withHashes("{\"a\":\"ABC\"}"), "is not a SHA-256");
+        assertBad(withHashes("[1]"), "must be a JSON object");
+    }
+
+    /** A one-tensor file (a = [3.0]) whose __metadata__.tensor_sha256 is {@code hashes}. */
+    private Path withHashes(String hashes) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode h = m.createObjectNode();
+        h.putObject("__metadata__").put("format", "botsec-model/1").put("type", "t").put("botsec", "{}")
+                .put("tensor_sha256", hashes);
+        h.set("a", m.readTree("{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}"));
+        return file(m.writeValueAsString(h), doubles(3.0));
+    }
+
+    /** Files written before per-tensor hashes (no tensor_sha256) still load. */
+    @Test
+    void fileWithoutHashesStillLoads() throws IOException {
+        ModelState s = ModelFiles.read(file("{" + META + "," + tensor("a", "F64", "[1]", 0, 8) + "}", doubles(2.5)));
+        assertEquals(2.5, s.tensors().get("a").values()[0]);
     }
 
     // ---- hostile and damaged files: one-line BadInputException naming the problem ----
