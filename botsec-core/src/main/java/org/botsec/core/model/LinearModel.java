@@ -122,9 +122,8 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         return new LinearModel(coef, intercept, classNames, featureNames, scaler, provenance);
     }
 
-    /** The same weights with {@code provenance} attached. */
+    /** The same weights with {@code provenance} attached (null: none, as for {@link Mlp#withProvenance}). */
     public LinearModel withProvenance(Provenance p) {
-        java.util.Objects.requireNonNull(p, "provenance");
         return new LinearModel(coef.clone(), intercept.clone(), classNames, featureNames, scaler, p);
     }
 
