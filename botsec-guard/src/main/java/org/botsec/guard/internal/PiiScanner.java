@@ -1,6 +1,5 @@
 package org.botsec.guard.internal;
 
-import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
@@ -9,6 +8,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.botsec.core.BadInputException;
@@ -71,9 +71,17 @@ public final class PiiScanner implements Scanner {
         "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
         "Parkway", "Row", "Strasse", "Straße", "Gardens", "Hill", "Walk", "Mews"};
 
+    /**
+     * Regions whose national formats are tried after the home region when no region list is given: the
+     * countries of the EU/EEA, the UK and Switzerland, North America, Australia/New Zealand and the largest
+     * other markets (BR, IN, MX, JP).
+     */
+    public static final List<String> LIKELY_PHONE_REGIONS = List.of("US", "GB", "CA", "AU", "NZ", "IE", "DE", "FR", "IT", "ES",
+            "PT", "NL", "BE", "LU", "CH", "AT", "SE", "DK", "NO", "FI", "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR",
+            "SI", "EE", "LV", "LT", "CY", "MT", "BR", "IN", "MX", "JP");
+
     private final Set<Type> types;
-    private final String defaultRegion;
-    private final PhoneNumberUtil phoneUtil = PhoneNumberUtil.getInstance();
+    private final PhoneFinder phoneFinder;
     /** Phone numbers are looked for only around digit chains at least this long (see {@link #phoneWindows}). */
     private final int minPhoneDigits;
 
@@ -82,17 +90,31 @@ public final class PiiScanner implements Scanner {
      * @param defaultRegion ISO 3166 region for phone numbers written without a country code, e.g. {@code US}
      */
     public PiiScanner(Set<Type> types, String defaultRegion) {
+        this(types, withLikelyRegions(defaultRegion));
+    }
+
+    /**
+     * @param types        which kinds to look for (non-empty)
+     * @param phoneRegions ISO 3166 regions whose national phone formats are read, the home region first
+     */
+    public PiiScanner(Set<Type> types, List<String> phoneRegions) {
         if (types == null || types.isEmpty()) {
             throw BadInputException.of("pii types must not be empty, got %s", types);
         }
-        String region = defaultRegion == null ? "" : defaultRegion.toUpperCase(Locale.ROOT);
-        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-            throw BadInputException.of("phone_region must be a supported ISO 3166 region code like US or GB, got %s",
-                    defaultRegion);
-        }
         this.types = EnumSet.copyOf(types);
-        this.defaultRegion = region;
-        this.minPhoneDigits = this.types.contains(Type.PHONE) ? minValidPhoneDigits(region) : 1;
+        this.phoneFinder = new PhoneFinder(phoneRegions);
+        int min = Integer.MAX_VALUE;
+        for (String r : phoneFinder.regions()) {
+            min = Math.min(min, minValidPhoneDigits(r));
+        }
+        this.minPhoneDigits = this.types.contains(Type.PHONE) ? min : 1;
+    }
+
+    private static List<String> withLikelyRegions(String home) {
+        List<String> regions = new ArrayList<>();
+        regions.add(home == null ? "" : home);
+        regions.addAll(LIKELY_PHONE_REGIONS);
+        return regions;
     }
 
     /** All types, phone numbers read as {@code US} when they lack a country code. */
@@ -114,8 +136,11 @@ public final class PiiScanner implements Scanner {
         return "pii";
     }
 
-    /** A raw hit before it becomes a {@link Finding}; {@code contextPhrase} is present for SSNs only. */
-    record Hit(Type type, int start, int end, Optional<Boolean> contextPhrase) {
+    /** A raw hit before it becomes a {@link Finding}: its evidence (never the matched text) and score. */
+    record Hit(Type type, int start, int end, Map<String, Object> evidence, Score score) {
+        Hit {
+            evidence = Map.copyOf(evidence);
+        }
     }
 
     @Override
@@ -124,9 +149,8 @@ public final class PiiScanner implements Scanner {
         List<Finding> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             GuardRule rule = GuardRule.valueOf(h.type().name());
-            Score score = h.type() == Type.CREDIT_CARD || h.type() == Type.IBAN ? Score.validatedRuleMatch() : Score.ruleMatch();
-            Finding.Builder b = rule.at(h.start(), h.end(), score, direction, name());
-            h.contextPhrase().ifPresent(c -> b.evidence("context_phrase", c));
+            Finding.Builder b = rule.at(h.start(), h.end(), h.score(), direction, name());
+            new java.util.TreeMap<>(h.evidence()).forEach(b::evidence);
             out.add(b.build());
         }
         return out;
@@ -184,8 +208,8 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
-    private static Hit detection(Type type, int start, int end) {
-        return new Hit(type, start, end, Optional.empty());
+    static Hit detection(Type type, int start, int end) {
+        return new Hit(type, start, end, Map.of(), type == Type.IBAN ? Score.validatedRuleMatch() : Score.ruleMatch());
     }
 
     /**
@@ -224,11 +248,35 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
+    /** Lower-case words that, shortly before a number, say it is a payment card. */
+    static final String[] CARD_WORDS = {"card", "karte", "carte", "tarjeta", "carta", "cartão", "kaart", "kort", "kartu",
+        "visa", "mastercard", "amex", "credit", "debit", "cc#", "cc no", "cc:"};
+
+    /**
+     * Luhn-valid numbers of 12–19 digits: in a listed network's IIN range and length ({@link CardNetworks}), or
+     * — for numbers in no listed range (unassigned, private-label, or a range this table lacks) — with a card
+     * word in the 40 characters before them. Both are checksum-validated; the evidence names the network or
+     * says {@code unlisted}.
+     */
     private static void cards(String text, List<int[]> groups, List<Hit> out) {
+        String lower = null;
         for (int[] g : groups) {
             String digits = digitsOnly(text, g[0], g[1]);
-            if (digits.length() >= 12 && digits.length() <= 19 && Checksums.luhn(digits) && Checksums.knownCardScheme(digits)) {
-                out.add(detection(Type.CREDIT_CARD, g[0], g[1]));
+            if (digits.length() < 12 || digits.length() > 19 || !Checksums.luhn(digits)) {
+                continue;
+            }
+            Optional<String> network = CardNetworks.network(digits);
+            if (network.isPresent()) {
+                out.add(new Hit(Type.CREDIT_CARD, g[0], g[1], Map.of("network", network.get()), Score.validatedRuleMatch()));
+                continue;
+            }
+            if (lower == null) {
+                lower = Prefilter.lowerSameLength(text);
+            }
+            String before = lower.substring(Math.max(0, g[0] - 40), g[0]);
+            if (Prefilter.containsAny(before, CARD_WORDS) && digits.length() >= 13 && digits.charAt(0) != '0') {
+                out.add(new Hit(Type.CREDIT_CARD, g[0], g[1], Map.of("network", "unlisted", "context_phrase", true),
+                        Score.validatedRuleMatch()));
             }
         }
     }
@@ -250,7 +298,7 @@ public final class PiiScanner implements Scanner {
                 if (context == null) {
                     context = SSN_CONTEXT.matcher(text).find();
                 }
-                out.add(new Hit(Type.US_SSN, g[0], g[1], Optional.of(context)));
+                out.add(new Hit(Type.US_SSN, g[0], g[1], Map.of("context_phrase", context), Score.ruleMatch()));
             }
         }
     }
@@ -360,25 +408,6 @@ public final class PiiScanner implements Scanner {
         }
     }
 
-    private static void ssns(String text, List<Hit> out) {
-        Matcher m = SSN.matcher(text);
-        Boolean context = null;
-        while (m.find()) {
-            if (!m.group(2).equals(m.group(4))) {
-                continue;
-            }
-            int area = Integer.parseInt(m.group(1));
-            int group = Integer.parseInt(m.group(3));
-            int serial = Integer.parseInt(m.group(5));
-            if (Checksums.validSsn(area, group, serial)) {
-                if (context == null) {
-                    context = SSN_CONTEXT.matcher(text).find();
-                }
-                out.add(new Hit(Type.US_SSN, m.start(), m.end(), Optional.of(context)));
-            }
-        }
-    }
-
     private static void ips(String text, List<Hit> out) {
         Matcher m = IPV4.matcher(text);
         boolean maybeV4 = Prefilter.digitSepDigit(text, '.');
@@ -418,12 +447,13 @@ public final class PiiScanner implements Scanner {
         for (int w = 0; w < windows.length; w += 2) {
             int offset = windows[w];
             String window = offset == 0 && windows[w + 1] == text.length() ? text : text.substring(offset, windows[w + 1]);
-            for (PhoneNumberMatch match : phoneUtil.findNumbers(window, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-                int start = offset + match.start();
-                int end = offset + match.end();
-                boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end());
+            for (PhoneFinder.Phone p : phoneFinder.find(window, Prefilter.lowerSameLength(window))) {
+                int start = offset + p.start();
+                int end = offset + p.end();
+                boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end())
+                        || out.stream().anyMatch(d -> d.type() == Type.PHONE && d.start() < end && start < d.end());
                 if (!overlaps) {
-                    out.add(detection(Type.PHONE, start, end));
+                    out.add(new Hit(Type.PHONE, start, end, Map.of("phone_check", p.check(), "region", p.region()), Score.ruleMatch()));
                 }
             }
         }

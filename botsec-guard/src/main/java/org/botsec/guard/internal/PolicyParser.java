@@ -127,7 +127,7 @@ public final class PolicyParser {
         Set<Direction> defaultDirections = EnumSet.allOf(Direction.class);
         switch (kind) {
             case "pii" -> {
-                checkFields(s, union(COMMON, "pii_types", "phone_region"), where);
+                checkFields(s, union(COMMON, "pii_types", "phone_region", "phone_regions"), where);
                 Set<PiiScanner.Type> types = EnumSet.allOf(PiiScanner.Type.class);
                 if (s.has("pii_types")) {
                     types = EnumSet.noneOf(PiiScanner.Type.class);
@@ -135,7 +135,16 @@ public final class PolicyParser {
                         types.add(PiiScanner.type(t));
                     }
                 }
-                scanner = new PiiScanner(types, s.has("phone_region") ? text(s, "phone_region", where) : "US");
+                if (s.has("phone_regions")) {
+                    List<String> regions = new java.util.ArrayList<>();
+                    if (s.has("phone_region")) {
+                        regions.add(text(s, "phone_region", where));
+                    }
+                    regions.addAll(strings(s, "phone_regions", where));
+                    scanner = new PiiScanner(types, regions);
+                } else {
+                    scanner = new PiiScanner(types, s.has("phone_region") ? text(s, "phone_region", where) : "US");
+                }
                 defaultAction = Action.REDACT;
             }
             case "prompt_injection" -> {
