@@ -23,9 +23,11 @@ import org.botsec.guard.Scanner;
  * by the SSA area/group/serial rules, IP addresses by their grammar, dates of birth only next to a phrase
  * such as "born on" or "DOB:". Phone numbers come from libphonenumber's {@code findNumbers} at leniency
  * {@code VALID} for a configurable default region. Person names are found only after "my name is", "name:"
- * or a title (Mr, Ms, Dr ...), places only after "I live in", "I'm from", "based in" ..., and street
- * addresses by house number + capitalised words + a street suffix — context rules, not a statistical NER
- * model (none can be had offline from Maven Central; see docs/guard.md).
+ * or a title (Mr, Ms, Dr ...) and places after "I live in", "I'm from", "I am in" ... by context rules, and
+ * everywhere else by the statistical tagger {@link NerTagger} (PERSON, LOCATION and, when asked for,
+ * ORGANIZATION). Street addresses: US/UK form (house number + capitalised words + a street suffix) and the
+ * common European forms — "Hauptstraße 12", "Kalverstraat 92", "Via Roma 12", "Calle Mayor 5", "ul. Słowicza
+ * 10", "12 rue de la Paix".
  *
  * <p>Findings are scored by what the check is, not by a guessed confidence: card numbers (Luhn) and IBANs
  * (mod 97) carry {@link Score.Basis#VALIDATED_RULE_MATCH}, the other types {@link Score.Basis#RULE_MATCH}; an
@@ -38,8 +40,14 @@ import org.botsec.guard.Scanner;
 public final class PiiScanner implements Scanner {
     /** The kinds of personal data this scanner knows. */
     public enum Type {
-        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION
+        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION, ORGANIZATION
     }
+
+    /**
+     * The types {@link #all()} and a policy without {@code pii_types} look for: every type but ORGANIZATION,
+     * which names a company, not a person, and is looked for only when asked for.
+     */
+    public static final Set<Type> DEFAULT_TYPES = java.util.Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(Type.ORGANIZATION)));
 
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}");
@@ -55,17 +63,37 @@ public final class PiiScanner implements Scanner {
             + "|\\d{4}-\\d{2}-\\d{2}"
             + "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + ",?\\s+\\d{4}"
             + "|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})");
+    /** Names after a cue; [ \t] rather than \s so that a match never runs across a line break. */
     private static final Pattern PERSON = Pattern.compile(
-            "(?:(?i:my name is|my name's|name\\s*:|call me)\\s+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+)"
-                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:\\s+\\p{Lu}[\\p{Ll}'\\-]+){0,2})");
+            "(?:(?i:my name is|my name's|name[ \\t]*:|call me)[ \\t]+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ \\t]+)"
+                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:[ \\t]+\\p{Lu}[\\p{Ll}'\\-]+){0,2})(?:[ \\t]*:)?");
 
     private static final String STREET_SUFFIX = "(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Way|Drive|Dr|Boulevard|Blvd|Court|Ct"
             + "|Place|Pl|Square|Sq|Terrace|Crescent|Highway|Hwy|Parkway|Row|Strasse|Straße|Gardens|Hill|Walk|Mews)";
     private static final Pattern STREET = Pattern.compile(
             "\\b\\d{1,5}[A-Za-z]?,?\\s+(?:\\p{Lu}[\\p{L}'\\-]+\\s+){1,3}" + STREET_SUFFIX + "\\b\\.?");
+    /** German, Dutch, Nordic, Finnish and Hungarian street names end in a street word, the number follows: "Hauptstraße 12". */
+    private static final String EU_SUFFIX = "(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade"
+            + "|vej|gade|gatan|vägen|väg|veien|gata|gate|tie|katu|kuja|utca|út)";
+    /** Italian, Spanish, Portuguese, French (number after), Polish and Greek street words before the name: "Via Roma 12". */
+    private static final String EU_PREFIX = "(?:Via|Viale|Piazza|Piazzale|Corso|Vicolo|Largo|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Rua|Travessa"
+            + "|Largo|Praça|ul\\.|ulica|al\\.|Aleja|Odos|Rue|Avenue|Boulevard|Chemin|Place|Quai|Allée|Impasse)";
+    /** French style, number first: "12 rue de la Paix", "3 bis avenue Foch". */
+    private static final String FR_AFTER_NUMBER = "(?i:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)";
+    private static final Pattern STREET_EU = Pattern.compile(
+            "\\b\\p{Lu}[\\p{L}\\-]*" + EU_SUFFIX + "[ \\t]+\\d{1,4}[a-zA-Z]?\\b"
+            + "|\\b" + EU_PREFIX + "[ \\t]+(?:[\\p{L}'’.\\-]+[ \\t]+){1,4}\\d{1,4}[a-zA-Z]?\\b"
+            + "|\\b\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+" + FR_AFTER_NUMBER + "[ \\t]+(?:[\\p{L}'’\\-]+[ \\t]?){1,5}");
+    private static final String[] EU_STREET_WORDS = {"stra", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat",
+        "laan", "gracht", "plein", "kade", "vej", "gade", "gatan", "väg", "veien", "gata", "gate", "tie", "katu", "kuja", "utca", "út",
+        "via", "viale", "piazza", "corso", "vicolo", "largo", "calle", "avenida", "avda", "plaza", "paseo", "carrer", "rua", "travessa",
+        "praça", "ul.", "ulica", "al.", "aleja", "odos", "rue", "avenue", "boulevard", "bd ", "chemin", "place", "quai", "allée",
+        "impasse", "route", "cours"};
+
     private static final Pattern LOCATION = Pattern.compile(
-            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in)\\s+"
-                    + "(\\p{Lu}[\\p{L}'\\-]+(?:\\s+\\p{Lu}[\\p{L}'\\-]+){0,2})");
+            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in|\\bi am in|\\bi'm in"
+                    + "|\\bflew to|\\btravell?ing to|\\btrip to|\\bvisiting|\\bwe are in|\\bstaying in)[ \\t]+"
+                    + "(\\p{Lu}[\\p{L}'\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'\\-]+){0,2})(?:[ \\t]*:)?");
 
     private static final String[] STREET_WORDS = {"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Close", "Way",
         "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
@@ -119,7 +147,7 @@ public final class PiiScanner implements Scanner {
 
     /** All types, phone numbers read as {@code US} when they lack a country code. */
     public static PiiScanner all() {
-        return new PiiScanner(EnumSet.allOf(Type.class), "US");
+        return new PiiScanner(DEFAULT_TYPES, "US");
     }
 
     /** Parses a type name from a policy file. */
@@ -194,18 +222,65 @@ public final class PiiScanner implements Scanner {
                 out.add(detection(Type.STREET_ADDRESS, m.start(), m.end()));
             }
         }
+        if (types.contains(Type.STREET_ADDRESS) && digits >= 1
+                && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, EU_STREET_WORDS)) {
+            List<Hit> us = List.copyOf(out);
+            Matcher m = STREET_EU.matcher(text);
+            while (m.find()) {
+                int s = m.start();
+                int e = m.end();
+                while (e > s && (text.charAt(e - 1) == ' ' || text.charAt(e - 1) == '\t')) {
+                    e--;
+                }
+                int fs = s;
+                int fe = e;
+                if (us.stream().noneMatch(h -> h.type() == Type.STREET_ADDRESS && h.start() < fe && fs < h.end())) {
+                    out.add(detection(Type.STREET_ADDRESS, s, e));
+                }
+            }
+        }
         if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
-                "live in", "from", "located in", "based in", "moved to", "living in")) {
+                "live in", "from", "located in", "based in", "moved to", "living in", " in ", "flew to", "ing to", "trip to", "visiting")) {
             Matcher m = LOCATION.matcher(text);
             while (m.find()) {
-                out.add(detection(Type.LOCATION, m.start(1), m.end(1)));
+                if (!text.substring(m.start(1), m.end()).endsWith(":")) {
+                    out.add(new Hit(Type.LOCATION, m.start(1), m.end(1), Map.of("method", "context_rule"), Score.ruleMatch()));
+                }
             }
+        }
+        if (types.contains(Type.PERSON) || types.contains(Type.LOCATION) || types.contains(Type.ORGANIZATION)) {
+            entities(text, out);
         }
         if (types.contains(Type.PHONE) && digits >= 3) {
             phones(text, out);
         }
         out.sort(Comparator.comparingInt(Hit::start).thenComparingInt(Hit::end));
         return out;
+    }
+
+    /**
+     * Names, places and organisations from the statistical tagger ({@link NerTagger}), for the enabled types,
+     * where no other finding already covers the span (a context rule's name, an e-mail address, a street
+     * address). Scored {@link Score.Basis#UNCALIBRATED_SCORE}: the tagger's margin orders spans but is not a
+     * probability.
+     */
+    private void entities(String text, List<Hit> out) {
+        List<Hit> before = List.copyOf(out);
+        for (NerTagger.Span span : NerTagger.shipped().find(text)) {
+            Type type = switch (span.type()) {
+                case "PER" -> Type.PERSON;
+                case "LOC" -> Type.LOCATION;
+                default -> Type.ORGANIZATION;
+            };
+            if (!types.contains(type)) {
+                continue;
+            }
+            boolean covered = before.stream().anyMatch(h -> h.start() < span.end() && span.start() < h.end());
+            if (!covered) {
+                out.add(new Hit(type, span.start(), span.end(), Map.of("method", "ner"),
+                        new Score(span.score(), Score.Basis.UNCALIBRATED_SCORE)));
+            }
+        }
     }
 
     static Hit detection(Type type, int start, int end) {
@@ -372,10 +447,10 @@ public final class PiiScanner implements Scanner {
             }
             int to = Math.min(text.length(), k + 80);
             Matcher m = PERSON.matcher(text.substring(k, to));
-            if (m.lookingAt()) {
+            if (m.lookingAt() && !text.substring(k + m.start(1), k + m.end()).endsWith(":")) {
                 int s = k + m.start(1);
                 int e = k + m.end(1);
-                out.add(detection(Type.PERSON, s, e));
+                out.add(new Hit(Type.PERSON, s, e, Map.of("method", "context_rule"), Score.ruleMatch()));
                 covered = e;
             }
         }

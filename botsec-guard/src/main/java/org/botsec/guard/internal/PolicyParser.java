@@ -128,7 +128,7 @@ public final class PolicyParser {
         switch (kind) {
             case "pii" -> {
                 checkFields(s, union(COMMON, "pii_types", "phone_region", "phone_regions"), where);
-                Set<PiiScanner.Type> types = EnumSet.allOf(PiiScanner.Type.class);
+                Set<PiiScanner.Type> types = EnumSet.copyOf(PiiScanner.DEFAULT_TYPES);
                 if (s.has("pii_types")) {
                     types = EnumSet.noneOf(PiiScanner.Type.class);
                     for (String t : strings(s, "pii_types", where)) {

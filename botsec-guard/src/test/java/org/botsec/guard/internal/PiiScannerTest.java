@@ -63,6 +63,17 @@ class PiiScannerTest {
     }
 
     @Test
+    void europeanStreetAddresses() {
+        assertEquals(List.of("Hauptstraße 12"), found("Lieferung an Hauptstraße 12, 10115 Berlin", "STREET_ADDRESS"));
+        assertEquals(List.of("Kalverstraat 92"), found("ons kantoor: Kalverstraat 92 Amsterdam", "STREET_ADDRESS"));
+        assertEquals(List.of("Via Roma 12"), found("abito in Via Roma 12, Milano", "STREET_ADDRESS"));
+        assertEquals(List.of("Calle Mayor 5"), found("vivo en la Calle Mayor 5, Madrid", "STREET_ADDRESS"));
+        assertEquals(List.of("12 rue de la Paix"), found("envoyez au 12 rue de la Paix", "STREET_ADDRESS"));
+        assertEquals(List.of("221B Baker Street"), found("He lived at 221B Baker Street, London", "STREET_ADDRESS"));
+        assertEquals(List.of(), found("the Rue is a plant; route 66 is a song", "STREET_ADDRESS"));
+    }
+
+    @Test
     void iban() {
         assertEquals(List.of("GB82 WEST 1234 5698 7654 32"), found("pay to GB82 WEST 1234 5698 7654 32 THANKS", "IBAN"));
         assertEquals(List.of("DE89370400440532013000"), found("IBAN: DE89370400440532013000", "IBAN"));
