@@ -109,6 +109,8 @@ public final class PiiScanner implements Scanner {
             "SI", "EE", "LV", "LT", "CY", "MT", "BR", "IN", "MX", "JP");
 
     private final Set<Type> types;
+    /** Which of PERSON, LOCATION, ORGANIZATION the statistical tagger reports (context rules always run). */
+    private final Set<Type> nerTypes;
     private final PhoneFinder phoneFinder;
     /** Phone numbers are looked for only around digit chains at least this long (see {@link #phoneWindows}). */
     private final int minPhoneDigits;
@@ -126,9 +128,29 @@ public final class PiiScanner implements Scanner {
      * @param phoneRegions ISO 3166 regions whose national phone formats are read, the home region first
      */
     public PiiScanner(Set<Type> types, List<String> phoneRegions) {
+        this(types, phoneRegions, DEFAULT_NER_TYPES);
+    }
+
+    /**
+     * Types the statistical tagger reports by default: PERSON only. Places and organisations in ordinary
+     * prompts ("What is the capital of France?") are rarely personal data, and redacting them changes the
+     * question; LOCATION by the tagger is opt-in, LOCATION after a cue ("I live in …") is always on.
+     */
+    public static final Set<Type> DEFAULT_NER_TYPES = java.util.Collections.unmodifiableSet(EnumSet.of(Type.PERSON));
+
+    /**
+     * @param types        which kinds to look for (non-empty)
+     * @param phoneRegions ISO 3166 regions whose national phone formats are read, the home region first
+     * @param nerTypes     which of PERSON, LOCATION, ORGANIZATION the statistical tagger reports (may be empty)
+     */
+    public PiiScanner(Set<Type> types, List<String> phoneRegions, Set<Type> nerTypes) {
         if (types == null || types.isEmpty()) {
             throw BadInputException.of("pii types must not be empty, got %s", types);
         }
+        if (nerTypes == null || !EnumSet.of(Type.PERSON, Type.LOCATION, Type.ORGANIZATION).containsAll(nerTypes)) {
+            throw BadInputException.of("ner types must be among PERSON, LOCATION, ORGANIZATION, got %s", nerTypes);
+        }
+        this.nerTypes = nerTypes.isEmpty() ? EnumSet.noneOf(Type.class) : EnumSet.copyOf(nerTypes);
         this.types = EnumSet.copyOf(types);
         this.phoneFinder = new PhoneFinder(phoneRegions);
         int min = Integer.MAX_VALUE;
@@ -248,7 +270,7 @@ public final class PiiScanner implements Scanner {
                 }
             }
         }
-        if (types.contains(Type.PERSON) || types.contains(Type.LOCATION) || types.contains(Type.ORGANIZATION)) {
+        if (nerTypes.stream().anyMatch(types::contains)) {
             entities(text, out);
         }
         if (types.contains(Type.PHONE) && digits >= 3) {
@@ -272,7 +294,7 @@ public final class PiiScanner implements Scanner {
                 case "LOC" -> Type.LOCATION;
                 default -> Type.ORGANIZATION;
             };
-            if (!types.contains(type)) {
+            if (!types.contains(type) || !nerTypes.contains(type)) {
                 continue;
             }
             boolean covered = before.stream().anyMatch(h -> h.start() < span.end() && span.start() < h.end());

@@ -21,7 +21,8 @@ import org.botsec.guard.GuardFindings;
  * is correct when it overlaps a gold span of its type. {@code crossing} counts PERSON/LOCATION/ORGANIZATION
  * findings that contain a line break or a field label ("Phone:"), which must be 0.
  *
- * <p>Usage: {@code PresidioEvalMain /work/ext/pii/synth_dataset_v2.json}
+ * <p>Usage: {@code PresidioEvalMain /work/ext/pii/synth_dataset_v2.json [TYPE [fp [defaults]]]}: every type with
+ * the tagger reporting PERSON, LOCATION and ORGANIZATION, or with {@code defaults} the default scanner.
  */
 public final class PresidioEvalMain {
     private PresidioEvalMain() {
@@ -33,10 +34,19 @@ public final class PresidioEvalMain {
             "ORGANIZATION", "ORGANIZATION", "CREDIT_CARD", "CREDIT_CARD", "PHONE_NUMBER", "PHONE",
             "EMAIL_ADDRESS", "EMAIL", "IBAN_CODE", "IBAN", "US_SSN", "US_SSN");
 
+    private static List<String> withLikely() {
+        List<String> r = new ArrayList<>(List.of("US"));
+        r.addAll(PiiScanner.LIKELY_PHONE_REGIONS);
+        return r;
+    }
+
     public static void main(String[] args) throws Exception {
         JsonNode root = new ObjectMapper().readTree(Path.of(args[0]).toFile());
         // every type, ORGANIZATION too (not in the defaults), so that its figures can be reported
-        PiiScanner scanner = new PiiScanner(java.util.EnumSet.allOf(PiiScanner.Type.class), "US");
+        boolean defaults = args.length > 3 && args[3].equals("defaults");
+        PiiScanner scanner = defaults ? PiiScanner.all()
+                : new PiiScanner(java.util.EnumSet.allOf(PiiScanner.Type.class), withLikely(), java.util.EnumSet.of(
+                        PiiScanner.Type.PERSON, PiiScanner.Type.LOCATION, PiiScanner.Type.ORGANIZATION));
         Map<String, int[]> stats = new LinkedHashMap<>(); // type -> {gold, found, predicted, correct}
         for (String t : List.of("CREDIT_CARD", "PHONE", "PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS", "EMAIL", "IBAN", "US_SSN")) {
             stats.put(t, new int[4]);
