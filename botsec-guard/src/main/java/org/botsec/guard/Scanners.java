@@ -26,8 +26,9 @@ public final class Scanners {
 
     /**
      * @param types        PII type names: EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON,
-     *                     STREET_ADDRESS, LOCATION
-     * @param phoneRegion  ISO 3166 region for phone numbers written without a country code, e.g. {@code GB}
+     *                     STREET_ADDRESS, LOCATION, ORGANIZATION
+     * @param phoneRegion  ISO 3166 home region for phone numbers written without a country code, e.g. {@code GB};
+     *                     the national formats of {@code PiiScanner.LIKELY_PHONE_REGIONS} are read as well
      */
     public static Scanner pii(Set<String> types, String phoneRegion) {
         Set<PiiScanner.Type> parsed = EnumSet.noneOf(PiiScanner.Type.class);

@@ -38,7 +38,7 @@ class GuardFindingsTest {
         assertEquals(FindingKind.PII, card.kind());
         assertEquals(Severity.HIGH, card.severity());
         assertEquals(Score.validatedRuleMatch(), card.score().orElseThrow());
-        assertEquals(Map.of("entity_type", "CREDIT_CARD"), card.evidence());
+        assertEquals(Map.of("entity_type", "CREDIT_CARD", "network", "visa"), card.evidence());
         assertEquals(Optional.empty(), card.atlas(), "a user's own data on input is not an adversary technique");
 
         Finding iban = only("pay to GB82 WEST 1234 5698 7654 32 thanks", Direction.INPUT, "guard.pii.iban");
@@ -155,6 +155,6 @@ class GuardFindingsTest {
             // building a finding validates the ID against Finding's dotted lower-case rule
             r.finding(0, 1, Score.ruleMatch(), Direction.INPUT, "test");
         }
-        assertEquals(31, ids.size()); // 10 PII, 10 injection, 8 secret, 2 leak, 1 size limit
+        assertEquals(32, ids.size()); // 11 PII, 10 injection, 8 secret, 2 leak, 1 size limit
     }
 }

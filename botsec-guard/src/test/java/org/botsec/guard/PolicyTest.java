@@ -68,6 +68,35 @@ class PolicyTest {
     }
 
     @Test
+    void phoneRegionListReplacesTheDefaultList() throws Exception {
+        Path only = write("only-gb.yaml", """
+                scanners:
+                  - scanner: pii
+                    pii_types: [PHONE]
+                    phone_region: GB
+                    phone_regions: []
+                """);
+        Path withFr = write("gb-fr.yaml", """
+                scanners:
+                  - scanner: pii
+                    pii_types: [PHONE]
+                    phone_region: GB
+                    phone_regions: [FR]
+                """);
+        String french = "appelez le 01.84.17.61.18";
+        assertEquals(Action.ALLOW, GuardPipeline.fromPolicy(only).scan(french, Direction.INPUT).action());
+        assertEquals(Action.REDACT, GuardPipeline.fromPolicy(withFr).scan(french, Direction.INPUT).action());
+        assertEquals("phone_region must be a supported ISO 3166 region code like US or GB, got XX",
+                error("bad-region.yaml", "scanners: [{scanner: pii, phone_regions: [XX]}]"));
+        assertEquals("ner types must be among PERSON, LOCATION, ORGANIZATION, got [EMAIL]",
+                error("bad-ner.yaml", "scanners: [{scanner: pii, ner_types: [EMAIL]}]"));
+        Path places = write("places.yaml", "scanners: [{scanner: pii, pii_types: [LOCATION], ner_types: [LOCATION]}]");
+        assertEquals(Action.REDACT, GuardPipeline.fromPolicy(places).scan("We drove from Lyon to Grenoble.", Direction.INPUT).action());
+        assertTrue(GuardPipeline.defaults().scan("We drove from Lyon to Grenoble.", Direction.INPUT).findings().stream()
+                .noneMatch(f -> GuardFindings.entityType(f).equals("LOCATION")), "the tagger reports places only when asked");
+    }
+
+    @Test
     void jsonPolicyWithPseudonymKeyset() throws Exception {
         String keyset = TinkJsonProtoKeysetFormat.serializeKeyset(Pseudonymizer.newKeyset(), InsecureSecretKeyAccess.get());
         write("siv.json", keyset);

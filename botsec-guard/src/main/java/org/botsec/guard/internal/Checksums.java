@@ -29,39 +29,11 @@ public final class Checksums {
     }
 
     /**
-     * Whether the issuer identification number (leading digits) and length fit a known card scheme: Visa,
-     * Mastercard, American Express, Discover, Diners Club, JCB, UnionPay, Maestro.
+     * Whether the issuer identification number (leading digits) and length fit a known card network's range
+     * ({@link CardNetworks}).
      */
     public static boolean knownCardScheme(String digits) {
-        int n = digits.length();
-        int p2 = Integer.parseInt(digits.substring(0, 2));
-        int p3 = Integer.parseInt(digits.substring(0, 3));
-        int p4 = Integer.parseInt(digits.substring(0, 4));
-        if (digits.charAt(0) == '4') {
-            return n == 13 || n == 16 || n == 19; // Visa
-        }
-        if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) {
-            return n == 16; // Mastercard
-        }
-        if (p2 == 34 || p2 == 37) {
-            return n == 15; // American Express
-        }
-        if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65) {
-            return n >= 16 && n <= 19; // Discover
-        }
-        if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) {
-            return n >= 14 && n <= 19; // Diners Club
-        }
-        if (p4 >= 3528 && p4 <= 3589) {
-            return n >= 16 && n <= 19; // JCB
-        }
-        if (p2 == 62) {
-            return n >= 16 && n <= 19; // UnionPay
-        }
-        if (p2 == 50 || (p2 >= 56 && p2 <= 69)) {
-            return n >= 12 && n <= 19; // Maestro
-        }
-        return false;
+        return CardNetworks.network(digits).isPresent();
     }
 
     /** IBAN lengths by ISO 3166 country code (SWIFT IBAN registry). */

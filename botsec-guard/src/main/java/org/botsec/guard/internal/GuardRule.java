@@ -38,9 +38,10 @@ public enum GuardRule {
     US_SSN("guard.pii.us_ssn", PII, Severity.HIGH, "US Social Security number", "US_SSN"),
     IP_ADDRESS("guard.pii.ip_address", PII, Severity.LOW, "IP address", "IP_ADDRESS"),
     DATE_OF_BIRTH("guard.pii.date_of_birth", PII, Severity.MEDIUM, "Date of birth", "DATE_OF_BIRTH"),
-    PERSON("guard.pii.person", PII, Severity.LOW, "Person name (by context)", "PERSON"),
+    PERSON("guard.pii.person", PII, Severity.LOW, "Person name", "PERSON"),
     STREET_ADDRESS("guard.pii.street_address", PII, Severity.MEDIUM, "Street address", "STREET_ADDRESS"),
-    LOCATION("guard.pii.location", PII, Severity.LOW, "Place of residence (by context)", "LOCATION"),
+    LOCATION("guard.pii.location", PII, Severity.LOW, "Place name", "LOCATION"),
+    ORGANIZATION("guard.pii.organization", PII, Severity.LOW, "Organisation name", "ORGANIZATION"),
 
     INSTRUCTION_OVERRIDE("guard.injection.instruction_override", "Prompt injection: instruction override", AtlasTechnique.LLM_PROMPT_INJECTION),
     ROLE_HIJACK("guard.injection.role_hijack", "Jailbreak: role hijack", AtlasTechnique.LLM_JAILBREAK),

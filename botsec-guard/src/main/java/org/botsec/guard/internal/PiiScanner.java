@@ -1,6 +1,5 @@
 package org.botsec.guard.internal;
 
-import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
@@ -9,6 +8,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.botsec.core.BadInputException;
@@ -23,9 +23,11 @@ import org.botsec.guard.Scanner;
  * by the SSA area/group/serial rules, IP addresses by their grammar, dates of birth only next to a phrase
  * such as "born on" or "DOB:". Phone numbers come from libphonenumber's {@code findNumbers} at leniency
  * {@code VALID} for a configurable default region. Person names are found only after "my name is", "name:"
- * or a title (Mr, Ms, Dr ...), places only after "I live in", "I'm from", "based in" ..., and street
- * addresses by house number + capitalised words + a street suffix — context rules, not a statistical NER
- * model (none can be had offline from Maven Central; see docs/guard.md).
+ * or a title (Mr, Ms, Dr ...) and places after "I live in", "I'm from", "I am in" ... by context rules, and
+ * everywhere else by the statistical tagger {@link NerTagger} (PERSON, LOCATION and, when asked for,
+ * ORGANIZATION). Street addresses: US/UK form (house number + capitalised words + a street suffix) and the
+ * common European forms — "Hauptstraße 12", "Kalverstraat 92", "Via Roma 12", "Calle Mayor 5", "ul. Słowicza
+ * 10", "12 rue de la Paix".
  *
  * <p>Findings are scored by what the check is, not by a guessed confidence: card numbers (Luhn) and IBANs
  * (mod 97) carry {@link Score.Basis#VALIDATED_RULE_MATCH}, the other types {@link Score.Basis#RULE_MATCH}; an
@@ -38,8 +40,14 @@ import org.botsec.guard.Scanner;
 public final class PiiScanner implements Scanner {
     /** The kinds of personal data this scanner knows. */
     public enum Type {
-        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION
+        EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PERSON, STREET_ADDRESS, LOCATION, ORGANIZATION
     }
+
+    /**
+     * The types {@link #all()} and a policy without {@code pii_types} look for: every type but ORGANIZATION,
+     * which names a company, not a person, and is looked for only when asked for.
+     */
+    public static final Set<Type> DEFAULT_TYPES = java.util.Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(Type.ORGANIZATION)));
 
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}");
@@ -55,25 +63,55 @@ public final class PiiScanner implements Scanner {
             + "|\\d{4}-\\d{2}-\\d{2}"
             + "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + ",?\\s+\\d{4}"
             + "|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})");
+    /** Names after a cue; [ \t] rather than \s so that a match never runs across a line break. */
     private static final Pattern PERSON = Pattern.compile(
-            "(?:(?i:my name is|my name's|name\\s*:|call me)\\s+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+)"
-                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:\\s+\\p{Lu}[\\p{Ll}'\\-]+){0,2})");
+            "(?:(?i:my name is|my name's|name[ \\t]*:|call me)[ \\t]+|\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ \\t]+)"
+                    + "(\\p{Lu}[\\p{Ll}'\\-]+(?:[ \\t]+\\p{Lu}[\\p{Ll}'\\-]+){0,2})(?:[ \\t]*:)?");
 
     private static final String STREET_SUFFIX = "(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Way|Drive|Dr|Boulevard|Blvd|Court|Ct"
             + "|Place|Pl|Square|Sq|Terrace|Crescent|Highway|Hwy|Parkway|Row|Strasse|Straße|Gardens|Hill|Walk|Mews)";
     private static final Pattern STREET = Pattern.compile(
             "\\b\\d{1,5}[A-Za-z]?,?\\s+(?:\\p{Lu}[\\p{L}'\\-]+\\s+){1,3}" + STREET_SUFFIX + "\\b\\.?");
+    /** German, Dutch, Nordic, Finnish and Hungarian street names end in a street word, the number follows: "Hauptstraße 12". */
+    private static final String EU_SUFFIX = "(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|kade"
+            + "|vej|gade|gatan|vägen|väg|veien|gata|gate|tie|katu|kuja|utca|út)";
+    /** Italian, Spanish, Portuguese, French (number after), Polish and Greek street words before the name: "Via Roma 12". */
+    private static final String EU_PREFIX = "(?:Via|Viale|Piazza|Piazzale|Corso|Vicolo|Largo|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Rua|Travessa"
+            + "|Largo|Praça|ul\\.|ulica|al\\.|Aleja|Odos|Rue|Avenue|Boulevard|Chemin|Place|Quai|Allée|Impasse)";
+    /** French style, number first: "12 rue de la Paix", "3 bis avenue Foch". */
+    private static final String FR_AFTER_NUMBER = "(?i:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)";
+    private static final Pattern STREET_EU = Pattern.compile(
+            "\\b\\p{Lu}[\\p{L}\\-]*" + EU_SUFFIX + "[ \\t]+\\d{1,4}[a-zA-Z]?\\b"
+            + "|\\b" + EU_PREFIX + "[ \\t]+(?:[\\p{L}'’.\\-]+[ \\t]+){1,4}\\d{1,4}[a-zA-Z]?\\b"
+            + "|\\b\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+" + FR_AFTER_NUMBER + "[ \\t]+(?:[\\p{L}'’\\-]+[ \\t]?){1,5}");
+    private static final String[] EU_STREET_WORDS = {"stra", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat",
+        "laan", "gracht", "plein", "kade", "vej", "gade", "gatan", "väg", "veien", "gata", "gate", "tie", "katu", "kuja", "utca", "út",
+        "via", "viale", "piazza", "corso", "vicolo", "largo", "calle", "avenida", "avda", "plaza", "paseo", "carrer", "rua", "travessa",
+        "praça", "ul.", "ulica", "al.", "aleja", "odos", "rue", "avenue", "boulevard", "bd ", "chemin", "place", "quai", "allée",
+        "impasse", "route", "cours"};
+
     private static final Pattern LOCATION = Pattern.compile(
-            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in)\\s+"
-                    + "(\\p{Lu}[\\p{L}'\\-]+(?:\\s+\\p{Lu}[\\p{L}'\\-]+){0,2})");
+            "(?i:\\bi live in|\\bi'm from|\\bi am from|\\blocated in|\\bbased in|\\bmoved to|\\bliving in|\\bi am in|\\bi'm in"
+                    + "|\\bflew to|\\btravell?ing to|\\btrip to|\\bvisiting|\\bwe are in|\\bstaying in)[ \\t]+"
+                    + "(\\p{Lu}[\\p{L}'\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'\\-]+){0,2})(?:[ \\t]*:)?");
 
     private static final String[] STREET_WORDS = {"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Close", "Way",
         "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
         "Parkway", "Row", "Strasse", "Straße", "Gardens", "Hill", "Walk", "Mews"};
 
+    /**
+     * Regions whose national formats are tried after the home region when no region list is given: the
+     * countries of the EU/EEA, the UK and Switzerland, North America, Australia/New Zealand and the largest
+     * other markets (BR, IN, MX, JP).
+     */
+    public static final List<String> LIKELY_PHONE_REGIONS = List.of("US", "GB", "CA", "AU", "NZ", "IE", "DE", "FR", "IT", "ES",
+            "PT", "NL", "BE", "LU", "CH", "AT", "SE", "DK", "NO", "FI", "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR",
+            "SI", "EE", "LV", "LT", "CY", "MT", "BR", "IN", "MX", "JP");
+
     private final Set<Type> types;
-    private final String defaultRegion;
-    private final PhoneNumberUtil phoneUtil = PhoneNumberUtil.getInstance();
+    /** Which of PERSON, LOCATION, ORGANIZATION the statistical tagger reports (context rules always run). */
+    private final Set<Type> nerTypes;
+    private final PhoneFinder phoneFinder;
     /** Phone numbers are looked for only around digit chains at least this long (see {@link #phoneWindows}). */
     private final int minPhoneDigits;
 
@@ -82,22 +120,56 @@ public final class PiiScanner implements Scanner {
      * @param defaultRegion ISO 3166 region for phone numbers written without a country code, e.g. {@code US}
      */
     public PiiScanner(Set<Type> types, String defaultRegion) {
+        this(types, withLikelyRegions(defaultRegion));
+    }
+
+    /**
+     * @param types        which kinds to look for (non-empty)
+     * @param phoneRegions ISO 3166 regions whose national phone formats are read, the home region first
+     */
+    public PiiScanner(Set<Type> types, List<String> phoneRegions) {
+        this(types, phoneRegions, DEFAULT_NER_TYPES);
+    }
+
+    /**
+     * Types the statistical tagger reports by default: PERSON only. Places and organisations in ordinary
+     * prompts ("What is the capital of France?") are rarely personal data, and redacting them changes the
+     * question; LOCATION by the tagger is opt-in, LOCATION after a cue ("I live in …") is always on.
+     */
+    public static final Set<Type> DEFAULT_NER_TYPES = java.util.Collections.unmodifiableSet(EnumSet.of(Type.PERSON));
+
+    /**
+     * @param types        which kinds to look for (non-empty)
+     * @param phoneRegions ISO 3166 regions whose national phone formats are read, the home region first
+     * @param nerTypes     which of PERSON, LOCATION, ORGANIZATION the statistical tagger reports (may be empty)
+     */
+    public PiiScanner(Set<Type> types, List<String> phoneRegions, Set<Type> nerTypes) {
         if (types == null || types.isEmpty()) {
             throw BadInputException.of("pii types must not be empty, got %s", types);
         }
-        String region = defaultRegion == null ? "" : defaultRegion.toUpperCase(Locale.ROOT);
-        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-            throw BadInputException.of("phone_region must be a supported ISO 3166 region code like US or GB, got %s",
-                    defaultRegion);
+        if (nerTypes == null || !EnumSet.of(Type.PERSON, Type.LOCATION, Type.ORGANIZATION).containsAll(nerTypes)) {
+            throw BadInputException.of("ner types must be among PERSON, LOCATION, ORGANIZATION, got %s", nerTypes);
         }
+        this.nerTypes = nerTypes.isEmpty() ? EnumSet.noneOf(Type.class) : EnumSet.copyOf(nerTypes);
         this.types = EnumSet.copyOf(types);
-        this.defaultRegion = region;
-        this.minPhoneDigits = this.types.contains(Type.PHONE) ? minValidPhoneDigits(region) : 1;
+        this.phoneFinder = new PhoneFinder(phoneRegions);
+        int min = Integer.MAX_VALUE;
+        for (String r : phoneFinder.regions()) {
+            min = Math.min(min, minValidPhoneDigits(r));
+        }
+        this.minPhoneDigits = this.types.contains(Type.PHONE) ? min : 1;
+    }
+
+    private static List<String> withLikelyRegions(String home) {
+        List<String> regions = new ArrayList<>();
+        regions.add(home == null ? "" : home);
+        regions.addAll(LIKELY_PHONE_REGIONS);
+        return regions;
     }
 
     /** All types, phone numbers read as {@code US} when they lack a country code. */
     public static PiiScanner all() {
-        return new PiiScanner(EnumSet.allOf(Type.class), "US");
+        return new PiiScanner(DEFAULT_TYPES, "US");
     }
 
     /** Parses a type name from a policy file. */
@@ -114,8 +186,11 @@ public final class PiiScanner implements Scanner {
         return "pii";
     }
 
-    /** A raw hit before it becomes a {@link Finding}; {@code contextPhrase} is present for SSNs only. */
-    record Hit(Type type, int start, int end, Optional<Boolean> contextPhrase) {
+    /** A raw hit before it becomes a {@link Finding}: its evidence (never the matched text) and score. */
+    record Hit(Type type, int start, int end, Map<String, Object> evidence, Score score) {
+        Hit {
+            evidence = Map.copyOf(evidence);
+        }
     }
 
     @Override
@@ -124,9 +199,8 @@ public final class PiiScanner implements Scanner {
         List<Finding> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             GuardRule rule = GuardRule.valueOf(h.type().name());
-            Score score = h.type() == Type.CREDIT_CARD || h.type() == Type.IBAN ? Score.validatedRuleMatch() : Score.ruleMatch();
-            Finding.Builder b = rule.at(h.start(), h.end(), score, direction, name());
-            h.contextPhrase().ifPresent(c -> b.evidence("context_phrase", c));
+            Finding.Builder b = rule.at(h.start(), h.end(), h.score(), direction, name());
+            new java.util.TreeMap<>(h.evidence()).forEach(b::evidence);
             out.add(b.build());
         }
         return out;
@@ -170,12 +244,34 @@ public final class PiiScanner implements Scanner {
                 out.add(detection(Type.STREET_ADDRESS, m.start(), m.end()));
             }
         }
+        if (types.contains(Type.STREET_ADDRESS) && digits >= 1
+                && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, EU_STREET_WORDS)) {
+            List<Hit> us = List.copyOf(out);
+            Matcher m = STREET_EU.matcher(text);
+            while (m.find()) {
+                int s = m.start();
+                int e = m.end();
+                while (e > s && (text.charAt(e - 1) == ' ' || text.charAt(e - 1) == '\t')) {
+                    e--;
+                }
+                int fs = s;
+                int fe = e;
+                if (us.stream().noneMatch(h -> h.type() == Type.STREET_ADDRESS && h.start() < fe && fs < h.end())) {
+                    out.add(detection(Type.STREET_ADDRESS, s, e));
+                }
+            }
+        }
         if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
-                "live in", "from", "located in", "based in", "moved to", "living in")) {
+                "live in", "from", "located in", "based in", "moved to", "living in", " in ", "flew to", "ing to", "trip to", "visiting")) {
             Matcher m = LOCATION.matcher(text);
             while (m.find()) {
-                out.add(detection(Type.LOCATION, m.start(1), m.end(1)));
+                if (!text.substring(m.start(1), m.end()).endsWith(":")) {
+                    out.add(new Hit(Type.LOCATION, m.start(1), m.end(1), Map.of("method", "context_rule"), Score.ruleMatch()));
+                }
             }
+        }
+        if (nerTypes.stream().anyMatch(types::contains)) {
+            entities(text, out);
         }
         if (types.contains(Type.PHONE) && digits >= 3) {
             phones(text, out);
@@ -184,8 +280,33 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
-    private static Hit detection(Type type, int start, int end) {
-        return new Hit(type, start, end, Optional.empty());
+    /**
+     * Names, places and organisations from the statistical tagger ({@link NerTagger}), for the enabled types,
+     * where no other finding already covers the span (a context rule's name, an e-mail address, a street
+     * address). Scored {@link Score.Basis#UNCALIBRATED_SCORE}: the tagger's margin orders spans but is not a
+     * probability.
+     */
+    private void entities(String text, List<Hit> out) {
+        List<Hit> before = List.copyOf(out);
+        for (NerTagger.Span span : NerTagger.shipped().find(text)) {
+            Type type = switch (span.type()) {
+                case "PER" -> Type.PERSON;
+                case "LOC" -> Type.LOCATION;
+                default -> Type.ORGANIZATION;
+            };
+            if (!types.contains(type) || !nerTypes.contains(type)) {
+                continue;
+            }
+            boolean covered = before.stream().anyMatch(h -> h.start() < span.end() && span.start() < h.end());
+            if (!covered) {
+                out.add(new Hit(type, span.start(), span.end(), Map.of("method", "ner"),
+                        new Score(span.score(), Score.Basis.UNCALIBRATED_SCORE)));
+            }
+        }
+    }
+
+    static Hit detection(Type type, int start, int end) {
+        return new Hit(type, start, end, Map.of(), type == Type.IBAN ? Score.validatedRuleMatch() : Score.ruleMatch());
     }
 
     /**
@@ -224,11 +345,35 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
+    /** Lower-case words that, shortly before a number, say it is a payment card. */
+    static final String[] CARD_WORDS = {"card", "karte", "carte", "tarjeta", "carta", "cartão", "kaart", "kort", "kartu",
+        "visa", "mastercard", "amex", "credit", "debit", "cc#", "cc no", "cc:"};
+
+    /**
+     * Luhn-valid numbers of 12–19 digits: in a listed network's IIN range and length ({@link CardNetworks}), or
+     * — for numbers in no listed range (unassigned, private-label, or a range this table lacks) — with a card
+     * word in the 40 characters before them. Both are checksum-validated; the evidence names the network or
+     * says {@code unlisted}.
+     */
     private static void cards(String text, List<int[]> groups, List<Hit> out) {
+        String lower = null;
         for (int[] g : groups) {
             String digits = digitsOnly(text, g[0], g[1]);
-            if (digits.length() >= 12 && digits.length() <= 19 && Checksums.luhn(digits) && Checksums.knownCardScheme(digits)) {
-                out.add(detection(Type.CREDIT_CARD, g[0], g[1]));
+            if (digits.length() < 12 || digits.length() > 19 || !Checksums.luhn(digits)) {
+                continue;
+            }
+            Optional<String> network = CardNetworks.network(digits);
+            if (network.isPresent()) {
+                out.add(new Hit(Type.CREDIT_CARD, g[0], g[1], Map.of("network", network.get()), Score.validatedRuleMatch()));
+                continue;
+            }
+            if (lower == null) {
+                lower = Prefilter.lowerSameLength(text);
+            }
+            String before = lower.substring(Math.max(0, g[0] - 40), g[0]);
+            if (Prefilter.containsAny(before, CARD_WORDS) && digits.length() >= 13 && digits.charAt(0) != '0') {
+                out.add(new Hit(Type.CREDIT_CARD, g[0], g[1], Map.of("network", "unlisted", "context_phrase", true),
+                        Score.validatedRuleMatch()));
             }
         }
     }
@@ -250,7 +395,7 @@ public final class PiiScanner implements Scanner {
                 if (context == null) {
                     context = SSN_CONTEXT.matcher(text).find();
                 }
-                out.add(new Hit(Type.US_SSN, g[0], g[1], Optional.of(context)));
+                out.add(new Hit(Type.US_SSN, g[0], g[1], Map.of("context_phrase", context), Score.ruleMatch()));
             }
         }
     }
@@ -324,10 +469,10 @@ public final class PiiScanner implements Scanner {
             }
             int to = Math.min(text.length(), k + 80);
             Matcher m = PERSON.matcher(text.substring(k, to));
-            if (m.lookingAt()) {
+            if (m.lookingAt() && !text.substring(k + m.start(1), k + m.end()).endsWith(":")) {
                 int s = k + m.start(1);
                 int e = k + m.end(1);
-                out.add(detection(Type.PERSON, s, e));
+                out.add(new Hit(Type.PERSON, s, e, Map.of("method", "context_rule"), Score.ruleMatch()));
                 covered = e;
             }
         }
@@ -356,25 +501,6 @@ public final class PiiScanner implements Scanner {
                     && Checksums.ibanMod97(iban.toString())) {
                 out.add(detection(Type.IBAN, m.start(), end));
                 from = end;
-            }
-        }
-    }
-
-    private static void ssns(String text, List<Hit> out) {
-        Matcher m = SSN.matcher(text);
-        Boolean context = null;
-        while (m.find()) {
-            if (!m.group(2).equals(m.group(4))) {
-                continue;
-            }
-            int area = Integer.parseInt(m.group(1));
-            int group = Integer.parseInt(m.group(3));
-            int serial = Integer.parseInt(m.group(5));
-            if (Checksums.validSsn(area, group, serial)) {
-                if (context == null) {
-                    context = SSN_CONTEXT.matcher(text).find();
-                }
-                out.add(new Hit(Type.US_SSN, m.start(), m.end(), Optional.of(context)));
             }
         }
     }
@@ -418,12 +544,13 @@ public final class PiiScanner implements Scanner {
         for (int w = 0; w < windows.length; w += 2) {
             int offset = windows[w];
             String window = offset == 0 && windows[w + 1] == text.length() ? text : text.substring(offset, windows[w + 1]);
-            for (PhoneNumberMatch match : phoneUtil.findNumbers(window, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-                int start = offset + match.start();
-                int end = offset + match.end();
-                boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end());
+            for (PhoneFinder.Phone p : phoneFinder.find(window, Prefilter.lowerSameLength(window))) {
+                int start = offset + p.start();
+                int end = offset + p.end();
+                boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end())
+                        || out.stream().anyMatch(d -> d.type() == Type.PHONE && d.start() < end && start < d.end());
                 if (!overlaps) {
-                    out.add(detection(Type.PHONE, start, end));
+                    out.add(new Hit(Type.PHONE, start, end, Map.of("phone_check", p.check(), "region", p.region()), Score.ruleMatch()));
                 }
             }
         }

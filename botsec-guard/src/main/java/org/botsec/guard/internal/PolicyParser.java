@@ -127,15 +127,32 @@ public final class PolicyParser {
         Set<Direction> defaultDirections = EnumSet.allOf(Direction.class);
         switch (kind) {
             case "pii" -> {
-                checkFields(s, union(COMMON, "pii_types", "phone_region"), where);
-                Set<PiiScanner.Type> types = EnumSet.allOf(PiiScanner.Type.class);
+                checkFields(s, union(COMMON, "pii_types", "phone_region", "phone_regions", "ner_types"), where);
+                Set<PiiScanner.Type> nerTypes = EnumSet.copyOf(PiiScanner.DEFAULT_NER_TYPES);
+                if (s.has("ner_types")) {
+                    nerTypes = EnumSet.noneOf(PiiScanner.Type.class);
+                    for (String t : strings(s, "ner_types", where)) {
+                        nerTypes.add(PiiScanner.type(t));
+                    }
+                }
+                Set<PiiScanner.Type> types = EnumSet.copyOf(PiiScanner.DEFAULT_TYPES);
                 if (s.has("pii_types")) {
                     types = EnumSet.noneOf(PiiScanner.Type.class);
                     for (String t : strings(s, "pii_types", where)) {
                         types.add(PiiScanner.type(t));
                     }
                 }
-                scanner = new PiiScanner(types, s.has("phone_region") ? text(s, "phone_region", where) : "US");
+                List<String> regions = new java.util.ArrayList<>();
+                if (s.has("phone_regions")) {
+                    if (s.has("phone_region")) {
+                        regions.add(text(s, "phone_region", where));
+                    }
+                    regions.addAll(strings(s, "phone_regions", where));
+                } else {
+                    regions.add(s.has("phone_region") ? text(s, "phone_region", where) : "US");
+                    regions.addAll(PiiScanner.LIKELY_PHONE_REGIONS);
+                }
+                scanner = new PiiScanner(types, regions, nerTypes);
                 defaultAction = Action.REDACT;
             }
             case "prompt_injection" -> {

@@ -56,7 +56,7 @@ class EmailWindowPropertyTest {
                 int s = from + m.start();
                 int e = from + m.end();
                 if (s <= at && at < e) {
-                    out.add(new PiiScanner.Hit(PiiScanner.Type.EMAIL, s, e, java.util.Optional.empty()));
+                    out.add(PiiScanner.detection(PiiScanner.Type.EMAIL, s, e));
                     searchedTo = e;
                 }
             }

@@ -37,6 +37,43 @@ class PiiScannerTest {
     }
 
     @Test
+    void cardsOutsideListedRangesNeedACardWord() {
+        // Luhn-valid 16-digit 35xx numbers outside JCB's 3528-3589 (as in presidio-research's generated data)
+        assertEquals(List.of("3598899323053410"), found("card number 3598899323053410 is lost", "CREDIT_CARD"));
+        assertEquals(List.of(), found("ticket 3598899323053410 is lost", "CREDIT_CARD"));
+        assertEquals(List.of("180016070420458"), found("ticket 180016070420458", "CREDIT_CARD")); // legacy JCB
+        Finding f = PII.scan("card " + CardNetworksTest.withCheckDigit("350900000000000"), Direction.INPUT).get(0);
+        assertEquals("unlisted", f.evidence().get("network"));
+        assertEquals("jcb", PII.scan("3530111333300000", Direction.INPUT).get(0).evidence().get("network"));
+    }
+
+    @Test
+    void phonesInOtherRegionsFormats() {
+        assertEquals(List.of("01.84.17.61.18"), found("Appelez le 01.84.17.61.18 demain", "PHONE")); // FR
+        assertEquals(List.of("0490 75 40 81"), found("gsm 0490 75 40 81", "PHONE")); // BE mobile
+        assertEquals(List.of("030 12345678"), found("Ruf an: 030 12345678", "PHONE")); // DE Berlin
+        assertEquals(List.of("(08) 8747 6301"), found("ring (08) 8747 6301", "PHONE")); // AU
+        assertEquals(List.of("467 3395"), found("my phone is 467 3395", "PHONE")); // US local, context word
+        // house numbers and postcodes that some plan accepts are not phones without a phone-like form
+        assertEquals(List.of(), found("Apt. 675 62314 Mellemvej 32", "PHONE"));
+        assertEquals(List.of(), found("lives at 144 Main Road, 07576", "PHONE"));
+        Finding f = PII.scan("Appelez le 01.84.17.61.18", Direction.INPUT).get(0);
+        assertEquals("FR", f.evidence().get("region"));
+        assertEquals(Score.ruleMatch(), f.score().orElseThrow());
+    }
+
+    @Test
+    void europeanStreetAddresses() {
+        assertEquals(List.of("Hauptstraße 12"), found("Lieferung an Hauptstraße 12, 10115 Berlin", "STREET_ADDRESS"));
+        assertEquals(List.of("Kalverstraat 92"), found("ons kantoor: Kalverstraat 92 Amsterdam", "STREET_ADDRESS"));
+        assertEquals(List.of("Via Roma 12"), found("abito in Via Roma 12, Milano", "STREET_ADDRESS"));
+        assertEquals(List.of("Calle Mayor 5"), found("vivo en la Calle Mayor 5, Madrid", "STREET_ADDRESS"));
+        assertEquals(List.of("12 rue de la Paix"), found("envoyez au 12 rue de la Paix", "STREET_ADDRESS"));
+        assertEquals(List.of("221B Baker Street"), found("He lived at 221B Baker Street, London", "STREET_ADDRESS"));
+        assertEquals(List.of(), found("the Rue is a plant; route 66 is a song", "STREET_ADDRESS"));
+    }
+
+    @Test
     void iban() {
         assertEquals(List.of("GB82 WEST 1234 5698 7654 32"), found("pay to GB82 WEST 1234 5698 7654 32 THANKS", "IBAN"));
         assertEquals(List.of("DE89370400440532013000"), found("IBAN: DE89370400440532013000", "IBAN"));
