@@ -145,7 +145,7 @@ public final class AuditCommand implements Callable<Integer> {
      */
     public static AuditContext context(Path modelFile, String data, String trainData, String label, long s) {
         Model m = ModelFiles.load(modelFile);
-        Optional<Provenance> prov = Provenance.fromJson(ModelRegistry.state(m).description().get("provenance"));
+        Optional<Provenance> prov = ModelRegistry.provenance(m);
         if (m instanceof TextClassifier t) {
             TextDataset audit = fitText(DataSources.loadText(data), t, data);
             Optional<TextDataset> train = Optional.ofNullable(trainData).map(d -> fitText(DataSources.loadText(d), t, d));

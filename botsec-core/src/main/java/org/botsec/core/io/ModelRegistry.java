@@ -54,6 +54,23 @@ public final class ModelRegistry {
                 + model.type() + ")");
     }
 
+    /**
+     * How {@code model} was made, for any model: BotSec's own models carry it; a model from elsewhere (ONNX, an HTTP
+     * endpoint) has none.
+     */
+    public static java.util.Optional<org.botsec.core.prov.Provenance> provenance(Model model) {
+        if (model instanceof LinearModel m) {
+            return m.provenance();
+        }
+        if (model instanceof Mlp m) {
+            return m.provenance();
+        }
+        if (model instanceof TextPipeline m) {
+            return m.linearModel().provenance();
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Rebuilds the model described by {@code state}. */
     public static Model fromState(ModelState state) {
         Function<ModelState, ? extends Model> loader = LOADERS.get(state.type());
