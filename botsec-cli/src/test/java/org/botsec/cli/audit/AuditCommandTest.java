@@ -134,7 +134,7 @@ class AuditCommandTest {
         r.json().at("/audits/0/checks").forEach(c -> status.put(c.get("id").asText(), c.get("status").asText()));
         assertEquals("pass", status.get("quality.accuracy"), r.out());
         assertEquals("not_applicable", status.get("robustness.pgd"));
-        assertEquals("not_applicable", status.get("robustness.word_level"));
+        assertTrue(status.get("robustness.word_level").matches("pass|fail"), r.out());
         assertTrue(status.get("privacy.membership").matches("pass|fail"), r.out());
         assertTrue(status.get("explanation.stability").matches("pass|fail"), r.out());
         JsonNode report = new ObjectMapper().readTree(dir.resolve("text/report.json").toFile());
