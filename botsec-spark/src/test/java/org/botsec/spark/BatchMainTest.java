@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.botsec.core.data.Builtins;
+import org.botsec.core.data.Split;
+import org.botsec.core.io.ModelFiles;
+import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.LogisticRegression;
+import org.botsec.core.model.TextPipeline;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardPipeline;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +121,37 @@ class BatchMainTest {
         assertEquals(2, exists.code());
         assertEquals("error: output " + out + " already exists; remove it or choose another path", exists.err().trim());
         assertNoTempDirs(dir);
+    }
+
+    /** Reference: the same model file loaded in this process, on the same texts. */
+    @Test
+    void predictCsvToJsonlMatchesSingleProcess(@TempDir Path dir) throws Exception {
+        TextPipeline model = TextPipeline.fit(Builtins.loadText("sentiment_sentences", Split.TRAIN), LogisticRegression.builder().build());
+        Path file = dir.resolve("sentiment.safetensors");
+        ModelFiles.save(model, file);
+        List<String> texts = Builtins.loadText("sentiment_sentences", Split.TEST).texts().subList(0, 120);
+        StringBuilder csv = new StringBuilder("id,review\n");
+        for (int i = 0; i < texts.size(); i++) {
+            csv.append(i).append(',').append(csvField(texts.get(i))).append('\n');
+        }
+        Path in = dir.resolve("reviews.csv");
+        Files.writeString(in, csv);
+        String out = dir.resolve("predicted.jsonl").toString();
+        Run r = run("predict", "--input", in.toString(), "--output", out, "--model", file.toString(), "--column", "review");
+        assertEquals(0, r.code(), r.err());
+        Matrix expected = ((TextPipeline) ModelFiles.load(file)).predictProba(texts);
+        List<Row> got = spark.read().json(out).collectAsList();
+        assertEquals(texts.size(), got.size());
+        String probCol = "prob_" + model.classNames().get(1);
+        for (Row row : got) {
+            int id = Integer.parseInt(row.getAs("id").toString());
+            assertEquals(expected.get(id, 1), ((Number) row.getAs(probCol)).doubleValue(), 1e-12, "row " + id);
+            assertEquals(model.classNames().get(expected.get(id, 1) > expected.get(id, 0) ? 1 : 0), row.getAs(SparkPredict.PREDICTED));
+        }
+        Run missing = run("predict", "--input", in.toString(), "--output", dir.resolve("p2.jsonl").toString(), "--model",
+                dir.resolve("none.safetensors").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().trim().startsWith("error: cannot read model file"), missing.err());
     }
 
     private static void assertNoTempDirs(Path dir) throws Exception {
