@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.botsec.attack.text.WordAttack;
 import org.botsec.attack.text.WordAttackResult;
 import org.botsec.core.data.TextDataset;
@@ -50,7 +49,7 @@ public final class TextRobustnessCheck implements AuditCheck {
             return CheckResult.notApplicable(ID, title(), "Text models only; robustness.pgd covers numeric models.");
         }
         AuditContext.TextInputs t = ctx.text().get();
-        TextDataset rows = sample(t.data(), s.getInt("rows"), ctx.seed() + 5);
+        TextDataset rows = Sampling.texts(t.data(), s.getInt("rows"), ctx.seed() + 5);
         WordAttackResult r = WordAttack.builder().maxWords(s.getInt("max_words")).build()
                 .run(t.model(), rows.texts(), rows.y());
         Map<String, Double> metrics = new LinkedHashMap<>(r.metrics());
@@ -63,26 +62,5 @@ public final class TextRobustnessCheck implements AuditCheck {
                 "%d texts, at most %d words changed each (deletions and one-edit vocabulary swaps); flipped texts "
                         + "needed %.1f words on average.", rows.size(), s.getInt("max_words"),
                 metrics.get("mean_words_changed")), List.of(), Map.of(), findings);
-    }
-
-    /** Up to {@code n} texts drawn without replacement (all of them, in order, when there are no more). */
-    static TextDataset sample(TextDataset d, int n, long seed) {
-        if (d.size() <= n) {
-            return d;
-        }
-        int[] idx = new int[d.size()];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) {
-            int j = i + rnd.nextInt(idx.length - i);
-            int tmp = idx[i];
-            idx[i] = idx[j];
-            idx[j] = tmp;
-        }
-        int[] chosen = java.util.Arrays.copyOf(idx, n);
-        java.util.Arrays.sort(chosen);
-        return d.subset(chosen);
     }
 }
