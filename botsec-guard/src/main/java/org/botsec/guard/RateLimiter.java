@@ -129,9 +129,12 @@ public final class RateLimiter {
 
     /** One atomic refill-and-take; null when the client is new and no bucket is free. */
     private Decision take(String clientId) {
-        long now = nanoClock.getAsLong();
         Decision[] out = new Decision[1];
         buckets.asMap().compute(clientId, (k, bucket) -> {
+            // Read the clock inside the atomic step, after Caffeine read it to decide whether the old bucket
+            // expired (was full again): a time read before the step can be older than that, and a fresh full
+            // bucket dated then would refill from too early and grant more than capacity + rate x time.
+            long now = nanoClock.getAsLong();
             if (bucket == null) {
                 if (!reserveSlot()) {
                     return null;
