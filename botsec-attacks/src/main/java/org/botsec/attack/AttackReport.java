@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.botsec.core.finding.Finding;
+import org.botsec.core.finding.Severity;
 
 /**
  * What every attack returns, in the shape the CLI prints ({@code {"attack", "metrics", "findings"}}) and the
@@ -29,5 +30,15 @@ public record AttackReport(String attack, Map<String, Double> metrics, Map<Strin
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         Objects.requireNonNull(seed, "seed");
         findings = List.copyOf(findings);
+    }
+
+    /**
+     * The severity of an evasion finding from the attack's success rate: ≥ 50% high, ≥ 10% medium, &gt; 0 low,
+     * else info (the one rule for every evasion attack, numeric or text).
+     */
+    public static Severity evasionSeverity(double successRate) {
+        return successRate >= 0.5 ? Severity.HIGH
+                : successRate >= 0.1 ? Severity.MEDIUM
+                : successRate > 0 ? Severity.LOW : Severity.INFO;
     }
 }

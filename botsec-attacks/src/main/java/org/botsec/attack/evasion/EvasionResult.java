@@ -95,8 +95,7 @@ public record EvasionResult(EvasionMethod method, Matrix adversarial, int[] labe
     /** The finding of this run. */
     public Finding finding() {
         double rate = metrics.successRate();
-        Severity severity = rate >= 0.5 ? Severity.HIGH : rate >= 0.1 ? Severity.MEDIUM
-                : rate > 0 ? Severity.LOW : Severity.INFO;
+        Severity severity = AttackReport.evasionSeverity(rate);
         String budget = settings.containsKey("epsilon")
                 ? " (" + settings.getOrDefault("norm", "") + " ε = " + (settings.get("epsilon") instanceof Number n
                         ? org.botsec.core.math.Numbers.format(n.doubleValue()) : settings.get("epsilon")) + ")" : "";

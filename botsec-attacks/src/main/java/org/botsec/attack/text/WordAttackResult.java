@@ -136,8 +136,7 @@ public record WordAttackResult(List<String> adversarial, int[] labels, int[] tar
     public Finding finding() {
         Map<String, Double> m = metrics();
         double rate = m.get("success_rate");
-        Severity severity = rate >= 0.5 ? Severity.HIGH : rate >= 0.1 ? Severity.MEDIUM
-                : rate > 0 ? Severity.LOW : Severity.INFO;
+        Severity severity = AttackReport.evasionSeverity(rate);
         String title = String.format(Locale.ROOT, "changing at most %s words (%s) flips %d of %d correctly "
                 + "classified texts (%.1f%%)", settings.get("max_words"), settings.get("edits"),
                 m.get("flipped").intValue(), m.get("clean_correct").intValue(), 100 * rate);
