@@ -251,12 +251,12 @@ public final class FlowerClient {
         Metadata md = pulled.getMetadata();
         long runId = md.getRunId();
         String type = md.getMessageType();
-        LOG.info("[run {} round {}] received {} message {}", Long.toUnsignedString(runId), md.getGroupId(), type,
-                md.getMessageId());
+        LOG.info("[run {}] received {} message {}", Long.toUnsignedString(runId), type, md.getMessageId());
         Optional<String> error = Optional.empty();
         Map<String, Map<String, FlowerArray>> arrays = new LinkedHashMap<>();
         Map<String, Map<String, ? extends Number>> metrics = new LinkedHashMap<>();
         Map<String, Double> shown = new LinkedHashMap<>();
+        String round = md.getGroupId();
         try {
             if (!md.getMessageId().equals(tree.getObjectId())) {
                 throw BadInputException.of("message ID %s differs from its object tree's root %s",
@@ -268,6 +268,10 @@ public final class FlowerClient {
             if (decoded.error().isPresent()) {
                 throw BadInputException.of("message carries an error (code %d) instead of content",
                         decoded.error().get().getCode());
+            }
+            Object serverRound = config(decoded.content()).get("server-round");
+            if (serverRound instanceof Number n) {
+                round = Long.toString(n.longValue());
             }
             Map<String, Number> m;
             if (type.equals("train") || type.startsWith("train.")) {
@@ -301,16 +305,15 @@ public final class FlowerClient {
             m.forEach((k, v) -> shown.put(k, v.doubleValue()));
         } catch (BadInputException e) {
             LOG.warn("[run {} round {}] {} message {}: {}; replying with an error", Long.toUnsignedString(runId),
-                    md.getGroupId(), type, md.getMessageId(), e.getMessage());
+                    round, type, md.getMessageId(), e.getMessage());
             error = Optional.of(e.getMessage());
         } catch (StatusRuntimeException e) {
             LOG.warn("[run {}] pulling message {} failed: {}", Long.toUnsignedString(runId), md.getMessageId(),
                     describe(e));
-            return new FlowerEvent(type, md.getGroupId(), Optional.of("pull failed: " + describe(e)), Map.of(),
-                    false);
+            return new FlowerEvent(type, round, Optional.of("pull failed: " + describe(e)), Map.of(), false);
         }
-        boolean replied = reply(stub, node, md, error, arrays, metrics);
-        return new FlowerEvent(type, md.getGroupId(), error, shown, replied);
+        boolean replied = reply(stub, node, md, round, error, arrays, metrics);
+        return new FlowerEvent(type, round, error, shown, replied);
     }
 
     private Map<String, ObjectContent> pullObjects(FleetGrpc.FleetBlockingStub stub, Node node, long runId,
@@ -343,7 +346,8 @@ public final class FlowerClient {
                 .setMessageObjectId(messageId).build());
     }
 
-    private boolean reply(FleetGrpc.FleetBlockingStub stub, Node node, Metadata in, Optional<String> error,
+    private boolean reply(FleetGrpc.FleetBlockingStub stub, Node node, Metadata in, String round,
+                          Optional<String> error,
                           Map<String, Map<String, FlowerArray>> arrays,
                           Map<String, Map<String, ? extends Number>> metrics) {
         double now = b.clock.millis() / 1000.0;
@@ -379,7 +383,7 @@ public final class FlowerClient {
                     LOG.warn("SuperLink did not store object {} of the reply", o.getKey());
                 }
             }
-            LOG.info("[run {} round {}] sent {} reply{}", Long.toUnsignedString(in.getRunId()), in.getGroupId(),
+            LOG.info("[run {} round {}] sent {} reply{}", Long.toUnsignedString(in.getRunId()), round,
                     in.getMessageType(), error.isPresent() ? " (error)" : "");
             return true;
         } catch (StatusRuntimeException e) {

@@ -69,9 +69,13 @@ public final class Npy {
         }
         String dict = "{'descr': '<" + (width == 8 ? "f8" : "f4") + "', 'fortran_order': False, 'shape': (" + dims
                 + "), }";
-        // numpy pads the header with spaces and ends it with '\n' so that the data starts on a 64-byte boundary
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
-        int pad = (64 - unpadded % 64) % 64;
+        // numpy (1.24+) leaves room to grow the first axis in place, then pads with spaces and a final '\n' so the
+        // data starts on a 64-byte boundary (a whole extra 64 when already aligned): the same bytes as np.save
+        if (shape.length > 0) {
+            dict += " ".repeat(Math.max(0, 21 - String.valueOf(shape[0]).length()));
+        }
+        int headerLength = dict.length() + 1;
+        int pad = 64 - ((MAGIC.length + 2 + 2 + headerLength) % 64);
         String header = dict + " ".repeat(pad) + "\n";
         byte[] h = header.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + h.length + values.length * width)
