@@ -154,6 +154,12 @@ public final class FlowerClient {
             heartbeat.scheduleAtFixedRate(() -> sendHeartbeat(stub, node), b.heartbeatInterval.toMillis(),
                     b.heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
             loop(stub, node, events);
+            if (b.maxMessages > 0 && events.size() >= b.maxMessages && !stop.get() && !b.linger.isZero()) {
+                // the SuperLink answers "node unavailable" for the replies of a node that went offline before the
+                // ServerApp collected them, so stay online (heartbeats keep running) for a while after the last one
+                LOG.info("staying online {} s so the ServerApp can collect the last reply", b.linger.toSeconds());
+                sleep(b.linger);
+            }
         } finally {
             heartbeat.shutdownNow();
             if (nodeId != -1) {
@@ -558,6 +564,8 @@ public final class FlowerClient {
         private boolean maxArrayValuesSet;
         private int maxObjectAttempts = 30;
         private int maxConnectionFailures = 30;
+        private Duration linger = Duration.ofSeconds(15);
+        private boolean lingerSet;
         private Clock clock = Clock.systemUTC();
         private boolean clockSet;
         private Consumer<FlowerEvent> listener;
@@ -691,6 +699,19 @@ public final class FlowerClient {
             return this;
         }
 
+        /**
+         * How long the node stays online after its last reply before it leaves (default 15 s): the SuperLink turns
+         * the uncollected replies of a node that went offline into "node unavailable" errors.
+         */
+        public Builder linger(Duration d) {
+            if (lingerSet) {
+                throw new IllegalStateException("linger was already set");
+            }
+            lingerSet = true;
+            linger = d;
+            return this;
+        }
+
         /** Bound on the values of one message's arrays (default 50 million). */
         public Builder maxArrayValues(long n) {
             if (maxArrayValuesSet) {
@@ -775,7 +796,7 @@ public final class FlowerClient {
             if (maxMessages < 0 || maxArrayValues < 1) {
                 throw new BadInputException("maxMessages must be >= 0 and maxArrayValues >= 1");
             }
-            if (heartbeatInterval.toMillis() < 1 || pollInterval.isNegative()) {
+            if (heartbeatInterval.toMillis() < 1 || pollInterval.isNegative() || linger.isNegative()) {
                 throw new BadInputException("heartbeat interval must be positive and poll interval >= 0");
             }
             return new FlowerClient(this);

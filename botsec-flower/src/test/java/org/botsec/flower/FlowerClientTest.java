@@ -79,7 +79,7 @@ class FlowerClientTest {
         return FlowerClient.builder().channel(channel).model(LinearModel.zeros(FEATURES, CLASSES)).trainData(train)
                 .testData(test).batchSize(10_000).localEpochs(1).learningRate(0.01).seed(7)
                 .maxMessages(maxMessages).pollInterval(Duration.ofMillis(5)).heartbeatInterval(Duration.ofMillis(50))
-                .idleTimeout(Duration.ofSeconds(30));
+                .idleTimeout(Duration.ofSeconds(30)).linger(Duration.ofMillis(100));
     }
 
     List<Long> awaitNodes(int n) throws InterruptedException {
@@ -373,7 +373,7 @@ class FlowerClientTest {
         Dataset train = new Dataset(new Matrix(4, d, x), new int[] {0, 1, 2, 1}, features, CLASSES, "wide");
         Future<FlowerRunSummary> f = pool.submit(() -> FlowerClient.builder().channel(channel)
                 .model(LinearModel.zeros(features, CLASSES)).trainData(train).testData(train).batchSize(4)
-                .maxMessages(1).pollInterval(Duration.ofMillis(5)).build().run());
+                .maxMessages(1).pollInterval(Duration.ofMillis(5)).linger(Duration.ZERO).build().run());
         long node = awaitNodes(1).get(0);
         SpecObjects.MessageBuilder mb = new SpecObjects.MessageBuilder();
         Map<String, byte[]> arrays = new LinkedHashMap<>();
