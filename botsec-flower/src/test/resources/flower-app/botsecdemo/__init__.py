@@ -1,0 +1,1 @@
+"""FedAvg softmax regression on 8x8 digits (BotSec interop check)."""

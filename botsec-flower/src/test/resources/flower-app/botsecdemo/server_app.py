@@ -1,0 +1,21 @@
+"""ServerApp: FedAvg over a softmax regression, weights (10, 64) and intercept (10,), float64."""
+import numpy as np
+from flwr.app import ArrayRecord, ConfigRecord, Context
+from flwr.serverapp import Grid, ServerApp
+from flwr.serverapp.strategy import FedAvg
+
+app = ServerApp()
+
+
+@app.main()
+def main(grid: Grid, context: Context) -> None:
+    rounds = int(context.run_config["num-server-rounds"])
+    nodes = int(context.run_config["num-nodes"])
+    arrays = ArrayRecord([np.zeros((10, 64)), np.zeros(10)])
+    strategy = FedAvg(fraction_train=1.0, fraction_evaluate=1.0, min_train_nodes=nodes,
+                      min_evaluate_nodes=nodes, min_available_nodes=nodes)
+    result = strategy.start(grid=grid, initial_arrays=arrays, num_rounds=rounds,
+                            train_config=ConfigRecord({"lr": float(context.run_config["lr"])}))
+    print("evaluate metrics per round:", dict(result.evaluate_metrics_clientapp))
+    w, b = result.arrays.to_numpy_ndarrays()
+    print("final weights norm %.6f intercept norm %.6f" % (np.linalg.norm(w), np.linalg.norm(b)))
