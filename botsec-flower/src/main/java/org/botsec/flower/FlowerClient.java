@@ -317,6 +317,11 @@ public final class FlowerClient {
             LOG.warn("[run {}] pulling message {} failed: {}", Long.toUnsignedString(runId), md.getMessageId(),
                     describe(e));
             return new FlowerEvent(type, round, Optional.of("pull failed: " + describe(e)), Map.of(), false);
+        } catch (RuntimeException e) {
+            // a fault in our own handling must not end the node: answer the message with the fault's class
+            LOG.error("[run {}] handling {} message {} failed", Long.toUnsignedString(runId), type,
+                    md.getMessageId(), e);
+            error = Optional.of("BotSec client failed: " + e.getClass().getSimpleName());
         }
         boolean replied = reply(stub, node, md, round, error, arrays, metrics);
         return new FlowerEvent(type, round, error, shown, replied);
@@ -325,6 +330,8 @@ public final class FlowerClient {
     private Map<String, ObjectContent> pullObjects(FleetGrpc.FleetBlockingStub stub, Node node, long runId,
                                                    ObjectTree tree) {
         Map<String, ObjectContent> objects = new LinkedHashMap<>();
+        long maxBytes = b.maxArrayValues * 8 + 64L * 1024 * 1024;
+        long bytes = 0;
         for (String id : FlowerRecords.postOrder(tree, MAX_OBJECTS)) {
             PullObjectResponse r = null;
             for (int attempt = 0; attempt < b.maxObjectAttempts; attempt++) {
@@ -341,6 +348,11 @@ public final class FlowerClient {
             if (!r.getObjectAvailable()) {
                 throw BadInputException.of("object %s did not become available after %d attempts", id,
                         b.maxObjectAttempts);
+            }
+            bytes += r.getObjectContent().size();
+            if (bytes > maxBytes) {
+                throw BadInputException.of("message objects exceed %d bytes (the array limit of %d values)", maxBytes,
+                        b.maxArrayValues);
             }
             objects.put(id, ObjectContent.parse(id, r.getObjectContent().toByteArray(), FlowerRecords.MAX_CHUNK_BYTES));
         }

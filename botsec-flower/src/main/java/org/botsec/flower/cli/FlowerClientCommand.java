@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  * {@code botsec fl client --superlink HOST:PORT ...}: join a Flower SuperLink as a client node and train with
  * BotSec's local training. The library entry point is {@link FlowerClient#builder()}.
  */
-@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         description = {"Join a Flower SuperLink (Flower 1.23 Fleet API) as a client node: answer the ServerApp's "
                 + "train and evaluate messages with local SGD on this node's rows, next to Flower's own Python "
                 + "clients. Replies carry the arrays and the metrics train_loss / eval_loss, eval_acc and "
@@ -144,15 +144,18 @@ public final class FlowerClientCommand implements Callable<Integer> {
                 b.idleTimeout(Duration.ofSeconds(idleExit));
             }
             if (!json) {
-                err.printf(Locale.ROOT, "joining %s with %d train and %d test rows (partition %s)%n", superlink,
-                        train.size(), test.size(), partition);
-                err.flush();
                 b.listener(e -> {
                     out.println(line(e));
                     out.flush();
                 });
             }
-            FlowerRunSummary s = b.build().run();
+            FlowerClient client = b.build();
+            if (!json) {
+                err.printf(Locale.ROOT, "joining %s with %d train and %d test rows (partition %s)%n", superlink,
+                        train.size(), test.size(), partition);
+                err.flush();
+            }
+            FlowerRunSummary s = client.run();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(toJson(s)));
