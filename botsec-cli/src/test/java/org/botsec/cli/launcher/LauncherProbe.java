@@ -12,7 +12,8 @@ public final class LauncherProbe {
     public static void main(String[] args) {
         String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
                 .collect(Collectors.joining(","));
-        System.out.println("probe ok args=" + String.join(" ", args) + " gc=" + gcs);
+        long initialHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit();
+        System.out.println("probe ok args=" + String.join(" ", args) + " gc=" + gcs + " init=" + (initialHeap >> 20) + "m");
         System.exit(args.length > 0 && args[args.length - 1].equals("fail") ? 2 : 0);
     }
 }
