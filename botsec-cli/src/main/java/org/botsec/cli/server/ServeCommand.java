@@ -102,6 +102,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (auditWitness != null && auditLog == null) {
             throw BadInputException.of("--audit-witness needs --audit-log, got --audit-witness %s alone", auditWitness);
         }
+        if (requireSignature != null && models.isEmpty()) {
+            throw BadInputException.of("--require-signature needs --model NAME=MODEL (it checks the models served), "
+                    + "got --require-signature %s alone", requireSignature);
+        }
         if (masterKey != null && auditLog == null) {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }

@@ -181,6 +181,13 @@ class ServeRequireSignatureTest {
     }
 
     @Test
+    void theFlagWithoutAModelIsBadInput() {
+        CliRun r = CliRun.run("serve", "--port", "0", "--require-signature", pub.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().startsWith("botsec: --require-signature needs --model"), r.err());
+    }
+
+    @Test
     void withoutTheFlagAnUnsignedModelIsServed() throws Exception {
         Path m = dir.resolve("plain.safetensors");
         Files.copy(model, m);
