@@ -84,6 +84,7 @@ public final class OnnxClassifier implements Model, Classifier, AutoCloseable {
     private final int fixedBatch;
     private final int outputColumns;
     private final Settings settings;
+    private final FileInfo fileInfo;
 
     private OnnxClassifier(Builder b, byte[] bytes, Summary summary) {
         this.source = b.source;
@@ -168,6 +169,7 @@ public final class OnnxClassifier implements Model, Classifier, AutoCloseable {
             closeSession();
             throw e;
         }
+        this.fileInfo = FileInfo.of(summary);
         this.settings = new Settings(Optional.of(inputName), Optional.of(outputName), Optional.of(outputKind),
                 Optional.of(classNames), Optional.of(featureNames), OptionalInt.of(batchSize),
                 intra == 0 ? OptionalInt.empty() : OptionalInt.of(intra));
@@ -226,6 +228,55 @@ public final class OnnxClassifier implements Model, Classifier, AutoCloseable {
     /** Rows per ONNX Runtime call. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** What the file declares: IR version, opsets, every graph input and output, metadata (for {@code models info}). */
+    public FileInfo fileInfo() {
+        return fileInfo;
+    }
+
+    /** The metadata key under which {@link OnnxExport} stores the BotSec model's provenance (JSON), when it had one. */
+    public static final String PROVENANCE_KEY = "botsec_provenance";
+
+    /** One graph input or output: name, element type name ({@code float}, {@code double}, ...), shape (-1: symbolic). */
+    public record Port(String name, String elemType, long[] shape) {
+        public Port {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** The shape as text, {@code ?} for a symbolic dimension: {@code [?, 30]}. */
+        public String shapeText() {
+            return OnnxClassifier.shape(shape);
+        }
+    }
+
+    /**
+     * What an ONNX file declares.
+     *
+     * @param opsets   operator-set versions by domain ({@code ""} is the default ONNX domain)
+     * @param metadata the model's {@code metadata_props}, in file order
+     */
+    public record FileInfo(long irVersion, Map<String, Long> opsets, List<Port> inputs, List<Port> outputs,
+            Map<String, String> metadata) {
+        public FileInfo {
+            opsets = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(opsets));
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+            metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        }
+
+        static FileInfo of(Summary s) {
+            return new FileInfo(s.irVersion(), s.opsets(), ports(s.inputs()), ports(s.outputs()), s.metadata());
+        }
+
+        private static List<Port> ports(List<ValueInfo> values) {
+            return values.stream().map(v -> new Port(v.name(), elemTypeName(v.elemType()), v.shape())).toList();
+        }
     }
 
     /** The settings in force, as stored by {@code import-onnx}. */

@@ -25,7 +25,8 @@ import org.botsec.onnx.internal.OnnxWriter;
  *   <li>MLP: the standardiser, then {@code Gemm → Relu} per hidden layer, {@code Gemm → Softmax}.</li>
  * </ul>
  * Class and feature names go into the model's metadata ({@code class_names}, {@code feature_names}, JSON
- * arrays) and BotSec's settings ({@code botsec}), so {@code --model model.onnx} works without flags.
+ * arrays) and BotSec's settings ({@code botsec}), so {@code --model model.onnx} works without flags; the model's
+ * provenance, when it has one, goes in as JSON under {@link OnnxClassifier#PROVENANCE_KEY}.
  * Float64 (default) keeps BotSec's predictions to rounding; float32 is for runtimes without double kernels.
  */
 public final class OnnxExport {
@@ -118,6 +119,9 @@ public final class OnnxExport {
         meta.put(OnnxClassifier.METADATA_KEY, new OnnxClassifier.Settings(Optional.of("features"),
                 Optional.of("probabilities"), Optional.of(OutputKind.PROBABILITIES), Optional.of(classes),
                 Optional.of(features), OptionalInt.empty(), OptionalInt.empty()).toJson());
+        // the training provenance (data hash, parameters, the DP guarantee) travels with the exported model
+        org.botsec.core.io.ModelRegistry.provenance(model)
+                .ifPresent(p -> meta.put(OnnxClassifier.PROVENANCE_KEY, p.toJson().toString()));
         return w.model("botsec_" + model.type(), meta, version());
     }
 

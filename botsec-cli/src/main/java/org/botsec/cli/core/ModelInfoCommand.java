@@ -20,6 +20,10 @@ import org.botsec.core.model.ModelState;
 import org.botsec.core.model.Tensor;
 import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
+import org.botsec.core.BadInputException;
+import org.botsec.core.files.SafeFiles;
+import org.botsec.onnx.OnnxClassifier;
+import org.botsec.remote.HttpClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,13 +32,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code botsec models info MODEL}: type, tensor shapes, classes, features and full provenance. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a model file's type, tensor shapes, classes, number of features and provenance.",
-        footer = {"", "Example:", "  botsec models info botsec-demo/breast_cancer_logreg.safetensors --json"})
+        description = {"Show a model file's type, tensor shapes, classes, number of features and provenance.",
+                "For an ONNX model: IR version, opsets, inputs and outputs, the output kind, classes, features and the",
+                "provenance export-onnx stored; for an endpoint mapping: its URL, classes and features."},
+        footer = {"", "Examples:", "  botsec models info botsec-demo/breast_cancer_logreg.safetensors --json",
+                "  botsec models info model.onnx"})
 public final class ModelInfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.safetensors).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.safetensors, .onnx or .endpoint.json).")
     Path model;
 
     @Option(names = "--json", description = "Print one JSON document.")
@@ -61,10 +68,52 @@ public final class ModelInfoCommand implements Callable<Integer> {
                        JsonNode privacy, List<String> warnings) {
     }
 
+    /**
+     * The JSON document of {@code botsec models info} for an ONNX model ({@code format} {@code "onnx"}).
+     *
+     * @param input        the graph input BotSec feeds, {@code output} the one it reads
+     * @param outputKind   {@code probabilities} or {@code logits}, as stored by {@code import-onnx}/{@code export-onnx}
+     *                     or the default (probabilities)
+     * @param metadataKeys the keys of the model's {@code metadata_props}
+     * @param provenance   the provenance {@code export-onnx} stored (metadata {@code botsec_provenance}); null if none
+     */
+    public record OnnxInfo(String path, String format, String type, long irVersion, Map<String, Long> opsets,
+                           List<OnnxClassifier.Port> inputs, List<OnnxClassifier.Port> outputs, String input,
+                           String output, String outputKind, List<String> classes, int numFeatures,
+                           List<String> featureNames, int batchSize, List<String> metadataKeys, String sha256,
+                           JsonNode provenance, JsonNode privacy, List<String> warnings) {
+        public OnnxInfo {
+            opsets = Map.copyOf(opsets);
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+            classes = List.copyOf(classes);
+            featureNames = List.copyOf(featureNames);
+            metadataKeys = List.copyOf(metadataKeys);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** The JSON document of {@code botsec models info} for an endpoint mapping ({@code format} {@code "endpoint"}). */
+    public record EndpointInfo(String path, String format, String type, String url, List<String> classes,
+                               int numFeatures, List<String> featureNames) {
+        public EndpointInfo {
+            classes = List.copyOf(classes);
+            featureNames = List.copyOf(featureNames);
+        }
+    }
+
     @Override
     public Integer call() {
-        ModelState state = ModelFiles.read(model);
         Model m = CoreSupport.loadModel(model);
+        if (m instanceof OnnxClassifier onnx) {
+            try (onnx) {
+                return onnxInfo(onnx);
+            }
+        }
+        if (m instanceof HttpClassifier http) {
+            return endpointInfo(http);
+        }
+        ModelState state = ModelFiles.read(model);
         List<TensorInfo> tensors = new ArrayList<>();
         long params = 0;
         for (Map.Entry<String, Tensor> e : state.tensors().entrySet()) {
@@ -88,9 +137,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
         out.printf("type:        %s (%s)%n", info.type(), info.format());
         out.printf("classes:     %s%n", String.join(", ", info.classes()));
         if (numFeatures != null) {
-            // the names a CSV for `predict` needs as its header (all of them with --json)
-            out.printf("features:    %d: %s%n", numFeatures, featureNames.size() <= 30 ? String.join(", ", featureNames)
-                    : String.join(", ", featureNames.subList(0, 30)) + ", ... (--json lists all " + numFeatures + ")");
+            printFeatures(out, numFeatures, featureNames);
         }
         out.printf("parameters:  %d%n", params);
         out.println("tensors:");
@@ -99,32 +146,116 @@ public final class ModelInfoCommand implements Callable<Integer> {
         }
         out.println(ModelFiles.hasTensorHashes(model) ? "integrity:   SHA-256 of every tensor in the header, checked on load"
                 : "integrity:   no per-tensor SHA-256 (file written before they were added)");
+        printSignature(out);
+        printPrivacyAndProvenance(out, guarantee, info.warnings(), info.provenance());
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private int onnxInfo(OnnxClassifier c) {
+        OnnxClassifier.FileInfo f = c.fileInfo();
+        String raw = f.metadata().get(OnnxClassifier.PROVENANCE_KEY);
+        Optional<Provenance> prov = Optional.empty();
+        if (raw != null) {
+            try {
+                prov = Provenance.fromJson(Json.MAPPER.readTree(raw));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw BadInputException.of("model %s: metadata %s is not JSON (%s)", model, OnnxClassifier.PROVENANCE_KEY,
+                        e.getOriginalMessage());
+            }
+        }
+        Optional<PrivacyGuarantee> guarantee = prov.flatMap(Provenance::privacy);
+        OnnxInfo info = new OnnxInfo(model.toString(), "onnx", c.type(), f.irVersion(), f.opsets(), f.inputs(),
+                f.outputs(), c.inputName(), c.outputName(), c.outputKind().name().toLowerCase(Locale.ROOT),
+                c.classNames(), c.numFeatures(), c.featureNames(), c.batchSize(), List.copyOf(f.metadata().keySet()),
+                SafeFiles.sha256(model), prov.map(Provenance::toJson).orElse(null),
+                guarantee.map(PrivacyGuarantee::toJson).orElse(null),
+                guarantee.map(ModelInfoCommand::warnings).orElse(List.of()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Json.print(out, info);
+            return ExitCode.OK;
+        }
+        out.printf("model:       %s%n", info.path());
+        out.printf("type:        onnx (ONNX IR version %d; opsets %s)%n", info.irVersion(), opsetText(info.opsets()));
+        for (OnnxClassifier.Port p : info.inputs()) {
+            out.printf("input:       %s %s %s%s%n", p.name(), p.elemType(), p.shapeText(),
+                    p.name().equals(info.input()) ? " (fed: " + info.numFeatures() + " features a row)" : "");
+        }
+        for (OnnxClassifier.Port p : info.outputs()) {
+            out.printf("output:      %s %s %s%s%n", p.name(), p.elemType(), p.shapeText(),
+                    p.name().equals(info.output()) ? " (read as " + info.outputKind() + ")" : "");
+        }
+        out.printf("classes:     %s%n", String.join(", ", info.classes()));
+        printFeatures(out, info.numFeatures(), info.featureNames());
+        out.printf("batch size:  %d rows a call%n", info.batchSize());
+        out.printf("metadata:    %s%n", info.metadataKeys().isEmpty() ? "none" : String.join(", ", info.metadataKeys()));
+        out.printf("sha256:      %s%n", info.sha256());
+        printSignature(out);
+        printPrivacyAndProvenance(out, guarantee, info.warnings(), info.provenance());
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private int endpointInfo(HttpClassifier c) {
+        EndpointInfo info = new EndpointInfo(model.toString(), "endpoint", c.type(), c.mapping().url().toString(),
+                c.classNames(), c.numFeatures(), c.featureNames());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Json.print(out, info);
+            return ExitCode.OK;
+        }
+        out.printf("model:       %s%n", info.path());
+        out.printf("type:        %s (endpoint mapping: predictions come from %s; no weights in the file)%n",
+                info.type(), info.url());
+        out.printf("classes:     %s%n", String.join(", ", info.classes()));
+        printFeatures(out, info.numFeatures(), info.featureNames());
+        printSignature(out);
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static String opsetText(Map<String, Long> opsets) {
+        List<String> parts = new ArrayList<>();
+        opsets.forEach((domain, v) -> parts.add((domain.isEmpty() ? "ai.onnx" : domain) + " " + v));
+        return parts.isEmpty() ? "none declared" : String.join(", ", parts);
+    }
+
+    /** The feature count and the names a CSV for {@code predict} needs as its header (all of them with --json). */
+    private static void printFeatures(PrintWriter out, int numFeatures, List<String> featureNames) {
+        out.printf("features:    %d: %s%n", numFeatures, featureNames.size() <= 30 ? String.join(", ", featureNames)
+                : String.join(", ", featureNames.subList(0, 30)) + ", ... (--json lists all " + numFeatures + ")");
+    }
+
+    private void printSignature(PrintWriter out) {
         java.nio.file.Path sig = org.botsec.core.io.ModelSignatures.signatureFile(model);
         out.println(java.nio.file.Files.exists(sig)
                 ? "signature:   " + sig + " (check it: botsec models verify --model " + model + " --public-key PUB.json)"
                 : "signature:   none (botsec models sign --model " + model + " --key KEY.json)");
+    }
+
+    private static void printPrivacyAndProvenance(PrintWriter out, Optional<PrivacyGuarantee> guarantee,
+            List<String> warnings, JsonNode provenance) {
         if (guarantee.isEmpty()) {
-            out.println("privacy:     not trained with differential privacy");
+            out.println("privacy:     not trained with differential privacy" + (provenance == null ? " (as far as recorded)" : ""));
         } else {
             printPrivacy(out, guarantee.get());
         }
-        for (String w : info.warnings()) {
+        for (String w : warnings) {
             out.println("WARNING: " + w);
         }
-        if (info.provenance() == null) {
+        if (provenance == null) {
             out.println("provenance:  none recorded");
         } else {
             out.println("provenance:");
             try {
-                for (String line : HUMAN_JSON.writeValueAsString(Json.MAPPER.convertValue(info.provenance(), Object.class)).split("\n")) {
+                for (String line : HUMAN_JSON.writeValueAsString(Json.MAPPER.convertValue(provenance, Object.class)).split("\n")) {
                     out.println("  " + line);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
-        out.flush();
-        return ExitCode.OK;
     }
 
     /** Pretty JSON for the human view, with doubles in the CLI's number format (1e-5, not 1.0E-5). */

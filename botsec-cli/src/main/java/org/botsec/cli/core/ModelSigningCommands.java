@@ -106,7 +106,8 @@ public final class ModelSigningCommands {
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
             description = {"Sign a model file with an Ed25519 private key: writes MODEL.sig beside it (the model itself is",
-                    "not changed). The signature covers the header (description, provenance, tensor hashes) and every tensor's bytes."},
+                    "not changed). For a BotSec model the signature covers the header (description, provenance, tensor hashes)",
+                    "and every tensor's bytes; for an ONNX model or an endpoint mapping, every byte of the file."},
             footer = {"", "Example:", "  botsec models sign --model bc.safetensors --key model-signing.key.json"})
     public static final class Sign implements Callable<Integer> {
         @Spec
@@ -121,11 +122,16 @@ public final class ModelSigningCommands {
         @Option(names = "--master-key", paramLabel = "FILE", description = "Master key, if the private key is encrypted (default: BOTSEC_MASTER_KEY).")
         Path masterKey;
 
-        @Option(names = "--json", description = "Print one JSON document: {\"model\", \"signature_file\", \"key_id\", \"header_sha256\", \"tensors\"}.")
+        @Option(names = "--json", description = "Print one JSON document: {\"model\", \"signature_file\", \"key_id\", \"covers\", "
+                + "\"header_sha256\", \"tensors\", \"file_sha256\"} (covers: header_and_tensors, or whole_file with file_sha256).")
         boolean json;
 
-        /** The JSON document of {@code botsec models sign}. */
-        public record Result(String model, String signatureFile, long keyId, String headerSha256, int tensors) {
+        /**
+         * The JSON document of {@code botsec models sign}: {@code headerSha256} and {@code tensors} for a BotSec model,
+         * {@code fileSha256} for a whole-file signature (the others null).
+         */
+        public record Result(String model, String signatureFile, long keyId, String covers, String headerSha256,
+                Integer tensors, String fileSha256) {
         }
 
         @Override
@@ -134,11 +140,14 @@ public final class ModelSigningCommands {
             ModelSigningKey k = ModelSigningKey.load(key, masterKey(masterKey));
             ModelSignatures.Signature s = ModelSignatures.sign(model, k);
             PrintWriter w = spec.commandLine().getOut();
+            boolean whole = s.coverage() == ModelSignatures.Coverage.WHOLE_FILE;
             if (json) {
-                Json.print(w, new Result(model.toString(), s.signatureFile().toString(), s.keyId(), s.headerSha256(), s.tensors()));
+                Json.print(w, new Result(model.toString(), s.signatureFile().toString(), s.keyId(),
+                        s.coverage().name().toLowerCase(java.util.Locale.ROOT), whole ? null : s.sha256(),
+                        whole ? null : s.tensors(), whole ? s.sha256() : null));
             } else {
-                w.printf("signed %s (key id %d, header and %d tensors)%nsignature %s%n", model, s.keyId(), s.tensors(),
-                        s.signatureFile());
+                w.printf("signed %s (key id %d, %s)%nsignature %s%n", model, s.keyId(),
+                        whole ? "every byte of the file" : "header and " + s.tensors() + " tensors", s.signatureFile());
                 w.flush();
             }
             return ExitCode.OK;

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 "  botsec serve --port 8080",
                 "  botsec serve --port 8080 --upstream http://127.0.0.1:8000/v1 --policy policy.yaml \\",
                 "      --audit-log gateway.jsonl",
-                "  botsec serve --port 8080 --api-keys keys.txt --model cancer=cancer.safetensors"})
+                "  botsec serve --port 8080 --api-keys keys.txt --model cancer=cancer.safetensors",
+                "  botsec serve --port 8080 --model cancer=cancer.safetensors --require-signature model-signing.pub.json"})
 public final class ServeCommand implements Callable<Integer> {
     /** Environment variable holding the key sent to the upstream. */
     public static final String UPSTREAM_KEY_ENV = "BOTSEC_UPSTREAM_API_KEY";
@@ -77,6 +78,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME=MODEL", description = "Serve MODEL (a BotSec, ONNX or endpoint model file) at POST /v1/models/NAME/predict; repeatable.")
     java.util.Map<String, Path> models = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--require-signature", paramLabel = "PUB.json",
+            description = "Load a --model only with a valid Ed25519 signature (MODEL.sig, from 'botsec models sign') by this "
+                    + "public key; otherwise print one line and exit 3 before anything is served.")
+    Path requireSignature;
+
     @Option(names = "--stream-hold-back", paramLabel = "CHARS", defaultValue = "128",
             description = "Characters of each streamed text field held back until the text after them is scanned (a value up to this long "
                     + "is caught whole however the upstream splits it; the client sees streamed text this far behind). Default: ${DEFAULT-VALUE}.")
@@ -96,13 +102,21 @@ public final class ServeCommand implements Callable<Integer> {
         if (auditWitness != null && auditLog == null) {
             throw BadInputException.of("--audit-witness needs --audit-log, got --audit-witness %s alone", auditWitness);
         }
+        if (requireSignature != null && models.isEmpty()) {
+            throw BadInputException.of("--require-signature needs --model NAME=MODEL (it checks the models served), "
+                    + "got --require-signature %s alone", requireSignature);
+        }
         if (masterKey != null && auditLog == null) {
             throw BadInputException.of("--master-key needs --audit-log, got --master-key %s alone", masterKey);
         }
+        // every model is loaded (and, with --require-signature, verified) before anything else: an unsigned model
+        // stops the start-up before a port is opened
+        java.util.Map<String, org.botsec.core.model.Classifier> served = ServedModels.load(models,
+                java.util.Optional.ofNullable(requireSignature));
         GuardPipeline guard = DefaultGuard.pipeline(policy, injectionDetector);
         GatewayServer.Builder b = GatewayServer.builder().guard(guard).host(host).port(port).maxBodyBytes(maxBodyBytes)
                 .streamHoldBack(streamHoldBack);
-        ServedModels.add(b, models);
+        served.forEach(b::model);
         if (upstream != null) {
             b.upstream(upstream).upstreamApiKey(System.getenv(UPSTREAM_KEY_ENV));
         }

@@ -90,13 +90,19 @@ public final class ModelFiles {
      * {@link ForeignModelFormat} on the class path accepts (an ONNX model, an endpoint mapping) is read by it.
      */
     public static Model load(Path path) {
+        java.util.Optional<ForeignModelFormat> foreign = foreignFormat(path);
+        return foreign.isPresent() ? foreign.get().load(path) : ModelRegistry.fromState(read(path));
+    }
+
+    /** The {@link ForeignModelFormat} that reads {@code path}; empty for BotSec's own files (and unreadable ones). */
+    static java.util.Optional<ForeignModelFormat> foreignFormat(Path path) {
         byte[] head = head(path);
         for (ForeignModelFormat f : ServiceLoader.load(ForeignModelFormat.class, ModelFiles.class.getClassLoader())) {
             if (f.accepts(path, head)) {
-                return f.load(path);
+                return java.util.Optional.of(f);
             }
         }
-        return ModelRegistry.fromState(read(path));
+        return java.util.Optional.empty();
     }
 
     /** The first bytes of {@code path} (empty when it cannot be read: {@link #read} then names the problem). */

@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.botsec.core.BadInputException;
 import org.botsec.core.ThresholdException;
 import org.botsec.core.files.SafeFiles;
+import org.botsec.core.model.Model;
 import org.botsec.core.io.internal.TinkKeysets;
 
 /**
@@ -31,6 +32,11 @@ import org.botsec.core.io.internal.TinkKeysets;
  * hashes of {@link ModelFiles#TENSOR_SHA256}), then one line {@code "tensor <name as JSON string> <sha256>\n"} per
  * tensor in header order, with the SHA-256 of the tensor's bytes as found in the file. So the signature covers the
  * header and every tensor byte, also for files written before tensor hashes existed.
+ *
+ * <p>Model files that are not BotSec's own (an ONNX model, an endpoint mapping: whatever a
+ * {@link ForeignModelFormat} reads) are signed whole: the message is the format line, then {@code "file <sha256>\n"}
+ * with the SHA-256 of every byte of the file. The two message forms differ in their second line, so a signature of
+ * one kind never verifies as the other.
  *
  * <p>Why beside the model and not in its header: signing leaves the model file byte for byte as it was, so its
  * SHA-256 recorded elsewhere (audit reports, provenance of derived work) stays valid and Python's
@@ -56,8 +62,22 @@ public final class ModelSignatures {
         return model.resolveSibling(model.getFileName() + ".sig");
     }
 
-    /** A written signature. */
-    public record Signature(Path model, Path signatureFile, long keyId, String headerSha256, int tensors) {
+    /** What a signature covers. */
+    public enum Coverage {
+        /** A BotSec model file: its exact header bytes and every tensor's bytes. */
+        HEADER_AND_TENSORS,
+        /** Any other model file (ONNX, endpoint mapping): every byte of the file. */
+        WHOLE_FILE
+    }
+
+    /**
+     * A written signature.
+     *
+     * @param sha256  the SHA-256 of the header ({@link Coverage#HEADER_AND_TENSORS}) or of the whole file
+     *                ({@link Coverage#WHOLE_FILE})
+     * @param tensors how many tensors' hashes are signed (0 for a whole-file signature)
+     */
+    public record Signature(Path model, Path signatureFile, long keyId, Coverage coverage, String sha256, int tensors) {
     }
 
     /**
@@ -82,25 +102,43 @@ public final class ModelSignatures {
      * signature to {@link #signatureFile(Path)}, replacing an earlier one.
      */
     public static Signature sign(Path model, ModelSigningKey key) {
-        ModelFiles.Checked file = ModelFiles.readChecked(model);
-        String headerSha = ModelFiles.sha256Hex(file.headerBytes());
-        byte[] signature = key.sign(message(headerSha, file.tensorSha256()));
         ObjectNode doc = MAPPER.createObjectNode();
         doc.put("format", FORMAT);
         doc.put("algorithm", "ed25519");
         doc.put("key_id", key.keyId());
         doc.put("model", model.getFileName().toString());
-        doc.put("header_sha256", headerSha);
-        ObjectNode tensors = doc.putObject("tensor_sha256");
-        file.tensorSha256().forEach(tensors::put);
-        doc.put("signature", Base64.getEncoder().encodeToString(signature));
+        Signature result;
         Path sig = signatureFile(model);
+        if (ModelFiles.foreignFormat(model).isPresent()) {
+            // sign only a file that loads: a damaged model is refused before it is signed
+            if (ModelFiles.load(model) instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // the model was only opened to check it
+                }
+            }
+            String fileSha = fileSha256(model, Optional.empty());
+            doc.put("file_sha256", fileSha);
+            doc.put("signature", Base64.getEncoder().encodeToString(key.sign(fileMessage(fileSha))));
+            result = new Signature(model, sig, key.keyId(), Coverage.WHOLE_FILE, fileSha, 0);
+        } else {
+            ModelFiles.Checked file = ModelFiles.readChecked(model);
+            String headerSha = ModelFiles.sha256Hex(file.headerBytes());
+            byte[] signature = key.sign(message(headerSha, file.tensorSha256()));
+            doc.put("header_sha256", headerSha);
+            ObjectNode tensors = doc.putObject("tensor_sha256");
+            file.tensorSha256().forEach(tensors::put);
+            doc.put("signature", Base64.getEncoder().encodeToString(signature));
+            result = new Signature(model, sig, key.keyId(), Coverage.HEADER_AND_TENSORS, headerSha,
+                    file.tensorSha256().size());
+        }
         try {
             SafeFiles.writeAtomically(sig, doc.toPrettyString() + "\n");
         } catch (IOException e) {
             throw BadInputException.of("cannot write signature file %s: %s", sig, e.getMessage());
         }
-        return new Signature(model, sig, key.keyId(), headerSha, file.tensorSha256().size());
+        return result;
     }
 
     /**
@@ -110,6 +148,9 @@ public final class ModelSignatures {
      */
     public static Verification verify(Path model, Path publicKeyFile) {
         PublicKeyVerify verifier = verifier(publicKeyFile);
+        if (ModelFiles.foreignFormat(model).isPresent()) {
+            return verifyWholeFile(model, publicKeyFile, verifier, fileSha256(model, Optional.empty()));
+        }
         Path sig = signatureFile(model);
         ModelFiles.Checked file;
         try {
@@ -117,12 +158,21 @@ public final class ModelSignatures {
         } catch (ModelIntegrityException e) {
             return new Verification(model, sig, Optional.empty(), Optional.of(e.getMessage()));
         }
+        return verifyChecked(model, publicKeyFile, verifier, file);
+    }
+
+    private static Verification verifyChecked(Path model, Path publicKeyFile, PublicKeyVerify verifier,
+            ModelFiles.Checked file) {
+        Path sig = signatureFile(model);
         if (!Files.exists(sig)) {
-            return new Verification(model, sig, Optional.empty(), Optional.of(String.format(Locale.ROOT,
-                    "model %s has no signature file %s (sign it with: botsec models sign --model %s --key KEY)",
-                    model, sig, model)));
+            return unsigned(model, sig);
         }
         SignatureFile stored = readSignatureFile(sig);
+        if (stored.fileSha256().isPresent()) {
+            return new Verification(model, sig, Optional.of(stored.keyId), Optional.of(String.format(Locale.ROOT,
+                    "the signature in %s is a whole-file signature of another kind of model file, not of the BotSec "
+                    + "model %s", sig, model)));
+        }
         String headerSha = ModelFiles.sha256Hex(file.headerBytes());
         try {
             verifier.verify(stored.signature, message(headerSha, file.tensorSha256()));
@@ -133,6 +183,121 @@ public final class ModelSignatures {
         }
     }
 
+    private static Verification verifyWholeFile(Path model, Path publicKeyFile, PublicKeyVerify verifier,
+            String fileSha) {
+        Path sig = signatureFile(model);
+        if (!Files.exists(sig)) {
+            return unsigned(model, sig);
+        }
+        SignatureFile stored = readSignatureFile(sig);
+        if (stored.fileSha256().isEmpty()) {
+            return new Verification(model, sig, Optional.of(stored.keyId), Optional.of(String.format(Locale.ROOT,
+                    "the signature in %s is for a BotSec model file, not for %s", sig, model)));
+        }
+        try {
+            verifier.verify(stored.signature, fileMessage(fileSha));
+            return new Verification(model, sig, Optional.of(stored.keyId), Optional.empty());
+        } catch (GeneralSecurityException e) {
+            String problem = stored.fileSha256().get().equals(fileSha)
+                    ? String.format(Locale.ROOT, "the signature in %s does not verify with public key %s (signed "
+                            + "with another key, or the signature was altered)", sig, publicKeyFile)
+                    : String.format(Locale.ROOT, "model %s changed since it was signed: its SHA-256 differs", model);
+            return new Verification(model, sig, Optional.of(stored.keyId), Optional.of(problem));
+        }
+    }
+
+    private static Verification unsigned(Path model, Path sig) {
+        return new Verification(model, sig, Optional.empty(), Optional.of(String.format(Locale.ROOT,
+                "model %s has no signature file %s (sign it with: botsec models sign --model %s --key KEY)",
+                model, sig, model)));
+    }
+
+    /**
+     * Loads {@code model} only if its signature verifies with {@code publicKeyFile}, from the very bytes that were
+     * verified: the file is read once (a BotSec model) or copied once into a private temporary folder that is then
+     * checked and loaded (any other model file), so replacing the file while it is being loaded cannot slip an
+     * unsigned model past the check. For callers that must not use an unsigned model (the gateway's
+     * {@code serve --require-signature}).
+     *
+     * @throws ThresholdException when the signature is missing or not valid (the CLI exits with code 3), with
+     *                            the same message as {@link #require}
+     * @throws BadInputException  when a file cannot be read or parsed
+     */
+    public static Model loadVerified(Path model, Path publicKeyFile) {
+        PublicKeyVerify verifier = verifier(publicKeyFile);
+        if (ModelFiles.foreignFormat(model).isEmpty()) {
+            ModelFiles.Checked file;
+            try {
+                file = ModelFiles.readChecked(model);
+            } catch (ModelIntegrityException e) {
+                throw new ThresholdException("signature required but not valid: " + e.getMessage());
+            }
+            requireValid(verifyChecked(model, publicKeyFile, verifier, file));
+            return ModelRegistry.fromState(file.state());
+        }
+        Path dir;
+        try {
+            // owner-only on POSIX (the JDK's default for temporary folders): nobody else can swap the copy
+            dir = Files.createTempDirectory("botsec-verified-");
+        } catch (IOException e) {
+            throw BadInputException.of("cannot create a temporary folder to check %s: %s", model, e.getMessage());
+        }
+        Path copy = dir.resolve(model.getFileName().toString());
+        try {
+            String sha = fileSha256(model, Optional.of(copy));
+            requireValid(verifyWholeFile(model, publicKeyFile, verifier, sha));
+            return ModelFiles.load(copy);
+        } finally {
+            try {
+                Files.deleteIfExists(copy);
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a left-over copy in the temporary folder is harmless; the model is already loaded or refused
+            }
+        }
+    }
+
+    private static void requireValid(Verification v) {
+        if (!v.valid()) {
+            throw new ThresholdException("signature required but not valid: " + v.problem().get());
+        }
+    }
+
+    /** Largest foreign model file hashed or copied (protobuf's own limit for an ONNX model is 2 GB). */
+    static final long MAX_FOREIGN_FILE_BYTES = 2L << 30;
+
+    /** The SHA-256 of {@code file}'s bytes, written also to {@code copy} when given, as they are read. */
+    private static String fileSha256(Path file, Optional<Path> copy) {
+        try (java.io.InputStream in = Files.newInputStream(file);
+             java.io.OutputStream out = copy.isPresent()
+                     ? Files.newOutputStream(copy.get(), java.nio.file.StandardOpenOption.CREATE_NEW)
+                     : java.io.OutputStream.nullOutputStream()) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > MAX_FOREIGN_FILE_BYTES) {
+                    throw BadInputException.of("model file %s is larger than %d bytes", file, MAX_FOREIGN_FILE_BYTES);
+                }
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw BadInputException.of("model file not found: %s", file);
+        } catch (IOException e) {
+            throw BadInputException.of("cannot read model file %s: %s", file, e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /** The signed message of a whole-file signature (see the class comment). */
+    static byte[] fileMessage(String fileSha256) {
+        return (FORMAT + "\nfile " + fileSha256 + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     /**
      * {@link #verify} for callers that must not go on without a valid signature (the CLI's
      * {@code --require-signature}): an invalid or missing signature is a failed policy ({@link ThresholdException},
@@ -140,9 +305,7 @@ public final class ModelSignatures {
      */
     public static Verification require(Path model, Path publicKeyFile) {
         Verification v = verify(model, publicKeyFile);
-        if (!v.valid()) {
-            throw new ThresholdException("signature required but not valid: " + v.problem().get());
-        }
+        requireValid(v);
         return v;
     }
 
@@ -182,7 +345,9 @@ public final class ModelSignatures {
                 + "another key, or the signature was altered)", sig, pub);
     }
 
-    private record SignatureFile(long keyId, String headerSha256, Map<String, String> tensorSha256, byte[] signature) {
+    /** A parsed signature file: header and tensor hashes, or (whole-file signature) the file's hash. */
+    private record SignatureFile(long keyId, String headerSha256, Map<String, String> tensorSha256,
+            Optional<String> fileSha256, byte[] signature) {
     }
 
     private static SignatureFile readSignatureFile(Path sig) {
@@ -199,9 +364,13 @@ public final class ModelSignatures {
         }
         JsonNode tensors = root.path("tensor_sha256");
         String header = root.path("header_sha256").asText("");
+        String whole = root.path("file_sha256").asText("");
         String signature = root.path("signature").asText("");
-        if (!tensors.isObject() || header.isEmpty() || signature.isEmpty() || !root.path("key_id").canConvertToLong()) {
-            throw BadInputException.of("signature file %s lacks key_id, header_sha256, tensor_sha256 or signature", sig);
+        boolean wholeFile = !whole.isEmpty() && header.isEmpty() && tensors.isMissingNode();
+        if (!(wholeFile || tensors.isObject() && !header.isEmpty()) || signature.isEmpty()
+                || !root.path("key_id").canConvertToLong()) {
+            throw BadInputException.of("signature file %s lacks key_id, signature, or either header_sha256 and "
+                    + "tensor_sha256 or file_sha256", sig);
         }
         Map<String, String> hashes = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = tensors.fields(); it.hasNext(); ) {
@@ -214,7 +383,8 @@ public final class ModelSignatures {
         } catch (IllegalArgumentException e) {
             throw BadInputException.of("signature file %s: signature is not base64", sig);
         }
-        return new SignatureFile(root.path("key_id").asLong(), header, hashes, bytes);
+        return new SignatureFile(root.path("key_id").asLong(), header, hashes,
+                wholeFile ? Optional.of(whole) : Optional.empty(), bytes);
     }
 
     private static PublicKeyVerify verifier(Path publicKeyFile) {
