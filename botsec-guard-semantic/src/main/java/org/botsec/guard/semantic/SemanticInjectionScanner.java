@@ -115,7 +115,7 @@ public final class SemanticInjectionScanner implements Scanner {
         if (!byRules.isEmpty()) {
             return new Decision(Stage.RULES, Optional.empty(), byRules);
         }
-        double p = embeddingScore(text);
+        double p = score(text, true);
         if (p < threshold) {
             return new Decision(Stage.EMBEDDING, Optional.of(p), List.of());
         }
@@ -132,9 +132,53 @@ public final class SemanticInjectionScanner implements Scanner {
         return new Decision(Stage.EMBEDDING, Optional.of(p), List.of(f));
     }
 
-    /** The embedding stage's score alone (no rules), e.g. for ROC curves. */
+    /**
+     * The embedding stage's score alone (no rules), e.g. for ROC curves: the head's score of the embedded part, or
+     * the highest score over the message's windows when the head reads long text window by window.
+     */
     public double embeddingScore(String text) {
-        return head.score(embedder.embed(embeddedPart(text)));
+        return score(text, false);
+    }
+
+    /** With {@code stopAtThreshold} the windows stop at the first one at or above the threshold: the verdict is then known. */
+    private double score(String text, boolean stopAtThreshold) {
+        if (head.longText() == InjectionHead.LongText.HEAD_TAIL) {
+            return head.score(embedder.embed(embeddedPart(text)));
+        }
+        double max = 0;
+        for (String w : windows(text)) {
+            max = Math.max(max, head.score(embedder.embed(w)));
+            if (stopAtThreshold && max >= threshold) {
+                break;
+            }
+        }
+        return max;
+    }
+
+    /** Characters per window when a head reads long messages window by window. */
+    public static final int WINDOW_CHARS = 1_200;
+    /** Distance between the starts of consecutive windows (so they overlap by 200 characters). */
+    public static final int WINDOW_STRIDE = 1_000;
+    /** Most windows embedded per message; this bounds the encoder's cost at six embeddings. */
+    public static final int MAX_WINDOWS = 6;
+
+    /**
+     * The windows a long message is read in: the whole text up to {@value #WINDOW_CHARS} characters, else
+     * windows of {@value #WINDOW_CHARS} characters every {@value #WINDOW_STRIDE}, at most {@value #MAX_WINDOWS},
+     * the last one always ending at the text's end (a longer text's middle is then skipped; the rules still read it).
+     */
+    public static List<String> windows(String text) {
+        int len = text.length();
+        if (len <= WINDOW_CHARS) {
+            return List.of(text);
+        }
+        int n = Math.min(MAX_WINDOWS, 1 + (len - WINDOW_CHARS + WINDOW_STRIDE - 1) / WINDOW_STRIDE);
+        List<String> out = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            int start = k == n - 1 ? len - WINDOW_CHARS : k * WINDOW_STRIDE;
+            out.add(text.substring(start, start + WINDOW_CHARS));
+        }
+        return out;
     }
 
     /** The part of a message the encoder reads: all of it, or its first 900 and last 300 characters. */
