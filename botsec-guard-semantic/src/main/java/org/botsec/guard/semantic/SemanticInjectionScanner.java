@@ -20,14 +20,15 @@ import org.botsec.guard.internal.InjectionScanner;
  *       ({@code guard.injection.*}, 0.3% false positives on the issue's independent benign set); a message a
  *       rule fires on is decided there and never embedded;</li>
  *   <li><b>embedding</b> — every other message is embedded by a sentence encoder ({@link MiniLmEmbedder} by
- *       default) and scored by a logistic-regression {@link InjectionHead}; at or above the head's threshold it
+ *       default) and scored by an {@link InjectionHead} (logistic regression or a one-hidden-layer perceptron); at or above the head's threshold it
  *       is reported as {@code guard.injection.semantic}.</li>
  * </ol>
  * The n-gram classifier of the old default is not a stage: on public data nobody on this project wrote it
  * blocked half of ordinary prompts (docs/guard.md), and as a feature it would carry that over-fit in.
  *
  * <p>Messages longer than {@value #MAX_EMBEDDED_CHARS} characters are embedded as their first 900 and last
- * 300 characters (the rules still read all of it), which bounds the encoder's cost per message.
+ * 300 characters, or, when the head asks for it ({@link InjectionHead.LongText#WINDOW_MAX}), window by window
+ * ({@link #windows}); the rules still read all of it, and both bound the encoder's cost per message.
  *
  * <p><b>Security guarantees.</b> Thread-safe. The rules run in linear time (RE2/J); the encoder's cost is
  * bounded by the embedded length. A sentence-embedding classifier can be evaded by paraphrase and by attacks
@@ -92,7 +93,15 @@ public final class SemanticInjectionScanner implements Scanner {
      */
     public static SemanticInjectionScanner shipped() {
         InjectionHead head = InjectionHead.shipped();
-        return new SemanticInjectionScanner(MiniLmEmbedder.shared(), head, head.threshold());
+        return new SemanticInjectionScanner(encoderFor(head), head, head.threshold());
+    }
+
+    /** The shared encoder a head was trained on, by the name in its file; an unknown name fails to load. */
+    public static TextEmbedder encoderFor(InjectionHead head) {
+        if (head.encoder().equals(MiniLmEmbedder.MODEL_NAME)) {
+            return MiniLmEmbedder.shared();
+        }
+        throw new ModelLoadException("the injection head was trained on encoder '" + head.encoder() + "', which this version does not ship", null);
     }
 
     @Override

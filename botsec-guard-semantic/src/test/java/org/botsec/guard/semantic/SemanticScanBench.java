@@ -40,11 +40,11 @@ public final class SemanticScanBench {
                 (System.nanoTime() - t0) / 1e6, iterations, seed, Runtime.getRuntime().availableProcessors());
         InjectionScanner old = InjectionScanner.defaults();
         InjectionScanner rules = new InjectionScanner(null, 0.5);
-        MiniLmEmbedder embedder = MiniLmEmbedder.shared();
         InjectionHead head = InjectionHead.shipped();
+        TextEmbedder embedder = SemanticInjectionScanner.encoderFor(head);
         double[] base = time("old default: rules + n-gram classifier (baseline)", messages, iterations, m -> old.scan(m, Direction.INPUT), null);
         time("stage 1: rules and hidden-text checks", messages, iterations, m -> rules.scan(m, Direction.INPUT), base);
-        time("stage 2: embedding (MiniLM, ONNX Runtime) + head", messages, iterations, m -> head.score(embedder.embed(m)), base);
+        time("stage 2: embedding (" + head.encoder().split(" ")[0] + ") + head", messages, iterations, m -> head.score(embedder.embed(m)), base);
         time("semantic cascade, whole scanner", messages, iterations, m -> cascade.scan(m, Direction.INPUT), base);
         double[] base4k = time("4 KB: old default (baseline)", long4k, Math.max(20, iterations / 5), m -> old.scan(m, Direction.INPUT), null);
         time("4 KB: semantic cascade (long text read as " + head.longText().id() + ")", long4k, Math.max(20, iterations / 5),

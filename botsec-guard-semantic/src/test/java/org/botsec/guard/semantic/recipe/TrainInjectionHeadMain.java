@@ -21,8 +21,12 @@ import org.botsec.guard.semantic.SemanticInjectionScanner;
  *   python3 botsec-guard-semantic/tools/build_corpus.py MIRRORS /work/ext/injection/corpus
  *   mvn -B -q -o -pl botsec-guard-semantic -am test-compile
  *   java -cp ... org.botsec.guard.semantic.recipe.TrainInjectionHeadMain /work/ext/injection/corpus \
- *        botsec-guard-semantic/src/main/resources/org/botsec/guard/semantic/injection_head.json
+ *        botsec-guard-semantic/src/main/resources/org/botsec/guard/semantic/injection_head.json [--windows] [--encoder=e5:DIR]
  * </pre>
+ * {@code --windows} also tries heads that read long texts window by window; {@code --encoder=e5:DIR} embeds with
+ * e5-small-v2-q read from DIR instead of the shipped MiniLM (the scanner ships MiniLM only, so such a head is for
+ * comparison). Candidates are tried simplest first; a later one is kept only when its validation AUC is higher
+ * by more than 0.005.
  * Fits L2-regularised logistic regression by Newton's method (exact, deterministic: no seed needed) on the
  * train split's embeddings with the two classes weighted equally; picks the L2 strength by ROC AUC on the
  * validation split, then the threshold as the lowest score at which at most 1% of the validation benign texts
