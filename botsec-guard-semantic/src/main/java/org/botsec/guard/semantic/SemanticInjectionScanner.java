@@ -20,14 +20,15 @@ import org.botsec.guard.internal.InjectionScanner;
  *       ({@code guard.injection.*}, 0.3% false positives on the issue's independent benign set); a message a
  *       rule fires on is decided there and never embedded;</li>
  *   <li><b>embedding</b> — every other message is embedded by a sentence encoder ({@link MiniLmEmbedder} by
- *       default) and scored by a logistic-regression {@link InjectionHead}; at or above the head's threshold it
+ *       default) and scored by an {@link InjectionHead} (logistic regression or a one-hidden-layer perceptron); at or above the head's threshold it
  *       is reported as {@code guard.injection.semantic}.</li>
  * </ol>
  * The n-gram classifier of the old default is not a stage: on public data nobody on this project wrote it
  * blocked half of ordinary prompts (docs/guard.md), and as a feature it would carry that over-fit in.
  *
  * <p>Messages longer than {@value #MAX_EMBEDDED_CHARS} characters are embedded as their first 900 and last
- * 300 characters (the rules still read all of it), which bounds the encoder's cost per message.
+ * 300 characters, or, when the head asks for it ({@link InjectionHead.LongText#WINDOW_MAX}), window by window
+ * ({@link #windows}); the rules still read all of it, and both bound the encoder's cost per message.
  *
  * <p><b>Security guarantees.</b> Thread-safe. The rules run in linear time (RE2/J); the encoder's cost is
  * bounded by the embedded length. A sentence-embedding classifier can be evaded by paraphrase and by attacks
@@ -92,7 +93,15 @@ public final class SemanticInjectionScanner implements Scanner {
      */
     public static SemanticInjectionScanner shipped() {
         InjectionHead head = InjectionHead.shipped();
-        return new SemanticInjectionScanner(MiniLmEmbedder.shared(), head, head.threshold());
+        return new SemanticInjectionScanner(encoderFor(head), head, head.threshold());
+    }
+
+    /** The shared encoder a head was trained on, by the name in its file; an unknown name fails to load. */
+    public static TextEmbedder encoderFor(InjectionHead head) {
+        if (head.encoder().equals(MiniLmEmbedder.MODEL_NAME)) {
+            return MiniLmEmbedder.shared();
+        }
+        throw new ModelLoadException("the injection head was trained on encoder '" + head.encoder() + "', which this version does not ship", null);
     }
 
     @Override
@@ -115,7 +124,7 @@ public final class SemanticInjectionScanner implements Scanner {
         if (!byRules.isEmpty()) {
             return new Decision(Stage.RULES, Optional.empty(), byRules);
         }
-        double p = embeddingScore(text);
+        double p = score(text, true);
         if (p < threshold) {
             return new Decision(Stage.EMBEDDING, Optional.of(p), List.of());
         }
@@ -132,9 +141,53 @@ public final class SemanticInjectionScanner implements Scanner {
         return new Decision(Stage.EMBEDDING, Optional.of(p), List.of(f));
     }
 
-    /** The embedding stage's score alone (no rules), e.g. for ROC curves. */
+    /**
+     * The embedding stage's score alone (no rules), e.g. for ROC curves: the head's score of the embedded part, or
+     * the highest score over the message's windows when the head reads long text window by window.
+     */
     public double embeddingScore(String text) {
-        return head.score(embedder.embed(embeddedPart(text)));
+        return score(text, false);
+    }
+
+    /** With {@code stopAtThreshold} the windows stop at the first one at or above the threshold: the verdict is then known. */
+    private double score(String text, boolean stopAtThreshold) {
+        if (head.longText() == InjectionHead.LongText.HEAD_TAIL) {
+            return head.score(embedder.embed(embeddedPart(text)));
+        }
+        double max = 0;
+        for (String w : windows(text)) {
+            max = Math.max(max, head.score(embedder.embed(w)));
+            if (stopAtThreshold && max >= threshold) {
+                break;
+            }
+        }
+        return max;
+    }
+
+    /** Characters per window when a head reads long messages window by window. */
+    public static final int WINDOW_CHARS = 1_200;
+    /** Distance between the starts of consecutive windows (so they overlap by 200 characters). */
+    public static final int WINDOW_STRIDE = 1_000;
+    /** Most windows embedded per message; this bounds the encoder's cost at six embeddings. */
+    public static final int MAX_WINDOWS = 6;
+
+    /**
+     * The windows a long message is read in: the whole text up to {@value #WINDOW_CHARS} characters, else
+     * windows of {@value #WINDOW_CHARS} characters every {@value #WINDOW_STRIDE}, at most {@value #MAX_WINDOWS},
+     * the last one always ending at the text's end (a longer text's middle is then skipped; the rules still read it).
+     */
+    public static List<String> windows(String text) {
+        int len = text.length();
+        if (len <= WINDOW_CHARS) {
+            return List.of(text);
+        }
+        int n = Math.min(MAX_WINDOWS, 1 + (len - WINDOW_CHARS + WINDOW_STRIDE - 1) / WINDOW_STRIDE);
+        List<String> out = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            int start = k == n - 1 ? len - WINDOW_CHARS : k * WINDOW_STRIDE;
+            out.add(text.substring(start, start + WINDOW_CHARS));
+        }
+        return out;
     }
 
     /** The part of a message the encoder reads: all of it, or its first 900 and last 300 characters. */

@@ -1,6 +1,6 @@
 /**
  * A prompt-injection and jailbreak detector that reads meaning rather than words: the guard's precise rules
- * first, then a logistic-regression head on sentence embeddings (all-MiniLM-L6-v2, quantised, run in-process
+ * first, then a small classifier head on sentence embeddings (all-MiniLM-L6-v2, quantised, run in-process
  * by ONNX Runtime). {@link org.botsec.guard.semantic.SemanticInjectionScanner} is a
  * {@link org.botsec.guard.Scanner} and {@link org.botsec.guard.semantic.SemanticGuard#defaults()} the default
  * guard with it in place of the n-gram classifier. The head's weights are trained by a recipe in the test

@@ -32,26 +32,35 @@ public final class SemanticScanBench {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 20261203L;
         SplittableRandom rnd = new SplittableRandom(seed);
-        List<String> messages = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            StringBuilder sb = new StringBuilder();
-            while (sb.length() < 1024) {
-                sb.append(WORDS[rnd.nextInt(WORDS.length)]).append(rnd.nextInt(12) == 0 ? ". " : " ");
-            }
-            messages.add(sb.substring(0, 1024));
-        }
+        List<String> messages = messages(rnd, 1024);
+        List<String> long4k = messages(rnd, 4096);
         long t0 = System.nanoTime();
         SemanticInjectionScanner cascade = SemanticInjectionScanner.shipped();
         System.out.printf(Locale.ROOT, "model load %.0f ms; %d iterations per stage, seed %d, %d cores%n",
                 (System.nanoTime() - t0) / 1e6, iterations, seed, Runtime.getRuntime().availableProcessors());
         InjectionScanner old = InjectionScanner.defaults();
         InjectionScanner rules = new InjectionScanner(null, 0.5);
-        MiniLmEmbedder embedder = MiniLmEmbedder.shared();
         InjectionHead head = InjectionHead.shipped();
+        TextEmbedder embedder = SemanticInjectionScanner.encoderFor(head);
         double[] base = time("old default: rules + n-gram classifier (baseline)", messages, iterations, m -> old.scan(m, Direction.INPUT), null);
         time("stage 1: rules and hidden-text checks", messages, iterations, m -> rules.scan(m, Direction.INPUT), base);
-        time("stage 2: embedding (MiniLM, ONNX Runtime) + head", messages, iterations, m -> head.score(embedder.embed(m)), base);
+        time("stage 2: embedding (" + head.encoder().split(" ")[0] + ") + head", messages, iterations, m -> head.score(embedder.embed(m)), base);
         time("semantic cascade, whole scanner", messages, iterations, m -> cascade.scan(m, Direction.INPUT), base);
+        double[] base4k = time("4 KB: old default (baseline)", long4k, Math.max(20, iterations / 5), m -> old.scan(m, Direction.INPUT), null);
+        time("4 KB: semantic cascade (long text read as " + head.longText().id() + ")", long4k, Math.max(20, iterations / 5),
+                m -> cascade.scan(m, Direction.INPUT), base4k);
+    }
+
+    private static List<String> messages(SplittableRandom rnd, int chars) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            StringBuilder sb = new StringBuilder();
+            while (sb.length() < chars) {
+                sb.append(WORDS[rnd.nextInt(WORDS.length)]).append(rnd.nextInt(12) == 0 ? ". " : " ");
+            }
+            out.add(sb.substring(0, chars));
+        }
+        return out;
     }
 
     private static double[] time(String name, List<String> messages, int iterations, Consumer<String> f, double[] base) {

