@@ -1,6 +1,7 @@
 package org.botsec.attack.evasion.internal;
 
 import java.util.Optional;
+import org.botsec.attack.QueryCounter;
 import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.linalg.Softmax;
@@ -31,10 +32,13 @@ public final class LinearGradientKernel {
     private final Matrix xs;
     /** Scores, then score gradients, n × r. */
     private final Matrix z;
+    /** The counting wrapper the model came in, if any. */
+    private final GradientModel counted;
     /** Input gradients, n × d (allocated by the first call that needs it). */
     private Matrix gx;
 
-    private LinearGradientKernel(LinearModel model, int n) {
+    private LinearGradientKernel(LinearModel model, int n, GradientModel counted) {
+        this.counted = counted == model ? null : counted;
         this.n = n;
         this.d = model.numFeatures();
         this.r = model.coefRows();
@@ -46,9 +50,14 @@ public final class LinearGradientKernel {
         this.z = new Matrix(n, r);
     }
 
-    /** A kernel for batches of {@code n} rows when {@code model} is a {@link LinearModel}; empty otherwise. */
+    /**
+     * A kernel for batches of {@code n} rows when {@code model} is a {@link LinearModel}, or one inside a
+     * {@link QueryCounter} wrapper (each evaluation is then counted there as the wrapper would count it); empty
+     * otherwise.
+     */
     public static Optional<LinearGradientKernel> of(GradientModel model, int n) {
-        return model instanceof LinearModel lm ? Optional.of(new LinearGradientKernel(lm, n)) : Optional.empty();
+        return QueryCounter.unwrap(model) instanceof LinearModel lm
+                ? Optional.of(new LinearGradientKernel(lm, n, model)) : Optional.empty();
     }
 
     /**
@@ -65,6 +74,9 @@ public final class LinearGradientKernel {
 
     /** As {@link #inputGradient(Matrix, int[])}, into {@code out} (n × d, not {@code x}); returns its array. */
     public double[] inputGradient(Matrix x, int[] labels, Matrix out) {
+        if (counted != null) {
+            QueryCounter.countGradientOf(counted, n);
+        }
         Matrix in = x;
         if (scaler != null) {
             scaler.transform(x, xs);
