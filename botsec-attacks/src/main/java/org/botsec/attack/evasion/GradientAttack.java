@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import org.botsec.attack.evasion.internal.LinearGradientKernel;
 import org.botsec.attack.evasion.internal.Perturbations;
 import org.botsec.core.BadInputException;
 import org.botsec.core.linalg.Matrix;
@@ -24,8 +25,10 @@ import org.botsec.core.model.GradientModel;
  * deterministic.
  *
  * <p>Each step computes the input gradients of the whole batch in one call ({@link
- * GradientModel#lossInputGradient}: two matrix products for a linear model), and updates it with array kernels;
- * nothing in the loop works one example at a time. Instances are immutable and thread-safe.
+ * GradientModel#lossInputGradient}), and updates it with array kernels; nothing in the loop works one example at a
+ * time. A {@link org.botsec.core.model.LinearModel}'s gradients come from a kernel whose buffers every step reuses
+ * instead of a model call that allocates them (the same values, bit for bit; a test compares the two paths).
+ * Instances are immutable and thread-safe.
  */
 public final class GradientAttack {
     private final EvasionMethod method;
@@ -149,9 +152,26 @@ public final class GradientAttack {
     private Matrix generate(GradientModel model, Matrix x, int[] targets, EvasionProgress progress) {
         check(model, x, targets);
         long total = (long) steps * Math.max(1, randomStarts);
+        // A linear model's gradients come from a kernel with buffers reused by every step (bit-identical values;
+        // see LinearGradientKernel) instead of a model call that allocates them each time.
+        LinearGradientKernel kernel = LinearGradientKernel.of(model, x.rows()).orElse(null);
+        if (randomStarts == 0 && steps == 1 && kernel != null) {
+            // One step from the clean inputs (FGSM): the gradient is written into the result's array and the step
+            // overwrites it there, so neither a copy of x nor a gradient buffer is made.
+            Matrix adv = new Matrix(x.rows(), x.cols());
+            double[] g = kernel.inputGradient(x, targets, adv);
+            if (norm == Norm.LINF) {
+                Perturbations.linfStepProject(x.data(), x.data(), g, g, stepSize, range.min(), range.max(), epsilon);
+            } else {
+                Perturbations.l2StepProject(x.data(), x.data(), g, g, x.cols(), stepSize, range.min(), range.max(),
+                        epsilon);
+            }
+            progress.update(1, 1);
+            return adv;
+        }
         if (randomStarts == 0) {
             Matrix adv = x.copy();
-            descend(model, x.data(), adv, targets, progress, 0, total);
+            descend(model, kernel, x.data(), adv, targets, progress, 0, total);
             return adv;
         }
         SplittableRandom rng = new SplittableRandom(seed);
@@ -165,7 +185,7 @@ public final class GradientAttack {
             Matrix adv = new Matrix(n, d);
             Perturbations.randomStart(adv.data(), x.data(), d, norm == Norm.LINF, epsilon, range.min(), range.max(),
                     rng);
-            descend(model, x.data(), adv, targets, progress, (long) r * steps, total);
+            descend(model, kernel, x.data(), adv, targets, progress, (long) r * steps, total);
             double[] p = model.predictProba(adv).data();
             if (best == null) {
                 best = adv;
@@ -190,17 +210,20 @@ public final class GradientAttack {
         return best;
     }
 
-    private void descend(GradientModel model, double[] x0, Matrix adv, int[] targets, EvasionProgress progress,
-            long done, long total) {
+    private void descend(GradientModel model, LinearGradientKernel kernel, double[] x0, Matrix adv, int[] targets,
+            EvasionProgress progress, long done, long total) {
         int d = adv.cols();
         double[] a = adv.data();
+        double lo = range.min();
+        double hi = range.max();
+        boolean linf = norm == Norm.LINF;
         for (int s = 0; s < steps; s++) {
-            double[] g = model.lossInputGradient(adv, targets).data();
-            if (norm == Norm.LINF) {
-                Perturbations.linfStepProject(a, x0, g, stepSize, range.min(), range.max(), epsilon);
+            double[] g = kernel != null ? kernel.inputGradient(adv, targets)
+                    : model.lossInputGradient(adv, targets).data();
+            if (linf) {
+                Perturbations.linfStepProject(a, x0, g, stepSize, lo, hi, epsilon);
             } else {
-                Perturbations.l2Step(a, g, d, stepSize, range.min(), range.max());
-                Perturbations.l2Project(a, x0, d, epsilon);
+                Perturbations.l2StepProject(a, x0, g, d, stepSize, lo, hi, epsilon);
             }
             progress.update(done + s + 1, total);
         }

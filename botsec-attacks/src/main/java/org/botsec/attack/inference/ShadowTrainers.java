@@ -2,6 +2,7 @@ package org.botsec.attack.inference;
 
 import java.util.List;
 import java.util.Map;
+import org.botsec.attack.QueryCounter;
 import org.botsec.core.BadInputException;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.LinearModel;
@@ -46,7 +47,8 @@ public final class ShadowTrainers {
      *
      * @throws BadInputException for a model type shadows cannot be trained for
      */
-    public static ShadowTrainer like(Classifier target) {
+    public static ShadowTrainer like(Classifier counted) {
+        Object target = QueryCounter.unwrap(counted); // the model's type, also through a counting wrapper
         if (target instanceof LinearModel lm) {
             Map<String, Object> p = lm.provenance().map(Provenance::parameters).orElse(Map.of());
             double c = number(p, "c", 1.0);
@@ -64,7 +66,8 @@ public final class ShadowTrainers {
     }
 
     /** The shadow trainer's settings as read from {@code target}, for reports. */
-    static String describe(Classifier target) {
+    static String describe(Classifier counted) {
+        Object target = QueryCounter.unwrap(counted);
         if (target instanceof LinearModel) {
             return "logistic_regression";
         }

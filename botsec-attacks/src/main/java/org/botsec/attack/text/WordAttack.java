@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.evasion.Targets;
 import org.botsec.attack.text.internal.Words;
 import org.botsec.core.BadInputException;
@@ -69,7 +70,7 @@ public final class WordAttack {
         if (labels.length != texts.size()) {
             throw BadInputException.of("%d labels for %d texts", labels.length, texts.size());
         }
-        TextPipeline pipeline = model instanceof TextPipeline p ? p : null;
+        TextPipeline pipeline = QueryCounter.unwrap(model) instanceof TextPipeline p ? p : null;
         if (pipeline == null && guidance == WordGuidance.GRADIENT) {
             throw BadInputException.of("gradient guidance needs BotSec's TF-IDF text model (its weights); this model "
                     + "(%s) gives only predictions: use deletion guidance", model.getClass().getSimpleName());
@@ -194,6 +195,7 @@ public final class WordAttack {
             } else {
                 TfidfVectorizer v = pipeline.vectorizer();
                 Matrix phi = v.transform(List.of(original));
+                QueryCounter.countGradientOf(model, 1);
                 double[] g = pipeline.linearModel().lossInputGradient(phi, new int[] {label}).data();
                 for (int j = 0; j < m; j++) {
                     int f = v.indexOf(spans.get(j).token());

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.botsec.attack.AttackReport;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.evasion.EvasionMethod;
 import org.botsec.attack.evasion.EvasionResult;
 import org.botsec.attack.evasion.FewPixelAttack;
@@ -156,7 +157,7 @@ public final class EvasionCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print one JSON document {attack, metrics, findings, settings, seed}.")
+    @Option(names = "--json", description = "Print one JSON document {attack, metrics, findings, settings, seed, model_queries}.")
     boolean json;
 
     @Override
@@ -198,14 +199,15 @@ public final class EvasionCommand implements Callable<Integer> {
                 throw BadInputException.of("--method text needs a text model; %s is a %s model", model,
                         loaded.type());
             }
-            return text(tc, t);
+            return text(counter.wrap(tc), t);
         }
         if (loaded instanceof TextClassifier && !(loaded instanceof Classifier)) {
             throw BadInputException.of("model %s is a text model; attack it with --method text", model);
         }
-        if (!(loaded instanceof Classifier c)) {
+        if (!(loaded instanceof Classifier raw)) {
             throw BadInputException.of("model %s (type %s) is not a classifier", model, loaded.type());
         }
+        Classifier c = counter.wrap(raw); // every call the attack makes is counted (model_queries)
         if (m == EvasionMethod.SQUARE) {
             if (epsilon == null) {
                 throw BadInputException.of("--method square needs --epsilon");
@@ -329,6 +331,9 @@ public final class EvasionCommand implements Callable<Integer> {
 
     private RobustnessCurve curvePoints;
 
+    /** Counts what the attack asks of the model; reported as {@code model_queries}. */
+    private final QueryCounter counter = new QueryCounter();
+
     /** Most rows whose word changes are listed (JSON) or printed (first 5). */
     static final int MAX_LISTED_ROWS = 200;
 
@@ -398,6 +403,7 @@ public final class EvasionCommand implements Callable<Integer> {
             o.put("settings", report.settings());
             o.put("seed", null);
             o.put("flipped_rows", rows);
+            o.put("model_queries", counter.counts().asMap());
             Json.print(out, o);
         } else {
             out.println("attack " + report.attack());
@@ -412,6 +418,7 @@ public final class EvasionCommand implements Callable<Integer> {
                     mm.get("mean_words_changed"), 100 * mm.get("mean_fraction_changed"), mm.get("max_words_changed"));
             out.printf(Locale.ROOT, "%-18s %.1f per text (max %.0f)%n", "model queries", mm.get("mean_queries"),
                     mm.get("max_queries"));
+            out.println(PrivacyAttackSupport.queriesLine(counter.counts()));
             for (Map<String, Object> row : rows.subList(0, Math.min(5, rows.size()))) {
                 StringBuilder sb = new StringBuilder();
                 for (Object o : (List<?>) row.get("changes")) {
@@ -505,6 +512,7 @@ public final class EvasionCommand implements Callable<Integer> {
                 }
                 out.put("curve", pts);
             }
+            out.put("model_queries", counter.counts().asMap());
             Json.print(spec.commandLine().getOut(), out);
         } else {
             print(report, written);
@@ -546,6 +554,7 @@ public final class EvasionCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%-18s %.1f per row (max %.0f)%n", "model queries", m.get("mean_queries"),
                 m.get("max_queries"));
+        out.println(PrivacyAttackSupport.queriesLine(counter.counts()));
         for (Finding f : report.findings()) {
             out.println("finding [" + f.severity().name().toLowerCase(Locale.ROOT) + "] " + f.ruleId() + ": "
                     + f.title());

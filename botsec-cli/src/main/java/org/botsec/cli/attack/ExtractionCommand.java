@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.botsec.attack.AttackReport;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.inference.ModelExtraction;
 import org.botsec.attack.inference.ShadowTrainer;
 import org.botsec.attack.inference.ShadowTrainers;
@@ -57,7 +58,7 @@ public final class ExtractionCommand implements Callable<Integer> {
     @Option(names = "--max-fidelity", paramLabel = "F", description = "CI gate: exit 3 when the fidelity at the largest budget is above F.")
     Double maxFidelity;
 
-    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"curve\"}.")
+    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"curve\", \"model_queries\"}.")
     boolean json;
 
     @Override
@@ -75,7 +76,8 @@ public final class ExtractionCommand implements Callable<Integer> {
         if (maxFidelity != null && !(maxFidelity >= 0 && maxFidelity <= 1)) {
             throw BadInputException.of("--max-fidelity must be in [0, 1], got %s", maxFidelity);
         }
-        Classifier victim = PrivacyAttackSupport.loadClassifier(model);
+        QueryCounter counter = new QueryCounter();
+        Classifier victim = counter.wrap(PrivacyAttackSupport.loadClassifier(model));
         ShadowTrainer trainer = switch (surrogate.toLowerCase(Locale.ROOT)) {
             case "like" -> ShadowTrainers.like(victim);
             case "logreg" -> ShadowTrainers.logisticRegression(1.0, true);
@@ -100,7 +102,7 @@ public final class ExtractionCommand implements Callable<Integer> {
             m.put("accuracy", p.accuracy());
             curve.add(m);
         }
-        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, rep, Map.of("curve", curve));
+        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, rep, Map.of("curve", curve), counter.counts());
         double fidelity = r.points().get(r.points().size() - 1).fidelity();
         if (maxFidelity != null && fidelity > maxFidelity) {
             throw new ThresholdException(String.format(Locale.ROOT, "extraction fidelity %.4f is above --max-fidelity %s",

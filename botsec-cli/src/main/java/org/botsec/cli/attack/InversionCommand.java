@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.inference.ModelInversion;
 import org.botsec.attack.inference.Png;
 import org.botsec.cli.ProgressBar;
@@ -80,7 +81,7 @@ public final class InversionCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"reconstructions\"}.")
+    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"reconstructions\", \"model_queries\"}.")
     boolean json;
 
     @Override
@@ -90,7 +91,8 @@ public final class InversionCommand implements Callable<Integer> {
             case "confidence" -> ModelInversion.Access.CONFIDENCE;
             default -> throw BadInputException.of("--access must be gradient or confidence, got '%s'", access);
         };
-        Classifier target = PrivacyAttackSupport.loadClassifier(model);
+        QueryCounter counter = new QueryCounter();
+        Classifier target = counter.wrap(PrivacyAttackSupport.loadClassifier(model));
         int d = target.numFeatures();
         int[] wh = outDir == null ? null : size(d);
         int[] which = classIndices(target);
@@ -129,7 +131,8 @@ public final class InversionCommand implements Callable<Integer> {
             }
             recs.add(m);
         }
-        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, r.toReport(), Map.of("reconstructions", recs));
+        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, r.toReport(), Map.of("reconstructions", recs),
+                counter.counts());
         if (!json && outDir != null) {
             spec.commandLine().getOut().println("images written to " + outDir);
         }

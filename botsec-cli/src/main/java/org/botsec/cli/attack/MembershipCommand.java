@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.botsec.attack.AttackReport;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.inference.MembershipData;
 import org.botsec.attack.inference.MembershipInference;
 import org.botsec.attack.inference.MembershipMethod;
@@ -74,7 +75,7 @@ public final class MembershipCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\"}.")
+    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\", \"model_queries\"}.")
     boolean json;
 
     @Override
@@ -97,7 +98,8 @@ public final class MembershipCommand implements Callable<Integer> {
         if (!(delta >= 0 && delta < 1)) {
             throw BadInputException.of("--delta must be in [0, 1), got %s", delta);
         }
-        Classifier target = PrivacyAttackSupport.loadClassifier(model);
+        QueryCounter counter = new QueryCounter();
+        Classifier target = counter.wrap(PrivacyAttackSupport.loadClassifier(model));
         Dataset mem = PrivacyAttackSupport.loadData(members, label, "--members");
         Dataset non = PrivacyAttackSupport.loadData(nonMembers, label, "--non-members");
         MembershipData data = MembershipData.forModel(target, mem, non);
@@ -130,7 +132,7 @@ public final class MembershipCommand implements Callable<Integer> {
         roc.put("fpr", result.roc().falsePositiveRates());
         roc.put("tpr", result.roc().truePositiveRates());
         extra.put("roc", roc);
-        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, report, extra);
+        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, report, extra, counter.counts());
         if (maxAuc != null && result.auc() > maxAuc) {
             throw new ThresholdException(String.format(Locale.ROOT,
                     "membership AUC %.4f is above --max-auc %s", result.auc(), maxAuc));

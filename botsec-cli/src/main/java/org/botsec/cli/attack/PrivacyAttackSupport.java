@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.botsec.attack.AttackReport;
+import org.botsec.attack.ModelQueries;
 import org.botsec.cli.Json;
 import org.botsec.core.BadInputException;
 import org.botsec.core.data.DataSources;
@@ -79,6 +80,23 @@ final class PrivacyAttackSupport {
         } else {
             printHuman(out, r);
         }
+    }
+
+    /** As {@link #print(PrintWriter, boolean, AttackReport, Map)}, with what the model was asked ({@code model_queries}). */
+    static void print(PrintWriter out, boolean json, AttackReport r, Map<String, Object> extra, ModelQueries q) {
+        Map<String, Object> all = new LinkedHashMap<>(extra);
+        all.put("model_queries", q.asMap());
+        print(out, json, r, all);
+        if (!json) {
+            out.println(queriesLine(q));
+            out.flush();
+        }
+    }
+
+    /** One human-readable line of model queries. */
+    static String queriesLine(ModelQueries q) {
+        return String.format(Locale.ROOT, "model queries: %d prediction rows in %d calls, %d gradient rows in %d calls",
+                q.predictRows(), q.predictCalls(), q.gradientRows(), q.gradientCalls());
     }
 
     private static String format(double v) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.botsec.attack.AttackReport;
+import org.botsec.attack.QueryCounter;
 import org.botsec.attack.audit.ClaimCheck;
 import org.botsec.attack.audit.OneRunAudit;
 import org.botsec.attack.audit.PrivacyClaim;
@@ -122,14 +123,18 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\"}.")
+    @Option(names = "--json", description = "Print one JSON document {\"attack\", \"metrics\", \"settings\", \"seed\", \"findings\"} (membership mode also \"model_queries\").")
     boolean json;
 
     @Override
     public Integer call() {
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         ClaimCheckOutcome outcome = oneRun ? oneRun(s) : membership(s);
-        PrivacyAttackSupport.print(spec.commandLine().getOut(), json, outcome.report(), Map.of());
+        if (oneRun) {
+            PrivacyAttackSupport.print(spec.commandLine().getOut(), json, outcome.report(), Map.of());
+        } else {
+            PrivacyAttackSupport.print(spec.commandLine().getOut(), json, outcome.report(), Map.of(), counter.counts());
+        }
         Optional<ClaimCheck> check = outcome.check();
         if (check.isPresent() && check.get().violated()) {
             throw new ThresholdException(String.format(Locale.ROOT, "PRIVACY CLAIM VIOLATED: empirical ε lower bound "
@@ -139,6 +144,9 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** Counts what membership mode asks of --model (one-run mode trains its own models and queries no file). */
+    private final QueryCounter counter = new QueryCounter();
 
     private record ClaimCheckOutcome(AttackReport report, Optional<ClaimCheck> check) {
     }
@@ -150,8 +158,9 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
         if (data != null || noiseMultiplier != null || delta != null) {
             throw BadInputException.of("--data, --noise-multiplier and --delta belong to --one-run mode");
         }
-        Classifier target = PrivacyAttackSupport.loadClassifier(model);
-        Optional<PrivacyClaim> claim = claim(target);
+        Classifier raw = PrivacyAttackSupport.loadClassifier(model);
+        Optional<PrivacyClaim> claim = claim(raw);
+        Classifier target = counter.wrap(raw); // model_queries: what the membership attack asked of the model
         double d = claim.map(PrivacyClaim::delta).orElse(claimedDelta != null ? claimedDelta : 1e-5);
         MembershipMethod m = switch (method.toLowerCase(Locale.ROOT)) {
             case "threshold" -> MembershipMethod.THRESHOLD;
