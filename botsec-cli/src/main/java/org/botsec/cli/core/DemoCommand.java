@@ -420,9 +420,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The bots the closing audit covers, in report order: the customer-service text bot (with the default guard
-     * policy, which it ships with), the credit bot without and with DP, and the diagnosis bot. The digit models are
-     * left out to keep the demo quick; {@code botsec audit} runs the image checks on them.
+     * The bots the closing audit covers, in report order, each without and with DP: the customer-service text bot
+     * (the non-private one with the default guard policy, which it ships with), the credit bot and the diagnosis
+     * bot. The digit models are left out to keep the demo quick; {@code botsec audit} runs the image checks on them.
      */
     static final List<String> AUDITED = List.of("sentiment_text_logreg", "sentiment_text_logreg_dp",
             "credit_g_logreg", "credit_g_logreg_dp", "breast_cancer_logreg", "breast_cancer_logreg_dp");
