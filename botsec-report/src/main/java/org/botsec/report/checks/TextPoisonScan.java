@@ -35,9 +35,11 @@ import org.botsec.core.text.SparseMatrix;
  *       words also turn up in other classes ("not good"). A group is flagged when its impact is at least
  *       {@code minRelabelledShare} and at least {@code minPurity} of the texts containing t are labelled c.</li>
  * </ol>
- * <p>Limits: a trigger that also occurs naturally in other classes (lower purity), a trigger of several words that are each weak, a trigger that is a common word of the target class, or
- * poison without a shared word (clean-label or paraphrase attacks) are not what this scan looks for. Immutable
- * and thread-safe; deterministic (no randomness).
+ *
+ * <p>Limits: a trigger that also occurs naturally in other classes (lower purity), a trigger of several words that
+ * are each weak, a trigger that is a common word of the target class, or poison without a shared word (clean-label
+ * or paraphrase attacks) are not what this scan looks for. Immutable and thread-safe; deterministic (no
+ * randomness).
  */
 public final class TextPoisonScan {
     /** Terms checked per class. */
