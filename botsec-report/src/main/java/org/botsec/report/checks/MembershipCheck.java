@@ -23,6 +23,13 @@ import org.botsec.report.audit.AuditContext;
 public final class MembershipCheck implements AuditCheck {
     public static final String ID = "privacy.membership";
 
+    /**
+     * The metric key of the membership advantage max over thresholds of TPR − FPR (Yeom, Giacomelli, Fredrikson, Jha
+     * 2018, "Privacy Risk in Machine Learning: Analyzing the Connection to Overfitting", CSF, Definition 4): 0 for an
+     * attacker no better than chance, 1 for one that separates members from non-members perfectly.
+     */
+    public static final String ADVANTAGE = "advantage";
+
     @Override
     public String id() {
         return ID;
@@ -50,9 +57,20 @@ public final class MembershipCheck implements AuditCheck {
         double[][] pts = thin(r.roc().falsePositiveRates(), r.roc().truePositiveRates(), 200);
         Series roc = new Series("membership_roc", "loss threshold", "false positive rate", "true positive rate",
                 pts[0], pts[1]);
-        return CheckResult.measured(ID, title(), t, report.metrics(),
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(report.metrics());
+        metrics.put(ADVANTAGE, advantage(r.roc().falsePositiveRates(), r.roc().truePositiveRates()));
+        return CheckResult.measured(ID, title(), t, metrics,
                 "Members: sampled training rows; non-members: sampled audit rows. AUC 0.5 is chance.",
                 List.of(roc), Map.of(), t.passes(r.auc()) ? List.of() : report.findings());
+    }
+
+    /** max(TPR − FPR) over the ROC's points (the threshold that separates best); 0 at worst (the point (0, 0)). */
+    static double advantage(double[] fpr, double[] tpr) {
+        double best = 0;
+        for (int i = 0; i < fpr.length; i++) {
+            best = Math.max(best, tpr[i] - fpr[i]);
+        }
+        return best;
     }
 
     /** At most about {@code max} points of a curve, always keeping the first and the last. */
