@@ -104,6 +104,218 @@ public final class NerFeatures {
         return false;
     }
 
+    /**
+     * One line's tokens in flat, reusable buffers — lower-cased text, shape and the non-ASCII flag of each token —
+     * for {@link #extract(Line, int, int, int, int, int[])}, the allocation-free twin of the String-based
+     * {@link #extract(String[], String[], String[], int, int, int, int, int[])}: it hashes the same feature
+     * strings character by character instead of building them, so both give the same bucket indices
+     * ({@code NerFeaturesEquivalenceTest} checks this on random and real sentences). Not thread-safe: one per thread.
+     */
+    static final class Line {
+        int size;
+        int[] start = new int[64];
+        int[] end = new int[64];
+        int[] lowerStart = new int[64];
+        int[] lowerLength = new int[64];
+        int[] shapeStart = new int[64];
+        int[] shapeLength = new int[64];
+        boolean[] accent = new boolean[64];
+        char[] lowerChars = new char[1024];
+        int lowerUsed;
+        char[] shapeChars = new char[512];
+        int shapeUsed;
+
+        void clear() {
+            size = 0;
+            lowerUsed = 0;
+            shapeUsed = 0;
+        }
+
+        /** Appends the token {@code text[from, to)}. */
+        void add(String text, int from, int to) {
+            if (size == start.length) {
+                int m = size * 2;
+                start = java.util.Arrays.copyOf(start, m);
+                end = java.util.Arrays.copyOf(end, m);
+                lowerStart = java.util.Arrays.copyOf(lowerStart, m);
+                lowerLength = java.util.Arrays.copyOf(lowerLength, m);
+                shapeStart = java.util.Arrays.copyOf(shapeStart, m);
+                shapeLength = java.util.Arrays.copyOf(shapeLength, m);
+                accent = java.util.Arrays.copyOf(accent, m);
+            }
+            start[size] = from;
+            end[size] = to;
+            // lower(word): ASCII by hand; anything else through String.toLowerCase, whose length may differ
+            boolean ascii = true;
+            for (int k = from; k < to; k++) {
+                if (text.charAt(k) >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+            }
+            ensureLower(lowerUsed + (to - from) * 3 + 8);
+            lowerStart[size] = lowerUsed;
+            if (ascii) {
+                for (int k = from; k < to; k++) {
+                    char c = text.charAt(k);
+                    lowerChars[lowerUsed++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+                }
+            } else {
+                String lw = NerFeatures.lower(text.substring(from, to));
+                ensureLower(lowerUsed + lw.length());
+                lw.getChars(0, lw.length(), lowerChars, lowerUsed);
+                lowerUsed += lw.length();
+            }
+            lowerLength[size] = lowerUsed - lowerStart[size];
+            // shape(word), the same loop as shape(String)
+            if (shapeUsed + 8 > shapeChars.length) {
+                shapeChars = java.util.Arrays.copyOf(shapeChars, shapeChars.length * 2 + 8);
+            }
+            shapeStart[size] = shapeUsed;
+            char last = 0;
+            int len = 0;
+            for (int k = from; k < to && len < 8; k++) {
+                char c = text.charAt(k);
+                char sh = Character.isUpperCase(c) ? 'X' : Character.isLowerCase(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+                if (sh != last) {
+                    shapeChars[shapeUsed++] = sh;
+                    len++;
+                    last = sh;
+                }
+            }
+            shapeLength[size] = len;
+            boolean accented = false;
+            for (int k = from; k < to && !ascii; k++) {
+                char c = text.charAt(k);
+                if (c > 0x7f && Character.isLetter(c)) {
+                    accented = true;
+                    break;
+                }
+            }
+            accent[size] = accented;
+            size++;
+        }
+
+        private void ensureLower(int needed) {
+            if (needed > lowerChars.length) {
+                lowerChars = java.util.Arrays.copyOf(lowerChars, Math.max(needed, lowerChars.length * 2));
+            }
+        }
+
+        /** The lower-cased token {@code i} as a String (for the rare label check). */
+        String lower(int i) {
+            return new String(lowerChars, lowerStart[i], lowerLength[i]);
+        }
+    }
+
+    private static final int ACCENT = h(21, "accent");
+    private static final int ASCII = h(21, "ascii");
+    private static final int BIAS = h(1, "b");
+
+    /**
+     * The features of token {@code i} of {@code line}, equal to those the String-based {@code extract} gives for
+     * the same tokens (same templates, same strings hashed, same order).
+     */
+    static void extract(Line line, int i, int prev1, int prev2, int buckets, int[] out) {
+        int mask = buckets - 1;
+        char[] lc = line.lowerChars;
+        int ws = line.lowerStart[i];
+        int wl = line.lowerLength[i];
+        int k = 0;
+        out[k++] = BIAS & mask;
+        out[k++] = finish(chars(begin(2), lc, ws, wl)) & mask;
+        out[k++] = finish(chars(begin(3), lc, ws, Math.min(wl, 2))) & mask;
+        out[k++] = finish(chars(begin(4), lc, ws, Math.min(wl, 3))) & mask;
+        out[k++] = finish(chars(begin(5), lc, ws + wl - Math.min(wl, 2), Math.min(wl, 2))) & mask;
+        out[k++] = finish(chars(begin(6), lc, ws + wl - Math.min(wl, 3), Math.min(wl, 3))) & mask;
+        out[k++] = finish(chars(begin(7), lc, ws + wl - Math.min(wl, 4), Math.min(wl, 4))) & mask;
+        out[k++] = finish(shape(line, begin(8), i)) & mask;
+        out[k++] = finish(word(line, begin(9), i - 1)) & mask;
+        out[k++] = finish(word(line, begin(10), i + 1)) & mask;
+        out[k++] = finish(word(line, begin(11), i - 2)) & mask;
+        out[k++] = finish(word(line, begin(12), i + 2)) & mask;
+        out[k++] = finish(shape(line, mix(shape(line, begin(13), i - 1), '|'), i)) & mask;
+        out[k++] = finish(shape(line, mix(shape(line, begin(14), i), '|'), i + 1)) & mask;
+        out[k++] = finish(number(begin(15), prev1)) & mask;
+        out[k++] = finish(number(mix(number(begin(16), prev1), '|'), prev2)) & mask;
+        out[k++] = finish(chars(mix(number(begin(17), prev1), '|'), lc, ws, wl)) & mask;
+        out[k++] = finish(chars(mix(word(line, begin(18), i - 1), '|'), lc, ws, wl)) & mask;
+        out[k++] = finish(word(line, mix(chars(begin(19), lc, ws, wl), '|'), i + 1)) & mask;
+        out[k++] = finish(shape(line, mix(string(begin(20), i == 0 ? "first" : "inner"), '|'), i)) & mask;
+        out[k++] = (line.accent[i] ? ACCENT : ASCII) & mask;
+        out[k++] = finish(shape(line, mix(number(begin(22), prev1), '|'), i)) & mask;
+        int x = begin(23);
+        if (i - 1 < 0) {
+            x = string(x, "<s>");
+        } else {
+            int ps = line.lowerStart[i - 1];
+            int pl = line.lowerLength[i - 1];
+            x = chars(x, lc, ps + pl - Math.min(pl, 3), Math.min(pl, 3));
+        }
+        out[k++] = finish(shape(line, mix(x, '|'), i)) & mask;
+        out[k++] = finish(mix(mix(number(begin(24), Math.min(wl, 12)), '|'), i == 0 ? '0' : '1')) & mask;
+    }
+
+    private static int begin(int template) {
+        return 0x811c9dc5 ^ template * 0x01000193;
+    }
+
+    private static int mix(int x, char c) {
+        x ^= c;
+        return x * 0x01000193;
+    }
+
+    private static int chars(int x, char[] a, int from, int length) {
+        for (int k = from; k < from + length; k++) {
+            x ^= a[k];
+            x *= 0x01000193;
+        }
+        return x;
+    }
+
+    private static int string(int x, String s) {
+        for (int k = 0; k < s.length(); k++) {
+            x ^= s.charAt(k);
+            x *= 0x01000193;
+        }
+        return x;
+    }
+
+    /** Mixes the decimal digits of {@code v} (as {@code Integer.toString}). */
+    private static int number(int x, int v) {
+        return v >= 0 && v <= 9 ? mix(x, (char) ('0' + v)) : string(x, Integer.toString(v));
+    }
+
+    /** Mixes the lower-cased token {@code j}, or the sentence boundary marker {@code <s>} / {@code </s>}. */
+    private static int word(Line line, int x, int j) {
+        if (j < 0) {
+            return string(x, "<s>");
+        }
+        if (j >= line.size) {
+            return string(x, "</s>");
+        }
+        return chars(x, line.lowerChars, line.lowerStart[j], line.lowerLength[j]);
+    }
+
+    private static int shape(Line line, int x, int j) {
+        if (j < 0) {
+            return string(x, "<s>");
+        }
+        if (j >= line.size) {
+            return string(x, "</s>");
+        }
+        return chars(x, line.shapeChars, line.shapeStart[j], line.shapeLength[j]);
+    }
+
+    private static int finish(int x) {
+        x ^= x >>> 16;
+        x *= 0x85ebca6b;
+        x ^= x >>> 13;
+        x *= 0xc2b2ae35;
+        x ^= x >>> 16;
+        return x;
+    }
+
     /** FNV-1a over the template id and the string's UTF-16 units, finished with a murmur3 mix. */
     static int h(int template, String s) {
         int x = 0x811c9dc5 ^ template * 0x01000193;

@@ -95,6 +95,70 @@ public final class PiiScanner implements Scanner {
                     + "|\\bflew to|\\btravell?ing to|\\btrip to|\\bvisiting|\\bwe are in|\\bstaying in)[ \\t]+"
                     + "(\\p{Lu}[\\p{L}'\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'\\-]+){0,2})(?:[ \\t]*:)?");
 
+    /** Every literal street word of {@link #STREET_EU}, lower-cased: each match holds one of them. */
+    private static final String[] EU_MATCH_WORDS = literals(EU_SUFFIX, EU_PREFIX, FR_AFTER_NUMBER);
+    /** The cue phrases of {@link #LOCATION}, lower-cased: each match starts with one of them. */
+    private static final String[] LOCATION_CUES = {"i live in", "i'm from", "i am from", "located in", "based in", "moved to",
+        "living in", "i am in", "i'm in", "flew to", "traveling to", "travelling to", "trip to", "visiting", "we are in", "staying in"};
+    private static final String SPACE = " \t\n\f\r"; // RE2's \s
+    private static final SegmentSearch STREET_SEARCH = new SegmentSearch(STREET,
+            SegmentSearch.DIGITS + SegmentSearch.LETTERS + ",'-" + SPACE); // '.' only at the end of a match
+    private static final SegmentSearch STREET_EU_SEARCH = new SegmentSearch(STREET_EU,
+            SegmentSearch.DIGITS + SegmentSearch.LETTERS + " \t.,'-");
+    private static final SegmentSearch LOCATION_SEARCH = new SegmentSearch(LOCATION,
+            SegmentSearch.LETTERS + " \t'-"); // ':' only at the end of a match
+    private static final SegmentSearch IPV4_SEARCH = new SegmentSearch(IPV4, SegmentSearch.DIGITS + ".");
+    private static final SegmentSearch IPV6_SEARCH = new SegmentSearch(IPV6, SegmentSearch.DIGITS + "ABCDEFabcdef:.");
+
+    /**
+     * Whether a street suffix of {@link #STREET} stands in {@code text[start, end)} where the pattern can use it: after
+     * a white-space character (RE2's {@code \s}) and before a non-word character or the end ({@code \b}).
+     */
+    static boolean usStreetWord(String text, int start, int end) {
+        for (String w : STREET_WORDS) {
+            for (int i = text.indexOf(w, start); i >= 0 && i + w.length() <= end; i = text.indexOf(w, i + 1)) {
+                int after = i + w.length();
+                if (i > 0 && SPACE.indexOf(text.charAt(i - 1)) >= 0 && (after == text.length() || !isWordChar(text.charAt(after)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a street word of {@link #STREET_EU} stands in {@code folded[start, end)} followed by a space or tab, as
+     * each of the pattern's three forms needs ("Hauptstraße 12", "Via Roma", "12 rue de").
+     */
+    static boolean euStreetWord(String folded, int start, int end) {
+        for (String w : EU_MATCH_WORDS) {
+            for (int i = folded.indexOf(w, start); i >= 0 && i + w.length() <= end; i = folded.indexOf(w, i + 1)) {
+                int after = i + w.length();
+                if (after < folded.length() && (folded.charAt(after) == ' ' || folded.charAt(after) == '\t')) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** RE2's {@code \w}: ASCII letters, digits and '_'. */
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    /** The alternatives of non-capturing groups such as {@code (?:Via|ul\.)}, unescaped and lower-cased. */
+    private static String[] literals(String... groups) {
+        List<String> out = new ArrayList<>();
+        for (String g : groups) {
+            String body = g.substring(g.indexOf(':') + 1, g.length() - 1);
+            for (String alt : body.split("\\|")) {
+                out.add(Prefilter.lowerSameLength(alt.replace("\\.", ".")));
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
     private static final String[] STREET_WORDS = {"Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Ln", "Close", "Way",
         "Drive", "Dr", "Boulevard", "Blvd", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Terrace", "Crescent", "Highway", "Hwy",
         "Parkway", "Row", "Strasse", "Straße", "Gardens", "Hill", "Walk", "Mews"};
@@ -239,18 +303,16 @@ public final class PiiScanner implements Scanner {
             persons(text, lower == null ? Prefilter.lowerSameLength(text) : lower, out);
         }
         if (types.contains(Type.STREET_ADDRESS) && digits >= 1 && Prefilter.containsAny(text, STREET_WORDS)) {
-            Matcher m = STREET.matcher(text);
-            while (m.find()) {
-                out.add(detection(Type.STREET_ADDRESS, m.start(), m.end()));
-            }
+            STREET_SEARCH.find(text, (s, e) -> SegmentSearch.hasDigit(text, s, e) && usStreetWord(text, s, e),
+                    (m, offset) -> out.add(detection(Type.STREET_ADDRESS, offset + m.start(), offset + m.end())));
         }
         if (types.contains(Type.STREET_ADDRESS) && digits >= 1
                 && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower, EU_STREET_WORDS)) {
             List<Hit> us = List.copyOf(out);
-            Matcher m = STREET_EU.matcher(text);
-            while (m.find()) {
-                int s = m.start();
-                int e = m.end();
+            String folded = SegmentSearch.foldedLower(lower);
+            STREET_EU_SEARCH.find(text, (a, b) -> SegmentSearch.hasDigit(text, a, b) && euStreetWord(folded, a, b), (m, offset) -> {
+                int s = offset + m.start();
+                int e = offset + m.end();
                 while (e > s && (text.charAt(e - 1) == ' ' || text.charAt(e - 1) == '\t')) {
                     e--;
                 }
@@ -259,16 +321,16 @@ public final class PiiScanner implements Scanner {
                 if (us.stream().noneMatch(h -> h.type() == Type.STREET_ADDRESS && h.start() < fe && fs < h.end())) {
                     out.add(detection(Type.STREET_ADDRESS, s, e));
                 }
-            }
+            });
         }
         if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
                 "live in", "from", "located in", "based in", "moved to", "living in", " in ", "flew to", "ing to", "trip to", "visiting")) {
-            Matcher m = LOCATION.matcher(text);
-            while (m.find()) {
-                if (!text.substring(m.start(1), m.end()).endsWith(":")) {
-                    out.add(new Hit(Type.LOCATION, m.start(1), m.end(1), Map.of("method", "context_rule"), Score.ruleMatch()));
+            String folded = SegmentSearch.foldedLower(lower);
+            LOCATION_SEARCH.find(text, (a, b) -> SegmentSearch.containsAny(folded, a, b, LOCATION_CUES), (m, offset) -> {
+                if (!text.substring(offset + m.start(1), offset + m.end()).endsWith(":")) {
+                    out.add(new Hit(Type.LOCATION, offset + m.start(1), offset + m.end(1), Map.of("method", "context_rule"), Score.ruleMatch()));
                 }
-            }
+            });
         }
         if (nerTypes.stream().anyMatch(types::contains)) {
             entities(text, out);
@@ -506,35 +568,36 @@ public final class PiiScanner implements Scanner {
     }
 
     private static void ips(String text, List<Hit> out) {
-        Matcher m = IPV4.matcher(text);
-        boolean maybeV4 = Prefilter.digitSepDigit(text, '.');
-        while (maybeV4 && m.find()) {
-            boolean partOfLonger = (m.start() > 0 && text.charAt(m.start() - 1) == '.'
-                    && m.start() > 1 && Character.isDigit(text.charAt(m.start() - 2)))
-                    || (m.end() + 1 < text.length() && text.charAt(m.end()) == '.' && Character.isDigit(text.charAt(m.end() + 1)));
-            if (!partOfLonger && Checksums.validIpv4(m.group())) {
-                out.add(detection(Type.IP_ADDRESS, m.start(), m.end()));
-            }
+        if (Prefilter.digitSepDigit(text, '.')) {
+            IPV4_SEARCH.find(text, (a, b) -> SegmentSearch.count(text, a, b, '.') >= 3, (m, offset) -> {
+                int ms = offset + m.start();
+                int me = offset + m.end();
+                boolean partOfLonger = (ms > 0 && text.charAt(ms - 1) == '.' && ms > 1 && Character.isDigit(text.charAt(ms - 2)))
+                        || (me + 1 < text.length() && text.charAt(me) == '.' && Character.isDigit(text.charAt(me + 1)));
+                if (!partOfLonger && Checksums.validIpv4(m.group())) {
+                    out.add(detection(Type.IP_ADDRESS, ms, me));
+                }
+            });
         }
-        Matcher v6 = IPV6.matcher(text);
-        boolean maybeV6 = Prefilter.count(text, ':') >= 2;
-        while (maybeV6 && v6.find()) {
-            int start = v6.start();
-            int end = v6.end();
-            // trailing sentence punctuation is not part of the address
-            while (end > start && (text.charAt(end - 1) == '.' || (text.charAt(end - 1) == ':' && !text.startsWith("::", end - 2)))) {
-                end--;
-            }
-            if (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1))) {
-                continue;
-            }
-            if (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
-                continue;
-            }
-            String candidate = text.substring(start, end);
-            if (candidate.indexOf(':') >= 0 && Checksums.validIpv6(candidate)) {
-                out.add(detection(Type.IP_ADDRESS, start, end));
-            }
+        if (Prefilter.count(text, ':') >= 2) {
+            IPV6_SEARCH.find(text, (a, b) -> SegmentSearch.count(text, a, b, ':') >= 2, (m, offset) -> ipv6(text, offset + m.start(), offset + m.end(), out));
+        }
+    }
+
+    private static void ipv6(String text, int start, int end, List<Hit> out) {
+        // trailing sentence punctuation is not part of the address
+        while (end > start && (text.charAt(end - 1) == '.' || (text.charAt(end - 1) == ':' && !text.startsWith("::", end - 2)))) {
+            end--;
+        }
+        if (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1))) {
+            return;
+        }
+        if (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
+            return;
+        }
+        String candidate = text.substring(start, end);
+        if (candidate.indexOf(':') >= 0 && Checksums.validIpv6(candidate)) {
+            out.add(detection(Type.IP_ADDRESS, start, end));
         }
     }
 
@@ -544,7 +607,15 @@ public final class PiiScanner implements Scanner {
         for (int w = 0; w < windows.length; w += 2) {
             int offset = windows[w];
             String window = offset == 0 && windows[w + 1] == text.length() ? text : text.substring(offset, windows[w + 1]);
-            for (PhoneFinder.Phone p : phoneFinder.find(window, Prefilter.lowerSameLength(window))) {
+            int[] covered = new int[2 * others.size()];
+            int c = 0;
+            for (Hit h : others) {
+                if (offset <= h.start() && h.end() <= offset + window.length()) {
+                    covered[c++] = h.start() - offset;
+                    covered[c++] = h.end() - offset;
+                }
+            }
+            for (PhoneFinder.Phone p : phoneFinder.find(window, Prefilter.lowerSameLength(window), java.util.Arrays.copyOf(covered, c))) {
                 int start = offset + p.start();
                 int end = offset + p.end();
                 boolean overlaps = others.stream().anyMatch(d -> d.start() < end && start < d.end())

@@ -1,0 +1,310 @@
+package org.botsec.guard.internal;
+
+// Frozen copy of main's NerTagger at commit 464baf0, before the issue #13 speed work: the "before" path that
+// PiiStageBenchMain times in the same process as the current code. Not edited except for the class names.
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.botsec.core.BadInputException;
+
+/**
+ * Named-entity tagger for PERSON, LOCATION and ORGANIZATION: an averaged perceptron (Collins, "Discriminative
+ * Training Methods for Hidden Markov Models", EMNLP 2002) over hashed local features ({@link LegacyNerFeatures}),
+ * decoded greedily left to right with the BIO constraint (an I- tag only continues its own type), as in
+ * Ratinov and Roth (CoNLL 2009). The shipped weights are trained by {@code NerTrainMain} (test sources) on
+ * the Universal NER corpora listed in {@code ner-model.manifest.json} beside the model.
+ *
+ * <p>Text is tagged <b>one line at a time</b>, and a token directly followed by ':' ends any entity and is
+ * never part of a longer one, so a span can neither run across a line break nor swallow a field label such
+ * as "Phone:". Only the first word of a line may be an entity before ':' (a speaker, "Nicole: …"), and
+ * not when it is a known field label ({@link #FIELD_LABELS}). The score of a span is the logistic of its tokens' mean margin between the chosen and the
+ * runner-up tag: it orders spans but is not a calibrated probability.
+ *
+ * <p><b>Security guarantees.</b> Immutable and thread-safe after loading; linear in the text length (a
+ * fixed number of hashed features per token); the model reader bounds every size it reads.
+ */
+public final class LegacyNerTagger {
+    private static final int MAGIC = 0x424e4552; // "BNER"
+    private static final int VERSION = 1;
+    private static final int MAX_BUCKETS = 1 << 22;
+    /** Longest token considered: longer runs (hashes, base64) are never names and would only cost time. */
+    private static final int MAX_TOKEN = 40;
+
+    private final int buckets;
+    private final int classes;
+    private final float scale;
+    private final short[] weights;
+
+    /** An entity found by the tagger: UTF-16 offsets {@code [start, end)}, type PER/LOC/ORG and its score. */
+    public record Span(int start, int end, String type, double score) {
+    }
+
+    LegacyNerTagger(int buckets, float scale, short[] weights) {
+        this.buckets = buckets;
+        this.classes = LegacyNerFeatures.TAGS.size();
+        this.scale = scale;
+        this.weights = weights.clone();
+        if (Integer.bitCount(buckets) != 1 || weights.length != buckets * classes) {
+            throw new IllegalArgumentException("bad model shape: " + buckets + " buckets, " + weights.length + " weights");
+        }
+    }
+
+    /** Quantises trained float weights to 16 bits (max |w| maps to 32767). */
+    public static LegacyNerTagger quantise(int buckets, float[] w) {
+        float max = 0;
+        for (float v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        float scale = max == 0 ? 1 : max / 32767f;
+        short[] q = new short[w.length];
+        for (int i = 0; i < w.length; i++) {
+            q[i] = (short) Math.round(w[i] / scale);
+        }
+        return new LegacyNerTagger(buckets, scale, q);
+    }
+
+    private static final class Shipped {
+        static final LegacyNerTagger MODEL = load();
+
+        private static LegacyNerTagger load() {
+            try (InputStream in = LegacyNerTagger.class.getResourceAsStream("/org/botsec/guard/ner-model.bin.gz")) {
+                if (in == null) {
+                    throw new IllegalStateException("the NER model resource org/botsec/guard/ner-model.bin.gz is missing from the class path");
+                }
+                return read(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the shipped NER model", e);
+            }
+        }
+    }
+
+    /** The model shipped in the jar (loaded once, on first use). */
+    public static LegacyNerTagger shipped() {
+        return Shipped.MODEL;
+    }
+
+    public static LegacyNerTagger read(InputStream raw) throws IOException {
+        DataInputStream in = new DataInputStream(new GZIPInputStream(raw));
+        if (in.readInt() != MAGIC) {
+            throw new BadInputException("not a BotSec NER model (bad magic number)");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw BadInputException.of("NER model version %s is not supported (expected %s)", version, VERSION);
+        }
+        int buckets = in.readInt();
+        int classes = in.readInt();
+        if (buckets <= 0 || buckets > MAX_BUCKETS || Integer.bitCount(buckets) != 1 || classes != LegacyNerFeatures.TAGS.size()) {
+            throw BadInputException.of("NER model has %s buckets and %s classes; expected a power of two ≤ %s and %s",
+                    buckets, classes, MAX_BUCKETS, LegacyNerFeatures.TAGS.size());
+        }
+        float scale = in.readFloat();
+        short[] w = new short[buckets * classes];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = in.readShort();
+        }
+        return new LegacyNerTagger(buckets, scale, w);
+    }
+
+    public void write(OutputStream raw) throws IOException {
+        GZIPOutputStream gz = new GZIPOutputStream(raw);
+        DataOutputStream out = new DataOutputStream(gz);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(buckets);
+        out.writeInt(classes);
+        out.writeFloat(scale);
+        for (short s : weights) {
+            out.writeShort(s);
+        }
+        out.flush();
+        gz.finish();
+    }
+
+    public int buckets() {
+        return buckets;
+    }
+
+    /** Tags one pre-tokenised sentence: class ids per token. */
+    public int[] tag(String[] words) {
+        int n = words.length;
+        String[] lower = new String[n];
+        String[] shapes = new String[n];
+        for (int i = 0; i < n; i++) {
+            lower[i] = LegacyNerFeatures.lower(words[i]);
+            shapes[i] = LegacyNerFeatures.shape(words[i]);
+        }
+        int[] tags = new int[n];
+        decode(words, lower, shapes, tags, null);
+        return tags;
+    }
+
+    private void decode(String[] words, String[] lower, String[] shapes, int[] tags, double[] margins) {
+        int[] feats = new int[LegacyNerFeatures.SLOTS];
+        float[] scores = new float[classes];
+        int p1 = 0;
+        int p2 = 0;
+        for (int i = 0; i < words.length; i++) {
+            LegacyNerFeatures.extract(words, lower, shapes, i, p1, p2, buckets, feats);
+            java.util.Arrays.fill(scores, 0f);
+            for (int f : feats) {
+                int base = f * classes;
+                for (int c = 0; c < classes; c++) {
+                    scores[c] += weights[base + c];
+                }
+            }
+            int best = -1;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            float second = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                if (!allowed(p1, c)) {
+                    continue;
+                }
+                if (scores[c] > bestScore) {
+                    second = bestScore;
+                    bestScore = scores[c];
+                    best = c;
+                } else if (scores[c] > second) {
+                    second = scores[c];
+                }
+            }
+            tags[i] = best;
+            if (margins != null) {
+                margins[i] = (bestScore - second) * scale;
+            }
+            p2 = p1;
+            p1 = best;
+        }
+    }
+
+    /** BIO constraint: an I- tag (even ids 2, 4, 6) only after the B- or I- tag of its own type. */
+    static boolean allowed(int prev, int tag) {
+        if (tag == 0 || tag % 2 == 1) {
+            return true;
+        }
+        return prev == tag || prev == tag - 1;
+    }
+
+    /** Entities in {@code text}: tagged line by line; a token right before ':' is a field label, never an entity. */
+    public List<Span> find(String text) {
+        List<Span> out = new ArrayList<>();
+        int lineStart = 0;
+        int n = text.length();
+        while (lineStart <= n) {
+            int lineEnd = text.indexOf('\n', lineStart);
+            if (lineEnd < 0) {
+                lineEnd = n;
+            }
+            findInLine(text, lineStart, lineEnd, out);
+            lineStart = lineEnd + 1;
+        }
+        return out;
+    }
+
+    private void findInLine(String text, int from, int to, List<Span> out) {
+        List<int[]> tokens = tokens(text, from, to);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        int n = tokens.size();
+        String[] words = new String[n];
+        String[] lower = new String[n];
+        String[] shapes = new String[n];
+        for (int i = 0; i < n; i++) {
+            words[i] = text.substring(tokens.get(i)[0], tokens.get(i)[1]);
+            lower[i] = LegacyNerFeatures.lower(words[i]);
+            shapes[i] = LegacyNerFeatures.shape(words[i]);
+        }
+        int[] tags = new int[n];
+        double[] margins = new double[n];
+        decode(words, lower, shapes, tags, margins);
+        int i = 0;
+        while (i < n) {
+            if (tags[i] == 0 || isLabel(text, tokens.get(i), to) && (i > 0 || FIELD_LABELS.contains(lower[i]))) {
+                i++;
+                continue;
+            }
+            int type = (tags[i] + 1) / 2; // 1 PER, 2 LOC, 3 ORG
+            int j = i + 1;
+            boolean speaker = isLabel(text, tokens.get(i), to); // "Nicole: ..." at a line start names the speaker
+            while (!speaker && j < n && tags[j] == type * 2 && !isLabel(text, tokens.get(j), to) && words[j].length() <= MAX_TOKEN) {
+                j++;
+            }
+            // a label inside the run ends the entity before it ("Kamila Červinková Phone:" keeps the name only)
+            double margin = 0;
+            for (int k = i; k < j; k++) {
+                margin += margins[k];
+            }
+            margin /= (j - i);
+            int start = tokens.get(i)[0];
+            int end = tokens.get(j - 1)[1];
+            if (Character.isLetter(text.charAt(start)) && words[i].length() <= MAX_TOKEN) {
+                out.add(new Span(start, end, type == 1 ? "PER" : type == 2 ? "LOC" : "ORG", 1 / (1 + Math.exp(-margin))));
+            }
+            i = j;
+        }
+    }
+
+    /**
+     * Words that, before a ':', are a form's field label, never a name — even as the first word of a line,
+     * where any other word before ':' is read as a speaker ("Nicole: remember me?").
+     */
+    static final java.util.Set<String> FIELD_LABELS = java.util.Set.of("name", "phone", "tel", "telephone", "mobile", "cell", "fax",
+            "address", "email", "e-mail", "mail", "website", "web", "url", "date", "when", "where", "time", "notes", "note",
+            "subject", "from", "to", "cc", "company", "organisation", "organization", "city", "country", "state", "title",
+            "zip", "postcode", "card", "iban", "account", "user", "bot", "assistant", "customer", "agent", "dob", "ssn", "id",
+            "nom", "adresse", "telefon", "téléphone", "nome", "indirizzo", "nombre", "dirección", "teléfono", "straße", "ort");
+
+    /** Whether the token is followed (after optional spaces) by ':' — a field label like "Phone:". */
+    private static boolean isLabel(String text, int[] token, int lineEnd) {
+        int k = token[1];
+        while (k < lineEnd && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
+            k++;
+        }
+        return k < lineEnd && text.charAt(k) == ':' && (k + 1 >= lineEnd || text.charAt(k + 1) != '/');
+    }
+
+    /**
+     * Tokens {@code [start, end)} of one line: runs of letters, marks and digits (with inner apostrophes,
+     * hyphens and dots between letters, as in "O'Neil", "Saint-Denis", "U.S."), every other non-space
+     * character on its own.
+     */
+    static List<int[]> tokens(String text, int from, int to) {
+        List<int[]> out = new ArrayList<>();
+        int i = from;
+        while (i < to) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+                continue;
+            }
+            int start = i;
+            if (Character.isLetterOrDigit(c)) {
+                i++;
+                while (i < to) {
+                    char d = text.charAt(i);
+                    if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK) {
+                        i++;
+                    } else if ((d == '\'' || d == '’' || d == '-' || d == '.') && i + 1 < to && Character.isLetter(text.charAt(i + 1))
+                            && Character.isLetter(text.charAt(i - 1))) {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+            } else {
+                i++;
+            }
+            out.add(new int[] {start, i});
+        }
+        return out;
+    }
+}
