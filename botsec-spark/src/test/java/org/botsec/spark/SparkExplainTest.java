@@ -128,7 +128,7 @@ class SparkExplainTest {
         ModelFiles.save(mlp, file);
         Classifier loaded = (Classifier) ModelFiles.load(file);
         Matrix bg = firstRows(train.x(), 20);
-        Matrix x = firstRows(Builtins.load("breast_cancer", Split.TEST).x(), 24);
+        Matrix x = firstRows(Builtins.load("breast_cancer", Split.TEST).x(), 16);
         List<Explanation> expected = ShapExplainer.builder().method(ShapMethod.KERNEL).model(loaded)
                 .background(Background.of(bg)).label(1).seed(42).nsamples(300).build().explainRows(x);
         for (int partitions : new int[] {1, 3}) {
@@ -147,7 +147,7 @@ class SparkExplainTest {
         Path file = dir.resolve("lr.safetensors");
         ModelFiles.save(model, file);
         Classifier loaded = (Classifier) ModelFiles.load(file);
-        Matrix x = firstRows(Builtins.load("breast_cancer", Split.TEST).x(), 30);
+        Matrix x = firstRows(Builtins.load("breast_cancer", Split.TEST).x(), 16);
         Dataset<Row> df = frame(x, train.featureNames());
 
         List<Explanation> lime = LimeTabularExplainer.builder().trainingData(train.x()).model(loaded).seed(7).build()
