@@ -91,29 +91,43 @@ public final class CoalitionValues implements CoalitionValueFunction {
         if (repeating.length == 0) {
             return bulk(background, backgroundWeights, x, columns, masks, count);
         }
-        // Rows of the background that share a value with x give repeated synthetic rows: those go through the
-        // distinct-row path, the others through the bulk path; e(S) is the sum of both parts.
+        // Background rows that share values with x give repeated synthetic rows: where that saves enough model rows
+        // they go through the distinct-row path, all others through the bulk path; e(S) is the sum of both parts.
         int n = background.rows();
         int d = background.cols();
-        boolean[] isRepeating = new boolean[n];
-        for (int b : repeating) {
-            isRepeating[b] = true;
-        }
-        int[] plain = new int[n - repeating.length];
-        for (int b = 0, p = 0; b < n; b++) {
-            if (!isRepeating[b]) {
-                plain[p++] = b;
-            }
-        }
-        double[] out = plain.length == 0 ? new double[count] : bulk(background.selectRows(plain),
-                select(backgroundWeights, plain), x, columns, masks, count);
         double[] fx = checked(predict.apply(new Matrix(1, d, x.clone())), 1).row(0);
-        double[] shared = distinct(x, columns, masks, count, repeating, fx[label]);
-        for (int k = 0; k < count; k++) {
-            out[k] += shared[k];
+        boolean[] toBulk = new boolean[n];
+        java.util.Arrays.fill(toBulk, true);
+        for (int b : repeating) {
+            toBulk[b] = false;
+        }
+        double[] out = distinct(x, columns, masks, count, repeating, fx[label], toBulk);
+        int bulkRows = 0;
+        for (boolean t : toBulk) {
+            bulkRows += t ? 1 : 0;
+        }
+        if (bulkRows > 0) {
+            int[] rest = new int[bulkRows];
+            for (int r = 0, p = 0; r < n; r++) {
+                if (toBulk[r]) {
+                    rest[p++] = r;
+                }
+            }
+            double[] part = bulk(bulkRows == n ? background : background.selectRows(rest),
+                    select(backgroundWeights, rest), x, columns, masks, count);
+            for (int k = 0; k < count; k++) {
+                out[k] += part[k];
+            }
         }
         return out;
     }
+
+    /**
+     * Largest share of distinct synthetic rows for which a background row takes the distinct-row path: building
+     * rows one by one and looking them up costs more per row than the bulk construction, which pays only when
+     * enough rows repeat (a cheap model such as a logistic regression gained nothing at 60%).
+     */
+    static final double MAX_DISTINCT_SHARE = 0.5;
 
     /** Varying features at most this many: a coalition restricted to them is one {@code long} key. */
     static final int MAX_DEDUP_FEATURES = 63;
@@ -152,7 +166,8 @@ public final class CoalitionValues implements CoalitionValueFunction {
      * (f(x) given) when b also equals x in the non-varying columns. Background rows are handled in blocks in parallel and summed in row order, so the result does
      * not depend on the scheduling.
      */
-    private double[] distinct(double[] x, int[] columns, byte[] masks, int count, int[] rows, double fx) {
+    private double[] distinct(double[] x, int[] columns, byte[] masks, int count, int[] rows, double fx,
+            boolean[] toBulk) {
         int m = columns.length;
         long[] keys = new long[count];
         for (int k = 0; k < count; k++) {
@@ -173,6 +188,10 @@ public final class CoalitionValues implements CoalitionValueFunction {
             for (int i = start; i < end; i++) {
                 double w = backgroundWeights[rows[i]];
                 double[] v = part[i - start];
+                if (v == null) {
+                    toBulk[rows[i]] = true;
+                    continue;
+                }
                 for (int k = 0; k < count; k++) {
                     out[k] += w * v[k];
                 }
@@ -181,7 +200,10 @@ public final class CoalitionValues implements CoalitionValueFunction {
         return out;
     }
 
-    /** f(x_S, b)[label] for every coalition, one model call on b's distinct synthetic rows. */
+    /**
+     * f(x_S, b)[label] for every coalition, one model call on b's distinct synthetic rows; null when more than
+     * {@link #MAX_DISTINCT_SHARE} of the rows are distinct (the caller then takes b through the bulk path).
+     */
     private double[] oneRow(double[] x, int[] columns, long[] keys, int b, double fx) {
         int m = columns.length;
         int d = background.cols();
@@ -205,9 +227,14 @@ public final class CoalitionValues implements CoalitionValueFunction {
         }
         int count = keys.length;
         int[] slot = new int[count];
-        java.util.HashMap<Long, Integer> slots = new java.util.HashMap<>();
         long[] distinctKeys = new long[count];
         int unique = 0;
+        // open addressing on primitive keys (a boxed HashMap cost more than the model calls it saved)
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(8, 2 * count - 1));
+        int tableMask = (1 << bits) - 1;
+        long[] tableKeys = new long[1 << bits];
+        int[] tableSlots = new int[1 << bits];
+        java.util.Arrays.fill(tableSlots, -1);
         for (int k = 0; k < count; k++) {
             long key = keys[k] & differing;
             if (key == 0) {
@@ -215,24 +242,42 @@ public final class CoalitionValues implements CoalitionValueFunction {
             } else if (key == differing && xOutside) {
                 slot[k] = -2;
             } else {
-                Integer at = slots.putIfAbsent(key, unique);
-                if (at == null) {
-                    distinctKeys[unique] = key;
-                    at = unique++;
+                int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+                while (tableSlots[h] >= 0 && tableKeys[h] != key) {
+                    h = (h + 1) & tableMask;
                 }
-                slot[k] = at;
+                if (tableSlots[h] < 0) {
+                    tableKeys[h] = key;
+                    tableSlots[h] = unique;
+                    distinctKeys[unique++] = key;
+                }
+                slot[k] = tableSlots[h];
             }
+        }
+        if (unique > MAX_DISTINCT_SHARE * count) {
+            return null;
         }
         double[] values = new double[unique];
         if (unique > 0) {
             Matrix synth = new Matrix(unique, d);
             double[] s = synth.data();
+            int differingCount = Long.bitCount(differing);
             for (int u = 0; u < unique; u++) {
-                System.arraycopy(bg, b * d, s, u * d, d);
                 long key = distinctKeys[u];
-                for (long rest = key; rest != 0; rest &= rest - 1) {
-                    int col = columns[Long.numberOfTrailingZeros(rest)];
-                    s[u * d + col] = x[col];
+                // whichever patches fewer values: b with x's values in S, or (when b equals x outside the varying
+                // columns) x with b's values in the differing columns outside S
+                if (xOutside && 2 * Long.bitCount(key) > differingCount) {
+                    System.arraycopy(x, 0, s, u * d, d);
+                    for (long rest = differing & ~key; rest != 0; rest &= rest - 1) {
+                        int col = columns[Long.numberOfTrailingZeros(rest)];
+                        s[u * d + col] = bg[b * d + col];
+                    }
+                } else {
+                    System.arraycopy(bg, b * d, s, u * d, d);
+                    for (long rest = key; rest != 0; rest &= rest - 1) {
+                        int col = columns[Long.numberOfTrailingZeros(rest)];
+                        s[u * d + col] = x[col];
+                    }
                 }
             }
             Matrix pr = checked(predict.apply(synth), unique);
