@@ -17,6 +17,10 @@ import org.botsec.core.linalg.Matrix;
  * reuses one buffer for all its blocks, so the prediction function must not keep a reference to its input
  * matrix, and it is called from several threads at once (it must be thread-safe, as for batch explanations).
  * Each coalition's value depends only on its own rows, so the result does not depend on the split.
+ *
+ * <p>Background rows that equal the explained row in some varying features repeat synthetic rows; where at most
+ * {@link #MAX_DISTINCT_SHARE} of such a row's synthetic rows are distinct, the model sees only the distinct ones
+ * (see {@code distinct}); the values are the same (to rounding of the sum order).
  */
 public final class CoalitionValues implements CoalitionValueFunction {
     /**
