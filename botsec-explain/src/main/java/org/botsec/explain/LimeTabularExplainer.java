@@ -96,6 +96,19 @@ public final class LimeTabularExplainer {
         return List.of(out);
     }
 
+    /**
+     * Explains {@code row} as row {@code index} of a batch: the seed is {@code Seeds.forRow(seed, index)}, so the
+     * result equals element {@code index} of {@link #explainRows} on a matrix holding {@code row} at that position.
+     * This is how distributed batches (botsec-spark) reproduce the in-process result row by row.
+     */
+    public Explanation explainRow(double[] row, long index, Function<Matrix, Matrix> predictProba, int numFeatures,
+            int numSamples, int label) {
+        if (index < 0) {
+            throw BadInputException.of("row index must be >= 0, got %d", index);
+        }
+        return explainInstance(row, predictProba, numFeatures, numSamples, label, Seeds.forRow(seed, index));
+    }
+
     private Explanation explainInstance(double[] row, Function<Matrix, Matrix> predictProba, int numFeatures,
             int numSamples, int label, long seed) {
         int d = training.cols();

@@ -129,6 +129,18 @@ public final class ShapExplainer {
         return List.of(out);
     }
 
+    /**
+     * Explains {@code x} as row {@code row} of a batch: the seed is {@code Seeds.forRow(seed, row)}, so the result
+     * equals element {@code row} of {@link #explainRows} on a matrix holding {@code x} at that position. This is
+     * how distributed batches (botsec-spark) reproduce the in-process result row by row.
+     */
+    public Explanation explainRow(double[] x, long row) {
+        if (row < 0) {
+            throw BadInputException.of("row index must be >= 0, got %d", row);
+        }
+        return explain(x, Seeds.forRow(seed, row));
+    }
+
     private Explanation explain(double[] x, long rowSeed) {
         checkWidth(x.length);
         for (double v : x) {

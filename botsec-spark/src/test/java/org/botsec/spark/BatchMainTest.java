@@ -18,7 +18,12 @@ import org.botsec.core.data.Builtins;
 import org.botsec.core.data.Split;
 import org.botsec.core.io.ModelFiles;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.LogisticRegression;
+import org.botsec.explain.Background;
+import org.botsec.explain.Explanation;
+import org.botsec.explain.ShapExplainer;
+import org.botsec.explain.ShapMethod;
 import org.botsec.core.model.TextPipeline;
 import org.botsec.guard.Direction;
 import org.botsec.guard.GuardPipeline;
@@ -110,9 +115,6 @@ class BatchMainTest {
         Run badFormatFlag = run("guard", "--input", in.toString(), "--output", out, "--format", "xml");
         assertEquals("error: unknown format 'xml': use csv, parquet or jsonl", badFormatFlag.err().trim());
 
-        Run explain = run("explain", "--input", in.toString(), "--output", out);
-        assertEquals(2, explain.code());
-        assertEquals(1, explain.err().trim().lines().count());
 
         assertFalse(Files.exists(Path.of(out)));
         Run ok = run("guard", "--input", in.toString(), "--output", out, "--column", "message");
@@ -152,6 +154,74 @@ class BatchMainTest {
                 dir.resolve("none.safetensors").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().trim().startsWith("error: cannot read model file"), missing.err());
+    }
+
+    /**
+     * Reference: the in-process {@code ShapExplainer.explainRows} (botsec-explain) with the same seed, on the same
+     * rows of the Wisconsin breast-cancer built-in data set, background = the first 100 input rows as the command
+     * takes them by default.
+     */
+    @Test
+    void explainCsvToJsonlMatchesInProcessAndBadInputIsOneLine(@TempDir Path dir) throws Exception {
+        var train = Builtins.load("breast_cancer", Split.TRAIN);
+        LinearModel model = LogisticRegression.builder().standardize(true).build().fit(train);
+        Path file = dir.resolve("cancer.safetensors");
+        ModelFiles.save(model, file);
+        Matrix x = train.x();
+        int n = 120;
+        StringBuilder csv = new StringBuilder("id," + String.join(",", train.featureNames()) + "\n");
+        for (int i = 0; i < n; i++) {
+            csv.append(i);
+            for (int j = 0; j < x.cols(); j++) {
+                csv.append(',').append(x.get(i, j));
+            }
+            csv.append('\n');
+        }
+        Path in = dir.resolve("rows.csv");
+        Files.writeString(in, csv);
+        String out = dir.resolve("explained.jsonl").toString();
+        Run r = run("explain", "--input", in.toString(), "--output", out, "--model", file.toString(), "--method", "shap",
+                "--features", "3", "--seed", "5", "--partitions", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("explained " + n + " rows into " + out + " (shap, seed 5)", r.out().trim());
+        int[] first = new int[n];
+        for (int i = 0; i < n; i++) {
+            first[i] = i;
+        }
+        Matrix rows = x.selectRows(first);
+        int[] bgRows = java.util.Arrays.copyOf(first, 100);
+        List<Explanation> expected = ShapExplainer.builder().method(ShapMethod.KERNEL).model((LinearModel) ModelFiles.load(file))
+                .background(Background.of(x.selectRows(bgRows))).seed(5).build().explainRows(rows);
+        List<Row> got = spark.read().json(out).collectAsList();
+        assertEquals(n, got.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Row row : got) {
+            int id = Integer.parseInt(row.getAs("id").toString());
+            Explanation e = expected.get(id);
+            assertEquals(id, ((Number) row.getAs(SparkExplain.ROW)).intValue());
+            assertEquals(e.prediction(), ((Number) row.getAs(SparkExplain.PREDICTION)).doubleValue(), 1e-12);
+            var top = json.readTree((String) row.getAs(SparkExplain.FEATURES));
+            assertEquals(3, top.size());
+            double best = e.weights().stream().mapToDouble(w -> Math.abs(w.weight())).max().orElseThrow();
+            assertEquals(best, Math.abs(top.get(0).get("weight").asDouble()), 1e-12, "row " + id);
+            assertEquals(e.weightOf(top.get(0).get("feature").asText()), top.get(0).get("weight").asDouble(), 1e-12);
+        }
+
+        String out2 = dir.resolve("bad.jsonl").toString();
+        Run badMethod = run("explain", "--input", in.toString(), "--output", out2, "--model", file.toString(), "--method", "anchor", "--features", "3");
+        assertEquals(2, badMethod.code());
+        assertEquals("error: --method must be lime or shap, got 'anchor'", badMethod.err().trim());
+        Run badK = run("explain", "--input", in.toString(), "--output", out2, "--model", file.toString(), "--method", "lime", "--features", "0");
+        assertEquals(2, badK.code());
+        assertEquals("error: --features must be > 0, got 0", badK.err().trim());
+        Path noColumn = dir.resolve("short.csv");
+        Files.writeString(noColumn, "id,other\n1,2\n");
+        Run missing = run("explain", "--input", noColumn.toString(), "--output", out2, "--model", file.toString(), "--method", "shap", "--features", "3");
+        assertEquals(2, missing.code());
+        assertEquals(1, missing.err().trim().lines().count());
+        assertTrue(missing.err().startsWith("error: feature column '" + train.featureNames().get(0) + "' of the model not found"), missing.err());
+        assertFalse(Files.exists(Path.of(out2)));
+        assertNoTempDirs(dir);
     }
 
     private static void assertNoTempDirs(Path dir) throws Exception {

@@ -30,7 +30,10 @@ import org.botsec.explain.ShapMethod;
  *   <li>LinearModel, new: {@code ShapExplainer.model(model)} (the model's linear capability);</li>
  *   <li>the model's own share of a black-box row: 205 calls of 1,000 rows, the floor of any black-box path;</li>
  *   <li>a 30-16-2 MLP (random weights) as black box, old and new;</li>
- *   <li>an experiment, {@link PatchingCoalitionValues}: what reusing rows between model calls would be worth.</li>
+ *   <li>an experiment, {@link PatchingCoalitionValues}: what reusing rows between model calls would be worth;</li>
+ *   <li>credit_g (German credit, 100 background rows, 2,048 coalitions, standardised logistic regression as black
+ *       box), old and new: categorical features make background rows share values with the row, where the new
+ *       path evaluates only the distinct synthetic rows.</li>
  * </ul>
  * Prints wall and whole-process CPU time per row (CPU is less sensitive to other processes on a shared machine)
  * and the ratios. Run: {@code java -cp botsec-explain/target/test-classes:botsec-explain/target/classes:...
@@ -67,6 +70,17 @@ public final class ShapBench {
         LegacyKernelShap oldMlp = new LegacyKernelShap(mlpFn, bgRows, background.weights(), 1, 2048);
         ShapExplainer newMlp = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(mlpFn)
                 .classNames(mlp.classNames()).background(background).nsamples(2048).seed(0).build();
+        // credit_g (UCI Statlog German credit, built in): categorical and count features, so many background rows
+        // share values with the explained row and the distinct-row path evaluates fewer synthetic rows
+        Dataset credit = Builtins.load("credit_g", Split.TRAIN);
+        LinearModel creditModel = LogisticRegression.builder().standardize(true).build().fit(credit);
+        Matrix creditBg = credit.x().selectRows(first100);
+        Background creditBackground = Background.of(creditBg);
+        double[] creditRow = Builtins.load("credit_g", Split.TEST).x().row(0);
+        Function<Matrix, Matrix> creditFn = creditModel::predictProba;
+        LegacyKernelShap oldCredit = new LegacyKernelShap(creditFn, creditBg, creditBackground.weights(), 1, 2048);
+        ShapExplainer newCredit = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(creditFn)
+                .classNames(creditModel.classNames()).background(creditBackground).nsamples(2048).seed(0).build();
         Matrix block = new Matrix(1000, 30);
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(bgRows.data(), (i % 100) * 30, block.data(), i * 30, 30);
@@ -78,12 +92,13 @@ public final class ShapBench {
         double[] am = oldMlp.explain(row, 0);
         double[] bm = weights(newMlp.explain(row));
         System.out.printf(Locale.ROOT, "max |phi old - phi new|: black box %.1e, LinearModel path %.1e, mlp %.1e, "
-                + "patching experiment %.1e%n", maxDiff(a, b), maxDiff(a, c), maxDiff(am, bm),
-                maxDiff(a, patchBox.explain(row, 0)));
+                + "patching experiment %.1e, credit_g black box %.1e%n", maxDiff(a, b), maxDiff(a, c), maxDiff(am, bm),
+                maxDiff(a, patchBox.explain(row, 0)), maxDiff(oldCredit.explain(creditRow, 0),
+                        weights(newCredit.explain(creditRow))));
 
         List<String> names = List.of("black box, old (25a880f)", "black box, new", "LinearModel, new",
                 "model share of a black-box row", "mlp black box, old", "mlp black box, new",
-                "black box, patching experiment");
+                "black box, patching experiment", "credit_g black box, old", "credit_g black box, new");
         List<Supplier<Object>> ops = List.of(() -> oldBox.explain(row, 0), () -> newBox.explain(row),
                 () -> newLinear.explain(row), () -> {
                     double s = 0;
@@ -91,7 +106,8 @@ public final class ShapBench {
                         s += model.predictProba(block).get(i, 1);
                     }
                     return s;
-                }, () -> oldMlp.explain(row, 0), () -> newMlp.explain(row), () -> patchBox.explain(row, 0));
+                }, () -> oldMlp.explain(row, 0), () -> newMlp.explain(row), () -> patchBox.explain(row, 0),
+                () -> oldCredit.explain(creditRow, 0), () -> newCredit.explain(creditRow));
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[][] wall = new double[ops.size()][rounds];
         double[][] cpu = new double[ops.size()][rounds];
@@ -125,6 +141,8 @@ public final class ShapBench {
                 median(wall[0]) / median(wall[1]), min(wall[0]) / min(wall[1]), median(cpu[0]) / median(cpu[1]));
         System.out.printf(Locale.ROOT, "mlp black box new vs old: wall %.2fx (median); cpu %.2fx (median)%n",
                 median(wall[4]) / median(wall[5]), median(cpu[4]) / median(cpu[5]));
+        System.out.printf(Locale.ROOT, "credit_g black box new vs old: wall %.2fx (median); cpu %.2fx (median)%n",
+                median(wall[7]) / median(wall[8]), median(cpu[7]) / median(cpu[8]));
         for (int k : new int[] {0, 1, 2}) {
             System.out.printf(Locale.ROOT, "%-26s vs shap 0.50 (%.0f-%.0f ms): %.0f-%.0fx (wall median), "
                     + "%.0f-%.0fx (wall best)%n", names.get(k), SHAP_LOW_MS, SHAP_HIGH_MS,
