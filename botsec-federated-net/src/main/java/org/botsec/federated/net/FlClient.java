@@ -235,6 +235,9 @@ public final class FlClient {
                 if (code == Status.Code.FAILED_PRECONDITION && method != FlProtocol.JOIN) {
                     throw new Reconnect("the coordinator does not know this client (restarted?)");
                 }
+                if (code == Status.Code.CANCELLED || code == Status.Code.ABORTED) {
+                    code = Status.Code.UNAVAILABLE; // a coordinator shutting down cancels the calls it holds
+                }
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
                     throw e;
                 }

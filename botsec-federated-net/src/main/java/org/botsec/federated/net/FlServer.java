@@ -591,13 +591,18 @@ public final class FlServer implements AutoCloseable {
         return new Result(history, out, start - 1);
     }
 
-    /** Waits until at least minClients members are live; empty when they are, else why not. */
+    /**
+     * Waits until every slot is live, or at least minClients are and the gather time has passed; empty when so,
+     * else why not (after the join timeout).
+     */
     private Optional<String> awaitClients() throws InterruptedException {
-        long deadline = System.nanoTime() + b.joinTimeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + b.joinTimeout.toNanos();
         synchronized (lock) {
             while (true) {
                 int live = live().size();
-                if (live >= b.minClients) {
+                if (live >= b.clients
+                        || (live >= b.minClients && System.nanoTime() - start >= b.gatherTime.toNanos())) {
                     return Optional.empty();
                 }
                 long left = deadline - System.nanoTime();
@@ -727,6 +732,7 @@ public final class FlServer implements AutoCloseable {
         private Duration roundTimeout;
         private Duration joinTimeout;
         private Duration pollWait;
+        private Duration gatherTime;
         private Integer maxAttempts;
         private Optional<Integer> maxMessageBytes;
         private Optional<Path> checkpointDir;
@@ -855,6 +861,16 @@ public final class FlServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a round waits for missing clients once at least the minimum is connected (every slot filled
+         * starts it at once); default 5 s.
+         */
+        public Builder gatherTime(Duration d) {
+            once(gatherTime, "gatherTime");
+            gatherTime = d;
+            return this;
+        }
+
         /** Tries per round before the run aborts; default 3. */
         public Builder maxAttempts(int n) {
             once(maxAttempts, "maxAttempts");
@@ -937,6 +953,10 @@ public final class FlServer implements AutoCloseable {
             roundTimeout = positive(roundTimeout, Duration.ofSeconds(60), "round timeout");
             joinTimeout = positive(joinTimeout, Duration.ofSeconds(120), "join timeout");
             pollWait = positive(pollWait, Duration.ofSeconds(2), "poll wait");
+            gatherTime = gatherTime == null ? Duration.ofSeconds(5) : gatherTime;
+            if (gatherTime.isNegative()) {
+                throw BadInputException.of("gather time must be >= 0, got %s", gatherTime);
+            }
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             if (maxAttempts < 1) {
                 throw BadInputException.of("max attempts must be >= 1, got %d", maxAttempts);
