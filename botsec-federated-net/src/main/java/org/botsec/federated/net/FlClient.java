@@ -63,6 +63,8 @@ public final class FlClient {
     }
 
     private final Builder b;
+    /** Set once this client has trained the run's last round: a coordinator that then goes away is done. */
+    private volatile boolean lastRoundDone;
 
     private FlClient(Builder b) {
         this.b = b;
@@ -129,6 +131,9 @@ public final class FlClient {
                 task = call(channel, FlProtocol.GET_TASK, TaskRequest.newBuilder().setLastRound(lastRound).build(),
                         b.rpcTimeout.plusSeconds(30));
             } catch (Reconnect r) {
+                if (lastRound >= joined.getRounds()) {
+                    return new Result(slot, trained, refused, "the coordinator went away after the last round");
+                }
                 slot = join(channel, slot + 1).getSlot();
                 continue;
             }
@@ -157,6 +162,7 @@ public final class FlClient {
                 ub.addDelta(v);
             }
             lastRound = task.getRound();
+            lastRoundDone = lastRound >= joined.getRounds();
             trained++;
             try {
                 UpdateReply reply = call(channel, FlProtocol.SUBMIT_UPDATE, ub.build(), b.rpcTimeout);
@@ -241,7 +247,7 @@ public final class FlClient {
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
                     throw e;
                 }
-                if (method == FlProtocol.JOIN) {
+                if (method == FlProtocol.JOIN || lastRoundDone) {
                     throw new Reconnect(code + ": " + e.getStatus().getDescription());
                 }
                 if (System.nanoTime() > deadline) {

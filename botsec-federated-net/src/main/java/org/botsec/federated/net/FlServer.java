@@ -150,6 +150,7 @@ public final class FlServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private RoundState current;
     private Optional<String> finished = Optional.empty();
+    private final Set<String> doneSent = new HashSet<>();
     private Server server;
     private Thread coordinator;
     private volatile Result result;
@@ -388,6 +389,7 @@ public final class FlServer implements AutoCloseable {
     /** The task for {@code m} now, or null when it should wait (under the lock). */
     private Task taskFor(Member m) {
         if (finished.isPresent()) {
+            doneSent.add(m.peer.fingerprint());
             return Task.newBuilder().setKind(Task.Kind.DONE).setReason(finished.get()).build();
         }
         RoundState r = current;
@@ -666,18 +668,26 @@ public final class FlServer implements AutoCloseable {
             finished = Optional.of(reason);
         }
         wakeParked();
-        // let polling clients learn that training is over before the server stops
-        long deadline = System.nanoTime() + b.pollWait.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        // let every live client learn that training is over before the server stops (a slow one polls late)
+        long deadline = System.nanoTime() + Math.max(b.pollWait.toNanos() * 3, TimeUnit.SECONDS.toNanos(10));
         try {
             synchronized (lock) {
-                while (!parked.isEmpty() && System.nanoTime() < deadline) {
+                while (System.nanoTime() < deadline && !allToldDone()) {
                     lock.wait(50);
                 }
             }
-            Thread.sleep(Math.min(500, b.pollWait.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean allToldDone() {
+        for (Member m : live()) {
+            if (!doneSent.contains(m.peer.fingerprint())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] modelBytes(Model model) {
