@@ -202,9 +202,10 @@ public final class ServerCommand implements Callable<Integer> {
                 w.flush();
             });
         }
-        FlServer server = b.build();
-        FlServer.Result r = server.start().awaitResult();
-        server.close();
+        FlServer.Result r;
+        try (FlServer server = b.build()) {
+            r = server.start().awaitResult();
+        }
         ModelFiles.save(r.model(), out);
         if (json) {
             List<Round> rs = r.rounds().stream().map(x -> new Round(x.round(), x.attempts(), x.selected(), x.valid(),

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.botsec.core.BadInputException;
 import org.botsec.federated.net.internal.Pem;
@@ -138,7 +139,18 @@ public final class CertificateAuthority {
         return issue(name, validity, KeyPurposeId.id_kp_clientAuth, null);
     }
 
+    /** Tests only: a client certificate valid from {@code notBefore} to {@code notAfter} (e.g. already expired). */
+    Issued issueClientValid(String name, Instant notBefore, Instant notAfter) {
+        return issue(name, Duration.between(notBefore, notAfter), KeyPurposeId.id_kp_clientAuth, null,
+                Optional.of(notBefore));
+    }
+
     private Issued issue(String name, Duration validity, KeyPurposeId purpose, GeneralNames san) {
+        return issue(name, validity, purpose, san, Optional.empty());
+    }
+
+    private Issued issue(String name, Duration validity, KeyPurposeId purpose, GeneralNames san,
+                         Optional<Instant> start) {
         checkName(name);
         if (name.equals("ca")) {
             throw new BadInputException("'ca' is the CA's own file name; choose another certificate name");
@@ -147,7 +159,7 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = builder(new X500Name(certificate.getSubjectX500Principal().getName()),
-                    new X500Name("CN=" + name), kp, validity)
+                    new X500Name("CN=" + name), kp, validity, start)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
@@ -184,13 +196,19 @@ public final class CertificateAuthority {
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair kp, Duration validity) {
+        return builder(issuer, subject, kp, validity, Optional.empty());
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair kp, Duration validity,
+                                                    Optional<Instant> start) {
         if (validity.isNegative() || validity.isZero() || validity.toDays() > 3650) {
             throw BadInputException.of("certificate validity must be 1 to 3650 days, got %d days", validity.toDays());
         }
-        Instant now = Instant.now();
         // back-dated by a minute: a peer whose clock is slightly behind still accepts a fresh certificate
+        Instant from = start.orElse(Instant.now().minusSeconds(60));
+        Instant to = start.isPresent() ? from.plus(validity) : from.plusSeconds(60).plus(validity);
         return new JcaX509v3CertificateBuilder(issuer, new BigInteger(128, RANDOM).setBit(127),
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(validity)), subject, kp.getPublic());
+                Date.from(from), Date.from(to), subject, kp.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer) throws GeneralSecurityException {

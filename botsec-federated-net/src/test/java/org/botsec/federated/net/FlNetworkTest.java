@@ -195,6 +195,20 @@ class FlNetworkTest {
     }
 
     @Test
+    void expiredCertificateIsRefused() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.openOrCreate(certs, "test-federation", Duration.ofDays(1));
+        java.time.Instant now = java.time.Instant.now();
+        ca.issueClientValid("expired", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(3)));
+        try (FlServer s = server(1, 1).build().start()) {
+            FlClient old = FlClient.builder().server("localhost", s.port()).tls(TlsFiles.inFolder(certs, "expired"))
+                    .data(shard(0)).reconnectTimeout(Duration.ofSeconds(10)).build();
+            BadInputException e = assertThrows(BadInputException.class, old::run);
+            assertTrue(e.getMessage().contains("TLS with the coordinator"), e.getMessage());
+            assertEquals(1, client(0, s.port()).build().run().roundsTrained());
+        }
+    }
+
+    @Test
     void shapeMismatchAndNanUpdatesAreExcludedAndTrainingContinues() throws Exception {
         try (FlServer s = server(2).minClients(1).build().start()) {
             List<Future<FlClient.Result>> clients = startClients(s.port(), bs -> {
