@@ -44,8 +44,22 @@ public record Checkpoint(int round, Settings settings, List<NetRound> history, d
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Settings that a resumed run must share with the run that wrote the checkpoint. */
+    /**
+     * Settings of the run that wrote the checkpoint; a resumed run must share all but {@code rounds}, which may grow
+     * (to train longer).
+     */
     public record Settings(String strategy, String aggregator, int rounds, long seed, int clients, int numParameters) {
+        /** Whether a run with {@code other} settings may resume from this checkpoint. */
+        public boolean resumableBy(Settings other) {
+            return strategy.equals(other.strategy) && aggregator.equals(other.aggregator) && seed == other.seed
+                    && clients == other.clients && numParameters == other.numParameters;
+        }
+
+        /** For messages: "strategy fedavg, aggregator median, seed 42, 3 clients, 1210 parameters". */
+        public String describe() {
+            return "strategy " + strategy + ", aggregator " + aggregator + ", seed " + seed + ", " + clients
+                    + " clients, " + numParameters + " parameters";
+        }
     }
 
     public Checkpoint {

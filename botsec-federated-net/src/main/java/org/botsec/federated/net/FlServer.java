@@ -519,9 +519,14 @@ public final class FlServer implements AutoCloseable {
         int start = 1;
         if (b.checkpointDir.isPresent() && Checkpoint.exists(b.checkpointDir.get())) {
             Checkpoint c = Checkpoint.read(b.checkpointDir.get());
-            if (!c.settings().equals(settings)) {
+            if (!c.settings().resumableBy(settings)) {
                 throw BadInputException.of("checkpoint in %s was written by a run with %s; this run has %s "
-                        + "(use another --checkpoint folder)", b.checkpointDir.get(), c.settings(), settings);
+                        + "(use another --checkpoint folder)", b.checkpointDir.get(), c.settings().describe(),
+                        settings.describe());
+            }
+            if (c.round() > b.rounds) {
+                throw BadInputException.of("checkpoint in %s is after round %d; this run has only %d rounds",
+                        b.checkpointDir.get(), c.round(), b.rounds);
             }
             global = c.parameters();
             if (c.moments().isPresent()) {

@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param dropped   selected clients that did not answer before the round's deadline
  * @param accuracy  test accuracy of the new global model, when the coordinator has test data
  * @param loss      its log loss, likewise
- * @param seconds   wall time of the successful try
+ * @param seconds   wall time of the successful try, including its wait for clients to connect
  */
 public record NetRound(int round, int attempts, int selected, int valid, int excluded, int dropped,
                        OptionalDouble accuracy, OptionalDouble loss, double seconds) {
