@@ -624,7 +624,10 @@ public final class FlServer implements AutoCloseable {
 
     private List<Member> live() {
         long now = System.nanoTime();
-        long window = Math.max(b.roundTimeout.toNanos(), b.pollWait.toNanos() * 3);
+        // a client counts as connected while it was heard from recently: a poll is renewed every pollWait, and one
+        // busy training is silent for up to a round; a gone client is asked (and dropped) until this passes
+        long window = Math.max(Math.max(b.roundTimeout.toNanos(), b.pollWait.toNanos() * 3),
+                TimeUnit.SECONDS.toNanos(10));
         List<Member> out = new ArrayList<>();
         for (Member m : members.values()) {
             if (now - m.lastSeenNanos <= window) {
