@@ -96,6 +96,22 @@ import org.slf4j.LoggerFactory;
 public final class FlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlServer.class);
     private static final Context.Key<Peer> PEER = Context.key("botsec-fl-peer");
+    /**
+     * gRPC logs a refused inbound message (over the size limit) as a java.util.logging stack trace; this turns it
+     * into one WARN line. Held in a field: java.util.logging keeps only weak references to configured loggers.
+     */
+    private static final java.util.logging.Logger GRPC_STREAM_LOG =
+            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+    static {
+        GRPC_STREAM_LOG.setFilter(r -> {
+            if (r.getThrown() instanceof io.grpc.StatusRuntimeException e) {
+                LOG.warn("a client message was refused by the transport: {}", e.getStatus().getDescription());
+                return false;
+            }
+            return true;
+        });
+    }
 
     /** A connected client as the TLS layer identified it. */
     private record Peer(String fingerprint, String name) {
