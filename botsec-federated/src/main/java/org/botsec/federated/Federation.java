@@ -78,6 +78,33 @@ public final class Federation {
         return Math.max(1, (int) Math.round(fraction * clients));
     }
 
+    /**
+     * The rows of {@code train} that client {@code client} of {@code clients} holds in a simulation with this
+     * partition and seed, in the order the simulation gives them — so that a networked client
+     * ({@code org.botsec.federated.net}) given {@code train.subset(rows)} trains exactly as virtual client
+     * {@code client} does.
+     */
+    public static int[] clientRows(Dataset train, Partition partition, int clients, int client, long seed) {
+        if (client < 0 || client >= clients) {
+            throw BadInputException.of("client index must be in [0, %d), got %d", clients, client);
+        }
+        SplittableRandom master = new SplittableRandom(seed);
+        return partition.assign(train.y(), train.numClasses(), clients, master.split())[client].clone();
+    }
+
+    /**
+     * The seed of client {@code client}'s local shuffling in round {@code round} (from 1) of a simulation with
+     * {@code clients} clients and this seed: {@link #run()} derives the same value, which lets a networked run
+     * replay a simulation.
+     */
+    public static long localTrainingSeed(long seed, int clients, int client, int round) {
+        SplittableRandom master = new SplittableRandom(seed);
+        master.split(); // partition
+        master.split(); // client selection
+        master.split(); // malicious clients
+        return mix64(master.nextLong() + (long) round * clients + client);
+    }
+
     /** Runs every round and returns the history and the final model. */
     public FederationResult run() {
         Dataset train = b.train;

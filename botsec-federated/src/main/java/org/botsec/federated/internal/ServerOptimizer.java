@@ -19,6 +19,20 @@ public final class ServerOptimizer {
         }
     }
 
+    /** The first and second moment estimates of FedAdam/FedYogi (copies), empty for the other strategies. */
+    public java.util.Optional<double[][]> moments() {
+        return m == null ? java.util.Optional.empty() : java.util.Optional.of(new double[][] {m.clone(), v.clone()});
+    }
+
+    /** Restores the moments saved by {@link #moments()} (a checkpoint); lengths must match the model. */
+    public void restoreMoments(double[] first, double[] second) {
+        if (m == null || first.length != m.length || second.length != v.length) {
+            throw new IllegalArgumentException("moments do not fit this strategy and model");
+        }
+        System.arraycopy(first, 0, m, 0, m.length);
+        System.arraycopy(second, 0, v, 0, v.length);
+    }
+
     /** Moves {@code global} by the aggregated {@code delta} (the pseudo-gradient's negative). */
     public void step(double[] global, double[] delta) {
         if (strategy instanceof Strategy.FedAdam a) {
