@@ -76,6 +76,7 @@ public final class Botsec implements Runnable {
 
     /** Runs the CLI with the given writers; returns the exit code. Tests call this. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        args = org.botsec.cli.fl.FlCommand.routeFlowerClient(args);
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
@@ -116,6 +117,10 @@ public final class Botsec implements Runnable {
                 .filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
         for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
             cl.addSubcommand(c);
+        }
+        CommandLine fl = cl.getSubcommands().get("fl");
+        if (fl != null) {
+            org.botsec.cli.fl.FlCommand.addFlowerClient(fl);
         }
         verbatimFooters(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -30,7 +30,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  botsec fl client --server localhost:8443 --certs fl-certs --name alice \\",
                 "               --data builtin:digits8x8:train --shard 0/3",
                 "  botsec fl client --server coordinator.example.org:9443 --cert bob.pem --key bob.key \\",
-                "               --ca ca.pem --data /data/local.csv --label outcome"})
+                "               --ca ca.pem --data /data/local.csv --label outcome",
+                "",
+                "To join a Flower SuperLink instead, give --superlink (its options: botsec fl client --superlink x --help):",
+                "  botsec fl client --superlink 127.0.0.1:9092 --insecure --data builtin:digits8x8 --model softmax"})
 public final class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
