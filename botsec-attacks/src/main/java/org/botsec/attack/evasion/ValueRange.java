@@ -31,17 +31,9 @@ public record ValueRange(double min, double max) {
     public void check(Matrix x, String what) {
         double[] a = x.data();
         int d = x.cols();
-        // The smallest and largest values first (a loop C2 vectorises; Math.min/max propagate NaN): when both are
-        // finite and inside, every value is; otherwise the loop below finds the first offender for the message.
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double v : a) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        if (a.length == 0 || (lo >= min && hi <= max && Double.isFinite(lo) && Double.isFinite(hi))) {
-            return;
-        }
+        // One pass with a test per value and no loop-carried dependency: a min/max reduction (tried before) is a
+        // chain of dependent Math.min/max calls that C2 on JDK 17 does not vectorise, 2x slower on a 360 x 64 batch
+        // (EvasionBench). The branch is always taken the same way on valid input, so it predicts perfectly.
         for (int k = 0; k < a.length; k++) {
             double v = a[k];
             if (!(v >= min && v <= max) || !Double.isFinite(v)) {

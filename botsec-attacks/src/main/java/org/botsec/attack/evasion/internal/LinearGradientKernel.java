@@ -91,12 +91,7 @@ public final class LinearGradientKernel {
             }
         } else {
             for (int i = 0; i < n; i++) {
-                int o = i * r;
-                for (int c = 0; c < r; c++) {
-                    g[o + c] += b[c];
-                }
-                Softmax.softmax(g, o, r, g, o);
-                g[o + labels[i]] -= 1.0;
+                softmaxMinusOnehot(g, i * r, labels[i]);
             }
         }
         Matrix.gemm(false, false, 1.0, z, w, 0.0, out);
@@ -110,5 +105,35 @@ public final class LinearGradientKernel {
             }
         }
         return a;
+    }
+
+    /**
+     * g[o, o + r) ← softmax(g + b) − onehot(label), in three passes over the row: bias and argmax, exponentials
+     * with their sum, division. The operations of {@link Softmax#softmax} in its order (the maximum is the first
+     * largest value, every e^{z − max} is taken, the sum is 1 + Σ_{c ≠ argmax} in index order, each value is
+     * divided by it) then the −1 of the label, so the values are the same bits; inlined here because the call's
+     * separate argmax and bias loops and the branch per class cost as much as the exponentials on 10 classes.
+     */
+    private void softmaxMinusOnehot(double[] g, int o, int label) {
+        int arg = 0;
+        double max = g[o] += b[0];
+        for (int c = 1; c < r; c++) {
+            double v = g[o + c] += b[c];
+            if (v > max) {
+                max = v;
+                arg = c;
+            }
+        }
+        double rest = 0;
+        for (int c = 0; c < r; c++) {
+            double e = Math.exp(g[o + c] - max);
+            g[o + c] = e;
+            rest += c != arg ? e : 0.0;
+        }
+        double sum = 1.0 + rest;
+        for (int c = 0; c < r; c++) {
+            g[o + c] /= sum;
+        }
+        g[o + label] -= 1.0;
     }
 }
