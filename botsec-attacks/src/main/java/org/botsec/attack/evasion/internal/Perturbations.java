@@ -58,10 +58,7 @@ public final class Perturbations {
         int n = x.length / d;
         for (int i = 0; i < n; i++) {
             int o = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                s = Math.fma(g[o + j], g[o + j], s);
-            }
+            double s = sumSquares(g, o, d);
             if (s == 0) {
                 continue;
             }
@@ -92,10 +89,7 @@ public final class Perturbations {
         int n = out.length / d;
         for (int i = 0; i < n; i++) {
             int o = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                s = Math.fma(g[o + j], g[o + j], s);
-            }
+            double s = sumSquares(g, o, d);
             if (s != 0) {
                 double f = alpha / Math.sqrt(s);
                 for (int j = 0; j < d; j++) {
@@ -105,11 +99,7 @@ public final class Perturbations {
             } else if (out != x) {
                 System.arraycopy(x, o, out, o, d);
             }
-            double t = 0;
-            for (int j = 0; j < d; j++) {
-                double delta = out[o + j] - x0[o + j];
-                t = Math.fma(delta, delta, t);
-            }
+            double t = sumSquaredDiff(out, x0, o, d);
             double norm = Math.sqrt(t);
             if (norm <= eps) {
                 continue;
@@ -119,6 +109,53 @@ public final class Perturbations {
                 out[o + j] = x0[o + j] + (out[o + j] - x0[o + j]) * f;
             }
         }
+    }
+
+    /**
+     * Σ_j g[o + j]² in four interleaved fused multiply-add chains, combined as (s0 + s1) + (s2 + s3): one chain
+     * waits for the latency of every FMA before the next (64 in a row for a digits row), four keep the unit busy.
+     * Every L2 norm here uses it, so the fused and separate steps agree bit for bit.
+     */
+    static double sumSquares(double[] g, int o, int d) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+            s0 = Math.fma(g[o + j], g[o + j], s0);
+            s1 = Math.fma(g[o + j + 1], g[o + j + 1], s1);
+            s2 = Math.fma(g[o + j + 2], g[o + j + 2], s2);
+            s3 = Math.fma(g[o + j + 3], g[o + j + 3], s3);
+        }
+        for (; j < d; j++) {
+            s0 = Math.fma(g[o + j], g[o + j], s0);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ_j (a[o + j] − b[o + j])², in the four chains of {@link #sumSquares}. */
+    static double sumSquaredDiff(double[] a, double[] b, int o, int d) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+            double e0 = a[o + j] - b[o + j];
+            double e1 = a[o + j + 1] - b[o + j + 1];
+            double e2 = a[o + j + 2] - b[o + j + 2];
+            double e3 = a[o + j + 3] - b[o + j + 3];
+            s0 = Math.fma(e0, e0, s0);
+            s1 = Math.fma(e1, e1, s1);
+            s2 = Math.fma(e2, e2, s2);
+            s3 = Math.fma(e3, e3, s3);
+        }
+        for (; j < d; j++) {
+            double e = a[o + j] - b[o + j];
+            s0 = Math.fma(e, e, s0);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** x ← x0 + clamp(x − x0, −ε, ε) (projection onto the L∞ ball around x0). */
@@ -134,11 +171,7 @@ public final class Perturbations {
         int n = x.length / d;
         for (int i = 0; i < n; i++) {
             int o = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                double delta = x[o + j] - x0[o + j];
-                s = Math.fma(delta, delta, s);
-            }
+            double s = sumSquaredDiff(x, x0, o, d);
             double norm = Math.sqrt(s);
             if (norm <= eps) {
                 continue;
