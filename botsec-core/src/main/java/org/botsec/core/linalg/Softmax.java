@@ -126,6 +126,20 @@ public final class Softmax {
     }
 
     /**
+     * Binary probabilities in place: {@code pz[2i + 1]} holds example i's score z on entry, and the pair
+     * {@code pz[2i], pz[2i + 1]} holds {@code [σ(−z), σ(z)]} on return, for i &lt; n — the same bits as
+     * {@link #probabilities(Matrix, int)} gives for the n × 1 scores, without a separate score array.
+     */
+    public static void binaryInPlace(double[] pz, int n) {
+        if (n < 0 || 2L * n > pz.length) {
+            throw new IllegalArgumentException("cannot hold " + n + " probability pairs in " + pz.length + " values");
+        }
+        for (int i = 0; i < n; i++) {
+            binary(pz[2 * i + 1], pz, 2 * i);
+        }
+    }
+
+    /**
      * {@code [σ(−z), σ(z)]} with one exponential: with {@code e = e^{−|z|}}, the two are {@code 1/(1+e)} and
      * {@code e/(1+e)} — exactly the bits of {@link #sigmoid} evaluated at z and −z.
      */

@@ -248,8 +248,8 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
     /**
      * Linear scores x̃·Wᵀ + b, n × r. With a standardiser, rows are standardised a block at a time into one small
      * buffer (it stays in L1 cache; no standardised copy of a large input is allocated) and each block's scores
-     * come from BLAS right away (dgemm); a binary model (one coefficient row) takes a fused one-pass loop instead
-     * (see {@code binaryStandardizedScores}).
+     * come from BLAS right away (dgemm); a binary model (one coefficient row) takes a fused one-pass loop instead,
+     * with or without a standardiser (see {@code binaryScores}).
      */
     public Matrix decisionFunction(Matrix x) {
         if (x.cols() != d) {
@@ -257,12 +257,14 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         }
         int n = x.rows();
         Matrix z = new Matrix(n, r);
-        Matrix w = new Matrix(r, d, coef);
         double[] zd = z.data();
+        if (r == 1) {
+            binaryScores(x.data(), n, zd, 0, 1);
+            return z;
+        }
+        Matrix w = new Matrix(r, d, coef);
         if (scaler == null || n == 0) {
             Matrix.gemm(false, true, 1.0, x, w, 0.0, z);
-        } else if (r == 1) {
-            binaryStandardizedScores(x.data(), n, zd);
         } else {
             double[] xd = x.data();
             int blockRows = Math.min(n, scaler.blockRows());
@@ -286,19 +288,33 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
     }
 
     /**
-     * Scores of a binary model with a standardiser, Σ_j (x_j − mean_j) · (coef_j / scale_j), in one pass over the
-     * input and without a standardised copy: the mean is still subtracted from each value (no folding of the
-     * means into the intercept, which would cancel badly for large means), and the division by the scale is moved
-     * into the d coefficients, so each value costs one subtraction and one fused multiply-add. Eight rows at a time with
-     * independent sums hide the multiply-add latency. Agrees with standardise-then-dot to a few ulps (the
-     * order of the rounding steps differs); a scalar division per value would cost about three times as much.
+     * Scores of a binary model, {@code b + Σ_j (x_j − mean_j) · (coef_j / scale_j)} with a standardiser and
+     * {@code b + Σ_j x_j · coef_j} without, in one pass over the input and without a standardised copy, written to
+     * {@code z[off + i·stride]}. The mean is still subtracted from each value (no folding of the means into the
+     * intercept, which would cancel badly for large means), and the division by the scale is moved into the d
+     * coefficients, so each value costs one subtraction and one fused multiply-add. Eight rows at a time with
+     * independent sums hide the multiply-add latency. Agrees with standardise-then-dot to a few ulps (the order
+     * of the rounding steps differs); a scalar division per value would cost about three times as much. The
+     * intercept is added last, after the sum, as in the k-class path. {@link #decisionFunction} and
+     * {@link #predictProba} both take their binary scores from here, so their results agree bit for bit.
      */
-    private void binaryStandardizedScores(double[] x, int n, double[] z) {
-        double[] mu = scaler.mean();
-        double[] ws = scaler.scale();
-        for (int j = 0; j < d; j++) {
-            ws[j] = coef[j] / ws[j];
+    private void binaryScores(double[] x, int n, double[] z, int off, int stride) {
+        if (x.length < (long) n * d) {
+            throw new IllegalArgumentException("input has " + x.length + " values, expected " + n * d);
         }
+        double[] mu;
+        double[] ws;
+        if (scaler == null) {
+            mu = new double[d];
+            ws = coef;
+        } else {
+            mu = scaler.mean();
+            ws = scaler.scale();
+            for (int j = 0; j < d; j++) {
+                ws[j] = coef[j] / ws[j];
+            }
+        }
+        double b = intercept[0];
         int i = 0;
         for (; i + 7 < n; i += 8) {
             int o = i * d;
@@ -322,14 +338,15 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
                 a6 = Math.fma(x[o + 6 * d + j] - m, c, a6);
                 a7 = Math.fma(x[o + 7 * d + j] - m, c, a7);
             }
-            z[i] = a0;
-            z[i + 1] = a1;
-            z[i + 2] = a2;
-            z[i + 3] = a3;
-            z[i + 4] = a4;
-            z[i + 5] = a5;
-            z[i + 6] = a6;
-            z[i + 7] = a7;
+            int t = off + i * stride;
+            z[t] = a0 + b;
+            z[t + stride] = a1 + b;
+            z[t + 2 * stride] = a2 + b;
+            z[t + 3 * stride] = a3 + b;
+            z[t + 4 * stride] = a4 + b;
+            z[t + 5 * stride] = a5 + b;
+            z[t + 6 * stride] = a6 + b;
+            z[t + 7 * stride] = a7 + b;
         }
         for (; i < n; i++) {
             int o = i * d;
@@ -337,13 +354,31 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
             for (int j = 0; j < d; j++) {
                 a = Math.fma(x[o + j] - mu[j], ws[j], a);
             }
-            z[i] = a;
+            z[off + i * stride] = a + b;
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A binary model writes each score straight into the P(class 1) column of the n × 2 result and turns the
+     * pairs into probabilities in place while they are still in cache ({@link Softmax#binaryInPlace}): no n × 1
+     * score matrix, no second result; the same bits as {@code Softmax.probabilities(decisionFunction(x), 2)}.
+     */
     @Override
     public Matrix predictProba(Matrix x) {
-        return Softmax.probabilities(decisionFunction(x), classNames.size());
+        if (r != 1) {
+            return Softmax.probabilities(decisionFunction(x), classNames.size());
+        }
+        if (x.cols() != d) {
+            throw BadInputException.of("model expects %d features, input has %d", d, x.cols());
+        }
+        int n = x.rows();
+        Matrix p = new Matrix(n, 2);
+        double[] pd = p.data();
+        binaryScores(x.data(), n, pd, 1, 2);
+        Softmax.binaryInPlace(pd, n);
+        return p;
     }
 
     /**
