@@ -44,6 +44,40 @@ final class PhoneFinder {
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final List<String> regions;
+    /** Per region (index as in {@link #regions}): the digit-count bounds of {@link #rawDigitBounds}. */
+    private final DigitBounds[] bounds;
+    /** The metadata {@link PhoneNumberUtil#getInstance()} reads ({@code getMetadataForRegion} is not public there). */
+    private static final com.google.i18n.phonenumbers.metadata.source.MetadataSource METADATA =
+            com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
+    private static final java.util.concurrent.ConcurrentHashMap<String, DigitBounds> DIGIT_BOUNDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What a candidate's digits must satisfy to be valid for a region: at least {@code minDigits}; at most
+     * {@code maxNsn + national}, plus {@code cc.length()} if they start with the calling code {@code cc}, plus
+     * {@code idd + cc.length()} if the international-prefix pattern matches their start. {@code unbounded}: no
+     * pre-check for the region.
+     */
+    record DigitBounds(boolean unbounded, int minDigits, int maxNsn, int national, String cc,
+            java.util.regex.Pattern iddPattern, int idd) {
+        static final DigitBounds NONE = new DigitBounds(true, 0, 0, 0, "", null, 0);
+
+        /** Whether digits {@code d} (ASCII digits only) can parse to a number valid for the region. */
+        boolean admits(String d) {
+            if (unbounded) {
+                return true;
+            }
+            int n = d.length();
+            if (n < minDigits) {
+                return false;
+            }
+            int max = maxNsn + national + (d.startsWith(cc) ? cc.length() : 0);
+            if (n > max && iddPattern != null && iddPattern.matcher(d).lookingAt()) {
+                max += idd + cc.length();
+            }
+            return n <= max;
+        }
+    }
 
     /** One found number: {@code [start, end)}, how it was accepted and for which region. */
     record Phone(int start, int end, String check, String region) {
@@ -65,6 +99,156 @@ final class PhoneFinder {
             }
         }
         this.regions = List.copyOf(upper);
+        this.bounds = new DigitBounds[this.regions.size()];
+        for (int i = 0; i < this.regions.size(); i++) {
+            bounds[i] = DIGIT_BOUNDS.computeIfAbsent(this.regions.get(i), r -> rawDigitBounds(util, r));
+        }
+    }
+
+    /**
+     * The range {@code [min, max]} of ASCII digits a candidate written without {@code +} can hold and still parse,
+     * with {@code region} as default, to a number that {@code isValidNumberForRegion(number, region)} accepts; a
+     * candidate outside it is not parsed for that region (the issue #13 pre-check).
+     *
+     * <p>Why it is exact. Validity for the region needs the calling code to be the region's and the national
+     * significant number (NSN) to have one of the lengths of the region's general description
+     * ({@code getNumberTypeHelper} returns {@code UNKNOWN} first thing otherwise). Parsing a candidate without
+     * {@code +} takes its ASCII digits (the candidate holds nothing else but spaces, dots, dashes, brackets and
+     * no-break spaces) and may then strip: an international prefix (only if the region's IDD pattern matches the
+     * digits' start; at most its longest match) followed by the calling code, or else the region's calling code
+     * (only if the digits start with it); then a national prefix (a {@code lookingAt} of the national-prefix-for-
+     * parsing pattern of the region or, after a calling code, of that code's main region: we take the longest
+     * over every region of the calling code), which a transform rule may replace by its own text with groups of
+     * the match. Extracting the possible number can only drop digits. So NSN digits ≥ raw digits − (the strips
+     * that can apply to these digits) and NSN digits ≤ raw digits + transform rule length × max(1, longest
+     * national-prefix match), every {@code $n} group being at most the match. The longest match of each pattern is
+     * bounded from its structure ({@link #longestMatch}); a pattern it cannot bound leaves the region without
+     * bounds. A skipped region could only have thrown or been invalid, which the loop of {@link #find} answers with
+     * {@code continue} — except the {@code possible_with_context} reading, which does not need validity for the
+     * region, so the pre-check is not applied while that reading can still be taken, nor to candidates with a
+     * {@code +} (their validity is checked for the number's own region).
+     */
+    static DigitBounds rawDigitBounds(PhoneNumberUtil util, String region) {
+        com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata md = METADATA.getMetadataForRegion(region);
+        List<Integer> lengths = md == null ? List.of() : md.getGeneralDesc().getPossibleLengthList();
+        if (lengths.isEmpty()) {
+            return DigitBounds.NONE;
+        }
+        int minNsn = java.util.Collections.min(lengths);
+        int maxNsn = java.util.Collections.max(lengths);
+        int idd = longestMatch(md.getInternationalPrefix());
+        // after a calling code the parser strips the national prefix of the calling code's main region, which
+        // for shared codes (GB/GG/JE, the NANP) need not be this region: take the worst of all of them
+        int national = 0;
+        int rule = 0;
+        for (String r : util.getRegionCodesForCountryCode(md.getCountryCode())) {
+            com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata other = METADATA.getMetadataForRegion(r);
+            if (other == null) {
+                continue;
+            }
+            int n = longestMatch(other.hasNationalPrefixForParsing() ? other.getNationalPrefixForParsing() : "");
+            if (n < 0) {
+                return DigitBounds.NONE;
+            }
+            national = Math.max(national, n);
+            rule = Math.max(rule, other.hasNationalPrefixTransformRule() ? other.getNationalPrefixTransformRule().length() : 0);
+        }
+        if (idd < 0) {
+            return DigitBounds.NONE;
+        }
+        int added = rule * Math.max(1, national);
+        String idPattern = md.getInternationalPrefix();
+        return new DigitBounds(false, Math.max(0, minNsn - added), maxNsn, national, Integer.toString(md.getCountryCode()),
+                idPattern.isEmpty() ? null : java.util.regex.Pattern.compile(idPattern), idd);
+    }
+
+    /**
+     * An upper bound on the length of any match of {@code regex} (libphonenumber's prefix patterns: digits,
+     * classes, {@code \\d}, groups, alternation, {@code ? {n} {n,m}} and zero-width {@code $ ^}), read from its
+     * structure: a sequence adds, an alternation takes the longest branch, a quantifier multiplies. -1 when the
+     * pattern can match without bound or uses syntax this reader does not know (the region then gets no bounds).
+     */
+    static int longestMatch(String regex) {
+        if (regex == null || regex.isEmpty()) {
+            return 0;
+        }
+        int[] pos = {0};
+        int n = maxLen(regex, pos);
+        return pos[0] == regex.length() ? n : -1;
+    }
+
+    /** Longest match of the alternation starting at {@code pos[0]}, up to an unmatched ')' or the end; -1 if unbounded. */
+    private static int maxLen(String re, int[] pos) {
+        int best = 0;
+        int seq = 0;
+        while (pos[0] < re.length()) {
+            char c = re.charAt(pos[0]);
+            int atom;
+            if (c == ')') {
+                break;
+            } else if (c == '|') {
+                best = Math.max(best, seq);
+                seq = 0;
+                pos[0]++;
+                continue;
+            } else if (c == '$' || c == '^') {
+                pos[0]++;
+                continue;
+            } else if (c == '(') {
+                pos[0]++;
+                if (re.startsWith("?:", pos[0])) {
+                    pos[0] += 2;
+                } else if (re.startsWith("?", pos[0])) {
+                    return -1;
+                }
+                atom = maxLen(re, pos);
+                if (atom < 0 || pos[0] >= re.length() || re.charAt(pos[0]) != ')') {
+                    return -1;
+                }
+                pos[0]++;
+            } else if (c == '[') {
+                int close = re.indexOf(']', pos[0] + 1);
+                if (close < 0) {
+                    return -1;
+                }
+                pos[0] = close + 1;
+                atom = 1;
+            } else if (c == '\\') {
+                if (pos[0] + 1 >= re.length() || "dD.-+()[]\\".indexOf(re.charAt(pos[0] + 1)) < 0) {
+                    return -1;
+                }
+                pos[0] += 2;
+                atom = 1;
+            } else if (c == '*' || c == '+' || c == '{' || c == '?') {
+                return -1;
+            } else {
+                pos[0]++;
+                atom = 1;
+            }
+            // quantifier
+            if (pos[0] < re.length()) {
+                char q = re.charAt(pos[0]);
+                if (q == '*' || q == '+') {
+                    return -1;
+                } else if (q == '?') {
+                    pos[0]++;
+                } else if (q == '{') {
+                    int close = re.indexOf('}', pos[0]);
+                    if (close < 0) {
+                        return -1;
+                    }
+                    String[] parts = re.substring(pos[0] + 1, close).split(",", -1);
+                    String max = parts[parts.length - 1].trim();
+                    if (max.isEmpty() || !max.chars().allMatch(Character::isDigit)) {
+                        return -1;
+                    }
+                    atom *= Integer.parseInt(max);
+                    pos[0] = close + 1;
+                }
+            }
+            seq += atom;
+        }
+        return Math.max(best, seq);
     }
 
     List<String> regions() {
@@ -112,8 +296,14 @@ final class PhoneFinder {
             }
             boolean grouped = false;
             boolean valid = false;
+            String rawDigits = asciiDigits(raw);
             for (int i = raw.startsWith("+") ? 0 : 1; i < regions.size() && !grouped; i++) {
                 String region = regions.get(i);
+                // exact pre-check (rawDigitBounds): this region can neither be valid nor give the context reading
+                if (!raw.startsWith("+") && !(context && possible.isEmpty())
+                        && !bounds[i].admits(rawDigits)) {
+                    continue;
+                }
                 Phonenumber.PhoneNumber number;
                 try {
                     number = util.parse(raw, region);
@@ -290,6 +480,17 @@ final class PhoneFinder {
             }
         }
         return out;
+    }
+
+    private static String asciiDigits(String raw) {
+        StringBuilder b = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '0' && c <= '9') {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static int digits(String raw) {
