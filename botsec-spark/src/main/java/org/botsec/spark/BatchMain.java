@@ -55,9 +55,39 @@ public final class BatchMain implements Runnable {
                 err.flush();
                 return 2;
             }
+            String malformed = malformedRecord(ex);
+            if (malformed != null) {
+                err.println("error: malformed input record: " + malformed);
+                err.flush();
+                return 2;
+            }
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The innermost message of a Spark failure caused by the input itself (a record the CSV/JSON parser rejects in
+     * FAILFAST mode), shortened to its first line and 200 characters; null for any other failure. Such a failure
+     * surfaces only when the job runs, wrapped in task and stage exceptions, so it is found by Spark's error-class
+     * prefix in the cause chain.
+     */
+    static String malformedRecord(Throwable ex) {
+        String found = null;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.startsWith("[MALFORMED_CSV_RECORD]") || m.startsWith("[MALFORMED_RECORD_IN_PARSING"))) {
+                found = m;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (found == null) {
+            return null;
+        }
+        String line = BatchIo.firstLine(found);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     /** Options every subcommand shares. */

@@ -115,6 +115,14 @@ class BatchMainTest {
         Run badFormatFlag = run("guard", "--input", in.toString(), "--output", out, "--format", "xml");
         assertEquals("error: unknown format 'xml': use csv, parquet or jsonl", badFormatFlag.err().trim());
 
+        // an unquoted comma gives a row more fields than the header: found only when the job runs
+        Path badCsv = dir.resolve("bad.csv");
+        Files.writeString(badCsv, "text\nHi, my card 4111 1111 1111 1111 was charged\n");
+        Run malformed = run("guard", "--input", badCsv.toString(), "--output", out);
+        assertEquals(2, malformed.code(), malformed.err());
+        assertTrue(malformed.err().trim().startsWith("error: malformed input record: "), malformed.err());
+        assertEquals(1, malformed.err().trim().lines().count(), malformed.err());
+
 
         assertFalse(Files.exists(Path.of(out)));
         Run ok = run("guard", "--input", in.toString(), "--output", out, "--column", "message");
