@@ -79,9 +79,6 @@ public final class BatchMain implements Runnable {
             if (m != null && (m.startsWith("[MALFORMED_CSV_RECORD]") || m.startsWith("[MALFORMED_RECORD_IN_PARSING"))) {
                 found = m;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         if (found == null) {
             return null;
