@@ -19,8 +19,8 @@ import org.botsec.guard.internal.InjectionScanner;
  *   <li><b>rules</b> — the guard's own patterns for the known families, hidden Unicode and encoded payloads
  *       ({@code guard.injection.*}, 0.3% false positives on the issue's independent benign set); a message a
  *       rule fires on is decided there and never embedded;</li>
- *   <li><b>embedding</b> — every other message is embedded by a sentence encoder ({@link MiniLmEmbedder} by
- *       default) and scored by an {@link InjectionHead} (logistic regression or a one-hidden-layer perceptron); at or above the head's threshold it
+ *   <li><b>embedding</b> — every other message is embedded by the sentence encoder the head was trained on
+ *       ({@link E5SmallEmbedder} for the shipped head, {@link MiniLmEmbedder} for older head files) and scored by an {@link InjectionHead} (logistic regression or a one-hidden-layer perceptron); at or above the head's threshold it
  *       is reported as {@code guard.injection.semantic}.</li>
  * </ol>
  * The n-gram classifier of the old default is not a stage: on public data nobody on this project wrote it
@@ -96,10 +96,22 @@ public final class SemanticInjectionScanner implements Scanner {
         return new SemanticInjectionScanner(encoderFor(head), head, head.threshold());
     }
 
+    /**
+     * The shipped encoder and head at another threshold in (0, 1) (e.g. from a policy file's
+     * {@code prompt_injection.threshold}); a failure to load is a {@link ModelLoadException}.
+     */
+    public static SemanticInjectionScanner shipped(double threshold) {
+        InjectionHead head = InjectionHead.shipped();
+        return new SemanticInjectionScanner(encoderFor(head), head, threshold);
+    }
+
     /** The shared encoder a head was trained on, by the name in its file; an unknown name fails to load. */
     public static TextEmbedder encoderFor(InjectionHead head) {
         if (head.encoder().equals(MiniLmEmbedder.MODEL_NAME)) {
             return MiniLmEmbedder.shared();
+        }
+        if (head.encoder().equals(E5SmallEmbedder.MODEL_NAME)) {
+            return E5SmallEmbedder.shared();
         }
         throw new ModelLoadException("the injection head was trained on encoder '" + head.encoder() + "', which this version does not ship", null);
     }

@@ -45,6 +45,10 @@ public final class SemanticScanBench {
         double[] base = time("old default: rules + n-gram classifier (baseline)", messages, iterations, m -> old.scan(m, Direction.INPUT), null);
         time("stage 1: rules and hidden-text checks", messages, iterations, m -> rules.scan(m, Direction.INPUT), base);
         time("stage 2: embedding (" + head.encoder().split(" ")[0] + ") + head", messages, iterations, m -> head.score(embedder.embed(m)), base);
+        if (!head.encoder().equals(MiniLmEmbedder.MODEL_NAME)) {
+            TextEmbedder minilm = MiniLmEmbedder.shared();
+            time("for comparison: embedding by all-MiniLM-L6-v2-q alone", messages, iterations, minilm::embed, base);
+        }
         time("semantic cascade, whole scanner", messages, iterations, m -> cascade.scan(m, Direction.INPUT), base);
         double[] base4k = time("4 KB: old default (baseline)", long4k, Math.max(20, iterations / 5), m -> old.scan(m, Direction.INPUT), null);
         time("4 KB: semantic cascade (long text read as " + head.longText().id() + ")", long4k, Math.max(20, iterations / 5),

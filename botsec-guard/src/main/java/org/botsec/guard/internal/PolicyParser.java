@@ -156,10 +156,20 @@ public final class PolicyParser {
                 defaultAction = Action.REDACT;
             }
             case "prompt_injection" -> {
-                checkFields(s, union(COMMON, "threshold", "classifier"), where);
+                checkFields(s, union(COMMON, "threshold", "classifier", "detector"), where);
+                String detector = s.has("detector") ? text(s, "detector", where) : "ngram";
+                if (s.has("detector") && s.has("classifier")) {
+                    throw BadInputException.of("%s: give 'detector' (ngram, rules or semantic) or the older 'classifier', not both", where);
+                }
                 boolean useClassifier = !s.has("classifier") || bool(s, "classifier", where);
-                double threshold = s.has("threshold") ? number(s, "threshold", where) : 0.5;
-                scanner = new InjectionScanner(useClassifier ? InjectionClassifier.shipped() : null, threshold);
+                switch (detector) {
+                    case "ngram", "rules" -> {
+                        double threshold = s.has("threshold") ? number(s, "threshold", where) : 0.5;
+                        scanner = new InjectionScanner(useClassifier && detector.equals("ngram") ? InjectionClassifier.shipped() : null, threshold);
+                    }
+                    case "semantic" -> scanner = semanticScanner(s.has("threshold") ? number(s, "threshold", where) : Double.NaN, where);
+                    default -> throw BadInputException.of("%s.detector must be ngram, rules or semantic, got '%s'", where, detector);
+                }
                 defaultAction = Action.BLOCK;
                 defaultDirections = EnumSet.of(Direction.INPUT);
             }
@@ -203,6 +213,38 @@ public final class PolicyParser {
         }
         double minScore = s.has("min_score") ? number(s, "min_score", where) : 0.5;
         b.add(scanner, action, directions, minScore);
+    }
+
+    /** Class of the semantic detector, in the optional botsec-guard-semantic module (which depends on this one). */
+    static final String SEMANTIC_SCANNER = "org.botsec.guard.semantic.SemanticInjectionScanner";
+
+    /**
+     * The semantic detector (rules, then a sentence-embedding head), loaded by name because it lives in a module
+     * that depends on this one. Its absence, or a model that fails to load, is one line naming the cause: a policy
+     * that asks for it never silently gets a weaker detector.
+     */
+    private static Scanner semanticScanner(double threshold, String where) {
+        Class<?> type;
+        try {
+            type = Class.forName(SEMANTIC_SCANNER);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw BadInputException.of("%s.detector semantic needs the botsec-guard-semantic module on the class path"
+                    + " (org.botsec:botsec-guard-semantic); it is not there", where);
+        }
+        if (!Double.isNaN(threshold) && !(threshold > 0 && threshold < 1)) {
+            throw BadInputException.of("%s.threshold must be in (0, 1) for the semantic detector, got %s", where, threshold);
+        }
+        try {
+            Object scanner = Double.isNaN(threshold) ? type.getMethod("shipped").invoke(null)
+                    : type.getMethod("shipped", double.class).invoke(null, threshold);
+            return (Scanner) scanner;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw BadInputException.of("%s.detector semantic: %s", where,
+                    cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage().lines().findFirst().orElse(""));
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw BadInputException.of("%s.detector semantic: %s does not offer shipped() in this version (%s)", where, SEMANTIC_SCANNER, e);
+        }
     }
 
     private static Set<String> union(Set<String> a, String... more) {
