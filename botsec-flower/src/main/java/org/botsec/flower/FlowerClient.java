@@ -88,6 +88,10 @@ public final class FlowerClient {
     /** Flower's error code for an exception in the client app. */
     public static final int ERROR_CLIENT_APP_RAISED_EXCEPTION = 2;
     private static final int MAX_OBJECTS = 100_000;
+    /** Flower 1.23's RegisterNode refusal when the SuperLink runs with {@code --enable-supernode-auth}. */
+    static final String AUTH_ENABLED_HINT = "must be registered via the CLI";
+    /** Flower 1.23's ActivateNode refusal for a public key it has not registered. */
+    static final String UNKNOWN_KEY_HINT = "No SuperNode found with the given public key";
     private static final int MAX_INBOUND_BYTES = FlowerRecords.MAX_CHUNK_BYTES + 4 * 1024 * 1024;
 
     private final Builder b;
@@ -138,15 +142,30 @@ public final class FlowerClient {
             try {
                 call(stub).registerNode(RegisterNodeFleetRequest.newBuilder().setPublicKey(pk).build());
             } catch (StatusRuntimeException e) {
+                boolean authOn = described(e).contains(AUTH_ENABLED_HINT);
+                if (ephemeral && authOn) {
+                    throw new FlowerException("SuperLink " + b.target() + " only accepts registered node keys "
+                            + "(--enable-supernode-auth): give a node key whose public key was registered with "
+                            + "`flwr supernode register KEY.pub`", e);
+                }
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    throw new FlowerException("cannot reach SuperLink " + b.target() + ": " + describe(e), e);
+                }
                 if (ephemeral || e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
                     throw new FlowerException("SuperLink " + b.target() + " refused RegisterNode: " + describe(e), e);
                 }
-                LOG.info("node key already registered with the SuperLink; activating it");
+                LOG.info(authOn ? "SuperLink registers node keys through its CLI; activating this key"
+                        : "node key already registered with the SuperLink; activating it");
             }
             try {
                 nodeId = call(stub).activateNode(ActivateNodeRequest.newBuilder().setPublicKey(pk)
                         .setHeartbeatInterval(b.heartbeatInterval.toMillis() / 1000.0).build()).getNodeId();
             } catch (StatusRuntimeException e) {
+                if (described(e).contains(UNKNOWN_KEY_HINT)) {
+                    throw new FlowerException("SuperLink " + b.target() + " does not know this node key (public key "
+                            + "SHA-256 " + ObjectContent.sha256Hex(key.publicKeyPem()).substring(0, 16) + "…); with "
+                            + "--enable-supernode-auth register it first: flwr supernode register KEY.pub", e);
+                }
                 throw new FlowerException("SuperLink " + b.target() + " refused ActivateNode: " + describe(e), e);
             }
             LOG.info("joined SuperLink {} as node {}", b.target(), Long.toUnsignedString(nodeId));
@@ -530,9 +549,40 @@ public final class FlowerClient {
         return Evaluation.of(data.y(), ((Classifier) copy).predictProba(data.x()), data.classNames());
     }
 
-    private static String describe(StatusRuntimeException e) {
+    /**
+     * One line: the status code, the first line of its description and, for transport failures, the innermost cause
+     * (a TLS handshake failure names the certificate problem there, not in the status).
+     */
+    String describe(StatusRuntimeException e) {
+        String d = described(e);
+        StringBuilder s = new StringBuilder(e.getStatus().getCode().toString());
+        if (!d.isEmpty()) {
+            s.append(' ').append(d.lines().findFirst().orElse(""));
+        }
+        Throwable root = e.getStatus().getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != null && root.getMessage() != null) {
+            String m = root.getMessage().lines().findFirst().orElse("");
+            if (!m.isEmpty() && !d.contains(m)) {
+                s.append(" (").append(root.getClass().getSimpleName()).append(": ").append(m).append(')');
+            }
+            if (root instanceof java.security.cert.CertificateException
+                    || root instanceof javax.net.ssl.SSLException) {
+                s.append("; is --root-certificates the CA that signed the SuperLink's certificate, and does the "
+                        + "certificate name this host?");
+            }
+        } else if (b.insecure && e.getStatus().getCode() == Status.Code.UNAVAILABLE && d.contains("Network closed")) {
+            s.append(" (a TLS SuperLink answers plain-text clients this way: use --root-certificates instead of "
+                    + "--insecure)");
+        }
+        return s.toString();
+    }
+
+    private static String described(StatusRuntimeException e) {
         String d = e.getStatus().getDescription();
-        return e.getStatus().getCode() + (d == null ? "" : " " + d);
+        return d == null ? "" : d;
     }
 
     private static void sleep(Duration d) {

@@ -10,6 +10,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -412,5 +413,42 @@ class FlowerClientTest {
                 .pollInterval(Duration.ofMillis(10)).build().run();
         assertEquals(first.nodeId(), second.nodeId());
         assertEquals(0, link.unregistered.get());
+    }
+
+    @Test
+    void withSupernodeAuthOnlyAKeyRegisteredThroughTheCliJoinsAndTrains() throws Exception {
+        link.enableSupernodeAuth = true;
+        // what `flwr supernode register test_node_p384.pub` stores (bytes printed by Flower 1.23.0, see the README)
+        long registered = link.registerViaCli(Files.readAllBytes(FlowerNodeKeyTest.resource(
+                "test_node_p384.flower-public.pem")));
+        Dataset train = data(20, 1);
+        Dataset test = data(10, 2);
+
+        FlowerException fresh = assertThrows(FlowerException.class, () -> client(train, test, 1).build().run());
+        assertTrue(fresh.getMessage().contains("only accepts registered node keys"), fresh.getMessage());
+        FlowerException unknown = assertThrows(FlowerException.class,
+                () -> client(train, test, 1).nodeKey(FlowerNodeKey.generate()).build().run());
+        assertTrue(unknown.getMessage().contains("does not know this node key"), unknown.getMessage());
+        assertTrue(link.activeNodes().isEmpty());
+
+        // the ssh-keygen key whose .pub was registered: its PEM header must equal the stored bytes exactly
+        FlowerNodeKey key = FlowerNodeKey.load(FlowerNodeKeyTest.resource("test_node_p384"));
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, test, 1).nodeKey(key).build().run());
+        assertEquals(List.of(registered), awaitNodes(1));
+        double[] w = new double[K * D];
+        java.util.Arrays.fill(w, 0.1);
+        double[] b = new double[K];
+        link.enqueue(registered, train(registered, w, b, 0.5, 1024));
+        FakeSuperLink.Reply rep = link.awaitReplies(1, Duration.ofSeconds(30)).get(0);
+        SpecObjects.Reply dec = SpecObjects.decode(rep.tree().getObjectId(), link.store);
+        assertTrue(dec.error().isEmpty());
+        assertEquals(oracleStep(train, w, b, 0.5)[0], dec.arrays().get("arrays").get("0")[0], 1e-12);
+        FlowerRunSummary s = f.get(30, TimeUnit.SECONDS);
+        assertEquals(registered, s.nodeId());
+        assertEquals(1, s.trainReplies());
+        // a registered key stays registered: Flower refuses Fleet-API unregistration under --enable-supernode-auth
+        assertEquals(0, link.unregisterCalls.get());
+        assertEquals(0, link.rejectedCalls.get());
+        assertTrue(link.problems.isEmpty(), link.problems.toString());
     }
 }
