@@ -560,7 +560,12 @@ public final class FlowerClient {
             s.append(' ').append(d.lines().findFirst().orElse(""));
         }
         Throwable root = e.getStatus().getCause();
-        while (root != null && root.getCause() != null && root.getCause() != root) {
+        boolean tls = false;
+        for (int depth = 0; root != null && depth < 20; depth++) {
+            tls |= root instanceof javax.net.ssl.SSLException || root instanceof java.security.GeneralSecurityException;
+            if (root.getCause() == null || root.getCause() == root) {
+                break;
+            }
             root = root.getCause();
         }
         if (root != null && root.getMessage() != null) {
@@ -568,8 +573,7 @@ public final class FlowerClient {
             if (!m.isEmpty() && !d.contains(m)) {
                 s.append(" (").append(root.getClass().getSimpleName()).append(": ").append(m).append(')');
             }
-            if (root instanceof java.security.cert.CertificateException
-                    || root instanceof javax.net.ssl.SSLException) {
+            if (tls) {
                 s.append("; is --root-certificates the CA that signed the SuperLink's certificate, and does the "
                         + "certificate name this host?");
             }
