@@ -495,6 +495,10 @@ public final class FlowerClient {
         for (Map.Entry<String, FlowerArray> e : record.entrySet()) {
             int[] want = expected.get(i++);
             FlowerArray a = e.getValue();
+            if (!a.dtype().floating()) {
+                throw BadInputException.of("array '%s' has dtype %s; the model's tensors take float64 or float32",
+                        e.getKey(), a.dtype().flowerName());
+            }
             if (!Arrays.equals(a.shape(), want)) {
                 throw BadInputException.of("array '%s' has shape %s, the model's tensor %d has %s", e.getKey(),
                         Arrays.toString(a.shape()), i - 1, Arrays.toString(want));
@@ -520,8 +524,9 @@ public final class FlowerClient {
         int offset = 0;
         for (Map.Entry<String, FlowerArray> e : in.entrySet()) {
             FlowerArray a = e.getValue();
-            int n = a.values().length;
-            out.put(e.getKey(), new FlowerArray(a.dtype(), a.shape(), Arrays.copyOfRange(params, offset, offset + n)));
+            int n = a.size();
+            out.put(e.getKey(), FlowerArray.ofDoubles(a.dtype(), a.shape(), Arrays.copyOfRange(params, offset,
+                    offset + n)));
             offset += n;
         }
         return out;

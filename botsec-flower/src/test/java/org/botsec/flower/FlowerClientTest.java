@@ -451,4 +451,32 @@ class FlowerClientTest {
         assertEquals(0, link.rejectedCalls.get());
         assertTrue(link.problems.isEmpty(), link.problems.toString());
     }
+
+    @Test
+    void integerArraysWhereTheModelTakesFloatsGetAnErrorReply() throws Exception {
+        Dataset train = data(20, 1);
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, data(10, 2), 2).build().run());
+        long node = awaitNodes(1).get(0);
+        // int64 arrays of the model's shapes (.npy bytes as np.save writes them: the golden int64 layout)
+        SpecObjects.MessageBuilder mb = new SpecObjects.MessageBuilder();
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", org.botsec.flower.internal.Npy.write(org.botsec.flower.internal.NpyDtype.INT64,
+                new int[] {K, D}, new byte[K * D * 8]));
+        arrays.put("1", org.botsec.flower.internal.Npy.write(org.botsec.flower.internal.NpyDtype.INT64,
+                new int[] {K}, new byte[K * 8]));
+        link.enqueue(node, mb.arrays("arrays", arrays).config("config", Map.of("lr", 0.1))
+                .build(metadata(node, "train")));
+        double[] w = new double[K * D];
+        java.util.Arrays.fill(w, 0.2);
+        link.enqueue(node, train(node, w, new double[K], 0.1, 1024));
+        List<FakeSuperLink.Reply> replies = link.awaitReplies(2, Duration.ofSeconds(30));
+        SpecObjects.Reply bad = SpecObjects.decode(replies.get(0).tree().getObjectId(), link.store);
+        assertTrue(bad.error().isPresent());
+        assertTrue(bad.error().get().getReason().contains("array '0' has dtype int64; the model's tensors take "
+                + "float64 or float32"), bad.error().get().getReason());
+        SpecObjects.Reply ok = SpecObjects.decode(replies.get(1).tree().getObjectId(), link.store);
+        assertTrue(ok.error().isEmpty());
+        assertEquals(oracleStep(train, w, new double[K], 0.1)[0], ok.arrays().get("arrays").get("0")[0], 1e-12);
+        f.get(30, TimeUnit.SECONDS);
+    }
 }
