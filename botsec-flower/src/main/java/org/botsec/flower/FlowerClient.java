@@ -88,6 +88,8 @@ public final class FlowerClient {
     /** Flower's error code for an exception in the client app. */
     public static final int ERROR_CLIENT_APP_RAISED_EXCEPTION = 2;
     private static final int MAX_OBJECTS = 100_000;
+    /** The ConfigRecord that carries Flower's SecAgg/SecAgg+ stages (flwr.common.secure_aggregation). */
+    static final String SECAGGPLUS_CONFIGS = "secaggplus_configs";
     /** Flower 1.23's RegisterNode refusal when the SuperLink runs with {@code --enable-supernode-auth}. */
     static final String AUTH_ENABLED_HINT = "must be registered via the CLI";
     /** Flower 1.23's ActivateNode refusal for a public key it has not registered. */
@@ -293,6 +295,13 @@ public final class FlowerClient {
             if (decoded.error().isPresent()) {
                 throw BadInputException.of("message carries an error (code %d) instead of content",
                         decoded.error().get().getCode());
+            }
+            Map<String, Object> secAgg = decoded.content().configRecords().get(SECAGGPLUS_CONFIGS);
+            if (secAgg != null) {
+                // never answer a secure-aggregation stage with unmasked arrays: the ServerApp would sum them as masked
+                throw BadInputException.of("message is stage '%s' of Flower's SecAgg+ protocol (ServerApp "
+                        + "SecAggPlusWorkflow, client mod secaggplus_mod), which the BotSec client does not implement; "
+                        + "run this node in a federation without secure aggregation", secAgg.getOrDefault("stage", "?"));
             }
             Object serverRound = config(decoded.content()).get("server-round");
             if (serverRound instanceof Number n) {

@@ -479,4 +479,36 @@ class FlowerClientTest {
         assertEquals(oracleStep(train, w, new double[K], 0.1)[0], ok.arrays().get("arrays").get("0")[0], 1e-12);
         f.get(30, TimeUnit.SECONDS);
     }
+
+    @Test
+    void secAggPlusStagesGetAnErrorReplyNamingTheModAndNeverUnmaskedArrays() throws Exception {
+        Future<FlowerRunSummary> f = pool.submit(() -> client(data(20, 1), data(10, 2), 2).build().run());
+        long node = awaitNodes(1).get(0);
+        // stage 1 as Flower's SecAggPlusWorkflow sends it: a train message whose only record is secaggplus_configs
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("stage", "setup");
+        setup.put("sample_num", 2);
+        setup.put("share_num", 2);
+        setup.put("threshold", 2);
+        link.enqueue(node, new SpecObjects.MessageBuilder().config("secaggplus_configs", setup)
+                .build(metadata(node, "train")));
+        // stage 3 carries the model's arrays too: training on them and replying in the clear would leak the update
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", SpecObjects.npy(new double[K * D], K, D));
+        arrays.put("1", SpecObjects.npy(new double[K], K));
+        link.enqueue(node, new SpecObjects.MessageBuilder().arrays("arrays", arrays)
+                .config("secaggplus_configs", Map.of("stage", "collect_masked_vectors"))
+                .build(metadata(node, "train")));
+        List<FakeSuperLink.Reply> replies = link.awaitReplies(2, Duration.ofSeconds(30));
+        String[] stages = {"setup", "collect_masked_vectors"};
+        for (int i = 0; i < 2; i++) {
+            SpecObjects.Reply dec = SpecObjects.decode(replies.get(i).tree().getObjectId(), link.store);
+            assertTrue(dec.error().isPresent());
+            String reason = dec.error().get().getReason();
+            assertTrue(reason.contains("stage '" + stages[i] + "' of Flower's SecAgg+ protocol"), reason);
+            assertTrue(reason.contains("secaggplus_mod"), reason);
+            assertTrue(dec.arrays().isEmpty());
+        }
+        assertEquals(2, f.get(30, TimeUnit.SECONDS).errorReplies());
+    }
 }
