@@ -511,4 +511,36 @@ class FlowerClientTest {
         }
         assertEquals(2, f.get(30, TimeUnit.SECONDS).errorReplies());
     }
+
+    @Test
+    void float32ArraysAreAnsweredInFloat32() throws Exception {
+        Dataset train = data(20, 1);
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, data(10, 2), 1).build().run());
+        long node = awaitNodes(1).get(0);
+        double[] w = new double[K * D];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.01 * i); // exactly representable in float32, so the input is the same for the oracle
+        }
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", org.botsec.flower.internal.Npy.write(w, new int[] {K, D}, "float32"));
+        arrays.put("1", org.botsec.flower.internal.Npy.write(new double[K], new int[] {K}, "float32"));
+        link.enqueue(node, new SpecObjects.MessageBuilder().arrays("arrays", arrays).config("config",
+                Map.of("lr", 0.5)).build(metadata(node, "train")));
+        FakeSuperLink.Reply rep = link.awaitReplies(1, Duration.ofSeconds(30)).get(0);
+        // walk the reply's tree: Message → RecordDict → ArrayRecord → Array → ArrayChunk
+        org.botsec.flower.internal.proto.ObjectTree array = rep.tree().getChildren(0).getChildren(0).getChildren(0);
+        String arrayJson = new String(SpecObjects.body(link.store.get(array.getObjectId())),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(arrayJson.contains("\"dtype\": \"float32\""), arrayJson);
+        byte[] npy = SpecObjects.body(link.store.get(array.getChildren(0).getObjectId()));
+        String header = new String(npy, 10, 64, java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'descr': '<f4'"), header);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(npy, npy.length - 4 * K * D, 4 * K * D)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        double[] expected = oracleStep(train, w, new double[K], 0.5);
+        for (int i = 0; i < K * D; i++) {
+            assertEquals((float) expected[i], data.getFloat(), 1e-6f, "float32 parameter " + i);
+        }
+        f.get(30, TimeUnit.SECONDS);
+    }
 }
