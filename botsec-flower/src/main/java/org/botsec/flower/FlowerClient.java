@@ -98,6 +98,7 @@ public final class FlowerClient {
 
     private final Builder b;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean leaving = new AtomicBoolean();
 
     private FlowerClient(Builder b) {
         this.b = b;
@@ -120,6 +121,7 @@ public final class FlowerClient {
      * @throws FlowerException when the SuperLink refuses the node or cannot be reached
      */
     public FlowerRunSummary run() {
+        leaving.set(false);
         ManagedChannel owned = null;
         io.grpc.Channel base;
         if (b.channel != null) {
@@ -182,6 +184,7 @@ public final class FlowerClient {
                 sleep(b.linger);
             }
         } finally {
+            leaving.set(true); // a heartbeat cut short by the shutdown below is not worth a warning
             heartbeat.shutdownNow();
             if (nodeId != -1) {
                 try {
@@ -227,9 +230,13 @@ public final class FlowerClient {
                 LOG.warn("SuperLink did not accept the heartbeat of node {}", Long.toUnsignedString(node.getNodeId()));
             }
         } catch (StatusRuntimeException e) {
-            LOG.warn("heartbeat failed: {}", describe(e));
+            if (!leaving.get()) {
+                LOG.warn("heartbeat failed: {}", describe(e));
+            }
         } catch (RuntimeException e) {
-            LOG.warn("heartbeat failed: {}", e.toString());
+            if (!leaving.get()) {
+                LOG.warn("heartbeat failed: {}", e.toString());
+            }
         }
     }
 
