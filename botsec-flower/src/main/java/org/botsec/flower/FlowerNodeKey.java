@@ -23,10 +23,13 @@ import com.google.crypto.tink.subtle.Enums;
 /**
  * A Flower node key: an ECDSA key pair on NIST P-384. The SuperLink knows a node by its public key (PEM
  * SubjectPublicKeyInfo); every Fleet call carries that key, an ISO-8601 UTC timestamp and an ECDSA-SHA256 signature
- * (DER) over the timestamp's ASCII bytes.
+ * (DER) over the timestamp's ASCII bytes. A SuperLink started with {@code --enable-supernode-auth} accepts only keys
+ * registered with {@code flwr supernode register KEY.pub} (an OpenSSH public key line, {@link #openSshPublicKey}) and
+ * compares the header with the PEM it stored byte for byte.
  *
  * <p>Security guarantees: signing goes through Tink's ECDSA ({@code EcdsaSignJce}); the private key is never logged
- * or printed, and {@link #save} writes it owner-readable only (PKCS#8 PEM, the format Flower's SuperNode reads). The
+ * or printed, and {@link #save} writes it owner-readable only (PKCS#8 PEM; Flower's own SuperNode reads OpenSSH keys
+ * instead, which {@link #load} reads too, so one {@code ssh-keygen} key can serve both). The
  * signed timestamp only proves possession of the key at call time within the SuperLink's accepted clock skew; it does
  * not bind the request body, and without TLS the calls can be read and replayed within that window.
  */
