@@ -35,6 +35,7 @@ def loss_acc(w, b, x, y):
 @app.train()
 def train(msg: Message, context: Context):
     w, b = msg.content["arrays"].to_numpy_ndarrays()
+    dtype = w.dtype  # reply in the dtype the ServerApp sent
     lr = float(msg.content["config"]["lr"])
     xtr, ytr, _, _ = load(context)
     rng = np.random.default_rng(int(msg.metadata.group_id or 0))
@@ -46,7 +47,7 @@ def train(msg: Message, context: Context):
         w = w - lr * g.T @ xtr[idx] / len(idx)
         b = b - lr * g.mean(axis=0)
     loss, _ = loss_acc(w, b, xtr, ytr)
-    content = RecordDict({"arrays": ArrayRecord([w, b]),
+    content = RecordDict({"arrays": ArrayRecord([w.astype(dtype), b.astype(dtype)]),
                           "metrics": MetricRecord({"train_loss": loss, "num-examples": len(ytr)})})
     return Message(content=content, reply_to=msg)
 

@@ -88,10 +88,17 @@ public final class FlowerClient {
     /** Flower's error code for an exception in the client app. */
     public static final int ERROR_CLIENT_APP_RAISED_EXCEPTION = 2;
     private static final int MAX_OBJECTS = 100_000;
+    /** The ConfigRecord that carries Flower's SecAgg/SecAgg+ stages (flwr.common.secure_aggregation). */
+    static final String SECAGGPLUS_CONFIGS = "secaggplus_configs";
+    /** Flower 1.23's RegisterNode refusal when the SuperLink runs with {@code --enable-supernode-auth}. */
+    static final String AUTH_ENABLED_HINT = "must be registered via the CLI";
+    /** Flower 1.23's ActivateNode refusal for a public key it has not registered. */
+    static final String UNKNOWN_KEY_HINT = "No SuperNode found with the given public key";
     private static final int MAX_INBOUND_BYTES = FlowerRecords.MAX_CHUNK_BYTES + 4 * 1024 * 1024;
 
     private final Builder b;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean leaving = new AtomicBoolean();
 
     private FlowerClient(Builder b) {
         this.b = b;
@@ -114,6 +121,7 @@ public final class FlowerClient {
      * @throws FlowerException when the SuperLink refuses the node or cannot be reached
      */
     public FlowerRunSummary run() {
+        leaving.set(false);
         ManagedChannel owned = null;
         io.grpc.Channel base;
         if (b.channel != null) {
@@ -138,15 +146,30 @@ public final class FlowerClient {
             try {
                 call(stub).registerNode(RegisterNodeFleetRequest.newBuilder().setPublicKey(pk).build());
             } catch (StatusRuntimeException e) {
+                boolean authOn = described(e).contains(AUTH_ENABLED_HINT);
+                if (ephemeral && authOn) {
+                    throw new FlowerException("SuperLink " + b.target() + " only accepts registered node keys "
+                            + "(--enable-supernode-auth): give a node key whose public key was registered with "
+                            + "`flwr supernode register KEY.pub`", e);
+                }
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    throw new FlowerException("cannot reach SuperLink " + b.target() + ": " + describe(e), e);
+                }
                 if (ephemeral || e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
                     throw new FlowerException("SuperLink " + b.target() + " refused RegisterNode: " + describe(e), e);
                 }
-                LOG.info("node key already registered with the SuperLink; activating it");
+                LOG.info(authOn ? "SuperLink registers node keys through its CLI; activating this key"
+                        : "node key already registered with the SuperLink; activating it");
             }
             try {
                 nodeId = call(stub).activateNode(ActivateNodeRequest.newBuilder().setPublicKey(pk)
                         .setHeartbeatInterval(b.heartbeatInterval.toMillis() / 1000.0).build()).getNodeId();
             } catch (StatusRuntimeException e) {
+                if (described(e).contains(UNKNOWN_KEY_HINT)) {
+                    throw new FlowerException("SuperLink " + b.target() + " does not know this node key (public key "
+                            + "SHA-256 " + ObjectContent.sha256Hex(key.publicKeyPem()).substring(0, 16) + "…); with "
+                            + "--enable-supernode-auth register it first: flwr supernode register KEY.pub", e);
+                }
                 throw new FlowerException("SuperLink " + b.target() + " refused ActivateNode: " + describe(e), e);
             }
             LOG.info("joined SuperLink {} as node {}", b.target(), Long.toUnsignedString(nodeId));
@@ -161,6 +184,7 @@ public final class FlowerClient {
                 sleep(b.linger);
             }
         } finally {
+            leaving.set(true); // a heartbeat cut short by the shutdown below is not worth a warning
             heartbeat.shutdownNow();
             if (nodeId != -1) {
                 try {
@@ -206,9 +230,13 @@ public final class FlowerClient {
                 LOG.warn("SuperLink did not accept the heartbeat of node {}", Long.toUnsignedString(node.getNodeId()));
             }
         } catch (StatusRuntimeException e) {
-            LOG.warn("heartbeat failed: {}", describe(e));
+            if (!leaving.get()) {
+                LOG.warn("heartbeat failed: {}", describe(e));
+            }
         } catch (RuntimeException e) {
-            LOG.warn("heartbeat failed: {}", e.toString());
+            if (!leaving.get()) {
+                LOG.warn("heartbeat failed: {}", e.toString());
+            }
         }
     }
 
@@ -274,6 +302,13 @@ public final class FlowerClient {
             if (decoded.error().isPresent()) {
                 throw BadInputException.of("message carries an error (code %d) instead of content",
                         decoded.error().get().getCode());
+            }
+            Map<String, Object> secAgg = decoded.content().configRecords().get(SECAGGPLUS_CONFIGS);
+            if (secAgg != null) {
+                // never answer a secure-aggregation stage with unmasked arrays: the ServerApp would sum them as masked
+                throw BadInputException.of("message is stage '%s' of Flower's SecAgg+ protocol (ServerApp "
+                        + "SecAggPlusWorkflow, client mod secaggplus_mod), which the BotSec client does not implement; "
+                        + "run this node in a federation without secure aggregation", secAgg.getOrDefault("stage", "?"));
             }
             Object serverRound = config(decoded.content()).get("server-round");
             if (serverRound instanceof Number n) {
@@ -476,6 +511,10 @@ public final class FlowerClient {
         for (Map.Entry<String, FlowerArray> e : record.entrySet()) {
             int[] want = expected.get(i++);
             FlowerArray a = e.getValue();
+            if (!a.dtype().floating()) {
+                throw BadInputException.of("array '%s' has dtype %s; the model's tensors take float64 or float32",
+                        e.getKey(), a.dtype().flowerName());
+            }
             if (!Arrays.equals(a.shape(), want)) {
                 throw BadInputException.of("array '%s' has shape %s, the model's tensor %d has %s", e.getKey(),
                         Arrays.toString(a.shape()), i - 1, Arrays.toString(want));
@@ -501,8 +540,9 @@ public final class FlowerClient {
         int offset = 0;
         for (Map.Entry<String, FlowerArray> e : in.entrySet()) {
             FlowerArray a = e.getValue();
-            int n = a.values().length;
-            out.put(e.getKey(), new FlowerArray(a.dtype(), a.shape(), Arrays.copyOfRange(params, offset, offset + n)));
+            int n = a.size();
+            out.put(e.getKey(), FlowerArray.ofDoubles(a.dtype(), a.shape(), Arrays.copyOfRange(params, offset,
+                    offset + n)));
             offset += n;
         }
         return out;
@@ -530,9 +570,44 @@ public final class FlowerClient {
         return Evaluation.of(data.y(), ((Classifier) copy).predictProba(data.x()), data.classNames());
     }
 
-    private static String describe(StatusRuntimeException e) {
+    /**
+     * One line: the status code, the first line of its description and, for transport failures, the innermost cause
+     * (a TLS handshake failure names the certificate problem there, not in the status).
+     */
+    String describe(StatusRuntimeException e) {
+        String d = described(e);
+        StringBuilder s = new StringBuilder(e.getStatus().getCode().toString());
+        if (!d.isEmpty()) {
+            s.append(' ').append(d.lines().findFirst().orElse(""));
+        }
+        Throwable root = e.getStatus().getCause();
+        boolean tls = false;
+        for (int depth = 0; root != null && depth < 20; depth++) {
+            tls |= root instanceof javax.net.ssl.SSLException || root instanceof java.security.GeneralSecurityException;
+            if (root.getCause() == null || root.getCause() == root) {
+                break;
+            }
+            root = root.getCause();
+        }
+        if (root != null && root.getMessage() != null) {
+            String m = root.getMessage().lines().findFirst().orElse("");
+            if (!m.isEmpty() && !d.contains(m)) {
+                s.append(" (").append(root.getClass().getSimpleName()).append(": ").append(m).append(')');
+            }
+            if (tls) {
+                s.append("; is --root-certificates the CA that signed the SuperLink's certificate, and does the "
+                        + "certificate name this host?");
+            }
+        } else if (b.insecure && e.getStatus().getCode() == Status.Code.UNAVAILABLE && d.contains("Network closed")) {
+            s.append(" (a TLS SuperLink answers plain-text clients this way: use --root-certificates instead of "
+                    + "--insecure)");
+        }
+        return s.toString();
+    }
+
+    private static String described(StatusRuntimeException e) {
         String d = e.getStatus().getDescription();
-        return e.getStatus().getCode() + (d == null ? "" : " " + d);
+        return d == null ? "" : d;
     }
 
     private static void sleep(Duration d) {

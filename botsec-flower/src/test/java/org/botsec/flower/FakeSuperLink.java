@@ -57,6 +57,12 @@ import org.botsec.flower.internal.proto.UnregisterNodeFleetResponse;
  * REFERENCES.md: it verifies the node-auth metadata of every call with the JDK's ECDSA (not Tink, which the client
  * signs with), refuses a second RegisterNode for a key (FAILED_PRECONDITION), serves queued messages and their objects,
  * and checks every pushed object against its ID with its own SHA-256.
+ *
+ * <p>With {@link #enableSupernodeAuth} it behaves as Flower 1.23's {@code flower-superlink --enable-supernode-auth}
+ * (read from its {@code FleetServicer} and {@code NodeAuthServerInterceptor}): RegisterNode and UnregisterNode are
+ * refused with FAILED_PRECONDITION (keys are registered through the Control API, {@link #registerViaCli}), and
+ * ActivateNode of a key it does not hold is refused with FAILED_PRECONDITION "No SuperNode found with the given public
+ * key." Keys are compared as bytes, as Flower compares the {@code flwr-public-key-bin} header with the stored PEM.
  */
 final class FakeSuperLink extends FleetGrpc.FleetImplBase {
     static final Context.Key<ByteString> CALLER = Context.key("caller-public-key");
@@ -78,7 +84,18 @@ final class FakeSuperLink extends FleetGrpc.FleetImplBase {
     final AtomicInteger heartbeats = new AtomicInteger();
     final AtomicInteger confirms = new AtomicInteger();
     final AtomicInteger unregistered = new AtomicInteger();
+    final AtomicInteger registerCalls = new AtomicInteger();
+    final AtomicInteger unregisterCalls = new AtomicInteger();
     private final AtomicLong nextNode = new AtomicLong(1000);
+    volatile boolean enableSupernodeAuth;
+
+    /** What {@code flwr supernode register KEY.pub} does: store the PEM bytes Flower derives from the key. */
+    long registerViaCli(byte[] publicKeyPem) {
+        long id = nextNode.incrementAndGet();
+        nodeByKey.put(ByteString.copyFrom(publicKeyPem), id);
+        keyByNode.put(id, ByteString.copyFrom(publicKeyPem));
+        return id;
+    }
 
     FakeSuperLink(Clock clock) {
         this.clock = clock;
@@ -200,6 +217,12 @@ final class FakeSuperLink extends FleetGrpc.FleetImplBase {
 
     @Override
     public void registerNode(RegisterNodeFleetRequest req, StreamObserver<RegisterNodeFleetResponse> out) {
+        registerCalls.incrementAndGet();
+        if (enableSupernodeAuth) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("SuperNode authentication is enabled. All "
+                    + "SuperNodes must be registered via the CLI.").asRuntimeException());
+            return;
+        }
         if (!req.getPublicKey().equals(CALLER.get())) {
             out.onError(Status.UNAUTHENTICATED.withDescription("key differs from metadata").asRuntimeException());
             return;
@@ -219,7 +242,7 @@ final class FakeSuperLink extends FleetGrpc.FleetImplBase {
     public void activateNode(ActivateNodeRequest req, StreamObserver<ActivateNodeResponse> out) {
         Long id = nodeByKey.get(req.getPublicKey());
         if (id == null || !req.getPublicKey().equals(CALLER.get())) {
-            out.onError(Status.NOT_FOUND.withDescription("No SuperNode found with the given public key.")
+            out.onError(Status.FAILED_PRECONDITION.withDescription("No SuperNode found with the given public key.")
                     .asRuntimeException());
             return;
         }
@@ -242,6 +265,12 @@ final class FakeSuperLink extends FleetGrpc.FleetImplBase {
 
     @Override
     public void unregisterNode(UnregisterNodeFleetRequest req, StreamObserver<UnregisterNodeFleetResponse> out) {
+        unregisterCalls.incrementAndGet();
+        if (enableSupernodeAuth) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("SuperNode authentication is enabled. All "
+                    + "SuperNodes must be unregistered via the CLI.").asRuntimeException());
+            return;
+        }
         if (owns(req.getNodeId(), out)) {
             ByteString k = keyByNode.remove(req.getNodeId());
             nodeByKey.remove(k);

@@ -10,6 +10,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -412,5 +413,134 @@ class FlowerClientTest {
                 .pollInterval(Duration.ofMillis(10)).build().run();
         assertEquals(first.nodeId(), second.nodeId());
         assertEquals(0, link.unregistered.get());
+    }
+
+    @Test
+    void withSupernodeAuthOnlyAKeyRegisteredThroughTheCliJoinsAndTrains() throws Exception {
+        link.enableSupernodeAuth = true;
+        // what `flwr supernode register test_node_p384.pub` stores (bytes printed by Flower 1.23.0, see the README)
+        long registered = link.registerViaCli(Files.readAllBytes(FlowerNodeKeyTest.resource(
+                "test_node_p384.flower-public.pem")));
+        Dataset train = data(20, 1);
+        Dataset test = data(10, 2);
+
+        FlowerException fresh = assertThrows(FlowerException.class, () -> client(train, test, 1).build().run());
+        assertTrue(fresh.getMessage().contains("only accepts registered node keys"), fresh.getMessage());
+        FlowerException unknown = assertThrows(FlowerException.class,
+                () -> client(train, test, 1).nodeKey(FlowerNodeKey.generate()).build().run());
+        assertTrue(unknown.getMessage().contains("does not know this node key"), unknown.getMessage());
+        assertTrue(link.activeNodes().isEmpty());
+
+        // the ssh-keygen key whose .pub was registered: its PEM header must equal the stored bytes exactly
+        FlowerNodeKey key = FlowerNodeKey.load(FlowerNodeKeyTest.resource("test_node_p384"));
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, test, 1).nodeKey(key).build().run());
+        assertEquals(List.of(registered), awaitNodes(1));
+        double[] w = new double[K * D];
+        java.util.Arrays.fill(w, 0.1);
+        double[] b = new double[K];
+        link.enqueue(registered, train(registered, w, b, 0.5, 1024));
+        FakeSuperLink.Reply rep = link.awaitReplies(1, Duration.ofSeconds(30)).get(0);
+        SpecObjects.Reply dec = SpecObjects.decode(rep.tree().getObjectId(), link.store);
+        assertTrue(dec.error().isEmpty());
+        assertEquals(oracleStep(train, w, b, 0.5)[0], dec.arrays().get("arrays").get("0")[0], 1e-12);
+        FlowerRunSummary s = f.get(30, TimeUnit.SECONDS);
+        assertEquals(registered, s.nodeId());
+        assertEquals(1, s.trainReplies());
+        // a registered key stays registered: Flower refuses Fleet-API unregistration under --enable-supernode-auth
+        assertEquals(0, link.unregisterCalls.get());
+        assertEquals(0, link.rejectedCalls.get());
+        assertTrue(link.problems.isEmpty(), link.problems.toString());
+    }
+
+    @Test
+    void integerArraysWhereTheModelTakesFloatsGetAnErrorReply() throws Exception {
+        Dataset train = data(20, 1);
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, data(10, 2), 2).build().run());
+        long node = awaitNodes(1).get(0);
+        // int64 arrays of the model's shapes (.npy bytes as np.save writes them: the golden int64 layout)
+        SpecObjects.MessageBuilder mb = new SpecObjects.MessageBuilder();
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", org.botsec.flower.internal.Npy.write(org.botsec.flower.internal.NpyDtype.INT64,
+                new int[] {K, D}, new byte[K * D * 8]));
+        arrays.put("1", org.botsec.flower.internal.Npy.write(org.botsec.flower.internal.NpyDtype.INT64,
+                new int[] {K}, new byte[K * 8]));
+        link.enqueue(node, mb.arrays("arrays", arrays).config("config", Map.of("lr", 0.1))
+                .build(metadata(node, "train")));
+        double[] w = new double[K * D];
+        java.util.Arrays.fill(w, 0.2);
+        link.enqueue(node, train(node, w, new double[K], 0.1, 1024));
+        List<FakeSuperLink.Reply> replies = link.awaitReplies(2, Duration.ofSeconds(30));
+        SpecObjects.Reply bad = SpecObjects.decode(replies.get(0).tree().getObjectId(), link.store);
+        assertTrue(bad.error().isPresent());
+        assertTrue(bad.error().get().getReason().contains("array '0' has dtype int64; the model's tensors take "
+                + "float64 or float32"), bad.error().get().getReason());
+        SpecObjects.Reply ok = SpecObjects.decode(replies.get(1).tree().getObjectId(), link.store);
+        assertTrue(ok.error().isEmpty());
+        assertEquals(oracleStep(train, w, new double[K], 0.1)[0], ok.arrays().get("arrays").get("0")[0], 1e-12);
+        f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void secAggPlusStagesGetAnErrorReplyNamingTheModAndNeverUnmaskedArrays() throws Exception {
+        Future<FlowerRunSummary> f = pool.submit(() -> client(data(20, 1), data(10, 2), 2).build().run());
+        long node = awaitNodes(1).get(0);
+        // stage 1 as Flower's SecAggPlusWorkflow sends it: a train message whose only record is secaggplus_configs
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("stage", "setup");
+        setup.put("sample_num", 2);
+        setup.put("share_num", 2);
+        setup.put("threshold", 2);
+        link.enqueue(node, new SpecObjects.MessageBuilder().config("secaggplus_configs", setup)
+                .build(metadata(node, "train")));
+        // stage 3 carries the model's arrays too: training on them and replying in the clear would leak the update
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", SpecObjects.npy(new double[K * D], K, D));
+        arrays.put("1", SpecObjects.npy(new double[K], K));
+        link.enqueue(node, new SpecObjects.MessageBuilder().arrays("arrays", arrays)
+                .config("secaggplus_configs", Map.of("stage", "collect_masked_vectors"))
+                .build(metadata(node, "train")));
+        List<FakeSuperLink.Reply> replies = link.awaitReplies(2, Duration.ofSeconds(30));
+        String[] stages = {"setup", "collect_masked_vectors"};
+        for (int i = 0; i < 2; i++) {
+            SpecObjects.Reply dec = SpecObjects.decode(replies.get(i).tree().getObjectId(), link.store);
+            assertTrue(dec.error().isPresent());
+            String reason = dec.error().get().getReason();
+            assertTrue(reason.contains("stage '" + stages[i] + "' of Flower's SecAgg+ protocol"), reason);
+            assertTrue(reason.contains("secaggplus_mod"), reason);
+            assertTrue(dec.arrays().isEmpty());
+        }
+        assertEquals(2, f.get(30, TimeUnit.SECONDS).errorReplies());
+    }
+
+    @Test
+    void float32ArraysAreAnsweredInFloat32() throws Exception {
+        Dataset train = data(20, 1);
+        Future<FlowerRunSummary> f = pool.submit(() -> client(train, data(10, 2), 1).build().run());
+        long node = awaitNodes(1).get(0);
+        double[] w = new double[K * D];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.01 * i); // exactly representable in float32, so the input is the same for the oracle
+        }
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("0", org.botsec.flower.internal.Npy.write(w, new int[] {K, D}, "float32"));
+        arrays.put("1", org.botsec.flower.internal.Npy.write(new double[K], new int[] {K}, "float32"));
+        link.enqueue(node, new SpecObjects.MessageBuilder().arrays("arrays", arrays).config("config",
+                Map.of("lr", 0.5)).build(metadata(node, "train")));
+        FakeSuperLink.Reply rep = link.awaitReplies(1, Duration.ofSeconds(30)).get(0);
+        // walk the reply's tree: Message → RecordDict → ArrayRecord → Array → ArrayChunk
+        org.botsec.flower.internal.proto.ObjectTree array = rep.tree().getChildren(0).getChildren(0).getChildren(0);
+        String arrayJson = new String(SpecObjects.body(link.store.get(array.getObjectId())),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(arrayJson.contains("\"dtype\": \"float32\""), arrayJson);
+        byte[] npy = SpecObjects.body(link.store.get(array.getChildren(0).getObjectId()));
+        String header = new String(npy, 10, 64, java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'descr': '<f4'"), header);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(npy, npy.length - 4 * K * D, 4 * K * D)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        double[] expected = oracleStep(train, w, new double[K], 0.5);
+        for (int i = 0; i < K * D; i++) {
+            assertEquals((float) expected[i], data.getFloat(), 1e-6f, "float32 parameter " + i);
+        }
+        f.get(30, TimeUnit.SECONDS);
     }
 }

@@ -132,10 +132,20 @@ final class SpecObjects {
                 idx.add(unique.indexOf(c.getObjectId()));
                 chunks.add(c);
             }
+            // dtype and shape from the .npy header (numpy's descr → Flower's dtype name)
+            int hl = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+            String h = new String(npy, 10, hl, StandardCharsets.US_ASCII);
+            String descr = h.substring(h.indexOf("'descr': '") + 10, h.indexOf('\'', h.indexOf("'descr': '") + 10));
+            String dtype = Map.of("<f8", "float64", "<f4", "float32", "<i8", "int64", "<i4", "int32", "|b1", "bool")
+                    .getOrDefault(descr, descr);
             List<Integer> shape = new ArrayList<>();
-            double[] unused = readNpy(npy, shape);
-            assert unused != null;
-            String json = "{\"dtype\": \"float64\", \"shape\": " + shape + ", \"stype\": \"numpy.ndarray\", "
+            String dims = h.substring(h.indexOf("'shape': (") + 10, h.indexOf(')', h.indexOf("'shape': (")));
+            for (String p : dims.split(",")) {
+                if (!p.isBlank()) {
+                    shape.add(Integer.parseInt(p.trim()));
+                }
+            }
+            String json = "{\"dtype\": \"" + dtype + "\", \"shape\": " + shape + ", \"stype\": \"numpy.ndarray\", "
                     + "\"arraychunk_ids\": " + idx + "}";
             return put("Array", chunks, json.getBytes(StandardCharsets.UTF_8));
         }

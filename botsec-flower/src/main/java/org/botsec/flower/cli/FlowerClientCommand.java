@@ -63,8 +63,10 @@ public final class FlowerClientCommand implements Callable<Integer> {
     Path rootCertificates;
 
     @Option(names = "--node-key", paramLabel = "PEM",
-            description = "Persistent node key (PKCS#8 PEM, P-384); created if missing. Without it a fresh key is "
-                    + "registered for this run and unregistered at the end.")
+            description = "Persistent node key on P-384: OpenSSH (ssh-keygen -t ecdsa -b 384, as for Flower's "
+                    + "SuperNode), PKCS#8 or SEC1 PEM; created if missing, with its OpenSSH public key in PEM.pub "
+                    + "(for a SuperLink with --enable-supernode-auth: flwr supernode register PEM.pub). Without it a "
+                    + "fresh key is registered for this run and unregistered at the end.")
     Path nodeKey;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
@@ -138,7 +140,14 @@ public final class FlowerClientCommand implements Callable<Integer> {
                 b.rootCertificates(rootCertificates);
             }
             if (nodeKey != null) {
+                boolean created = !java.nio.file.Files.exists(nodeKey);
                 b.nodeKey(FlowerNodeKey.loadOrCreate(nodeKey));
+                if (created) {
+                    err.printf(Locale.ROOT, "created node key %s; its public key is %s.pub (register it with "
+                            + "`flwr supernode register` if the SuperLink runs with --enable-supernode-auth)%n",
+                            nodeKey, nodeKey);
+                    err.flush();
+                }
             }
             if (idleExit != null) {
                 b.idleTimeout(Duration.ofSeconds(idleExit));

@@ -39,11 +39,29 @@ public final class FlowerRecords {
     private FlowerRecords() {
     }
 
-    /** One array of an ArrayRecord, decoded to doubles (C order). */
-    public record FlowerArray(String dtype, int[] shape, double[] values) {
+    /**
+     * One array of an ArrayRecord: its dtype, shape and element bytes (little-endian, C order), as Flower's NumPy
+     * serialisation carries them; {@link #values()} and {@link #longValues()} convert.
+     */
+    public record FlowerArray(NpyDtype dtype, int[] shape, byte[] data) {
         public FlowerArray {
             shape = shape.clone();
-            values = values.clone();
+            data = data.clone();
+            long n = Npy.elements(shape);
+            if (n < 0 || n * dtype.width() != data.length) {
+                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " of "
+                        + dtype.flowerName() + " does not hold " + data.length + " bytes");
+            }
+        }
+
+        /** A float64/float32 (or, for whole values in range, int64/int32) array from doubles in C order. */
+        public static FlowerArray ofDoubles(NpyDtype dtype, int[] shape, double[] values) {
+            return new FlowerArray(dtype, shape, Npy.fromDoubles(dtype, values));
+        }
+
+        /** An int64/int32 array from longs in C order. */
+        public static FlowerArray ofLongs(NpyDtype dtype, int[] shape, long[] values) {
+            return new FlowerArray(dtype, shape, Npy.fromLongs(dtype, values));
         }
 
         @Override
@@ -52,8 +70,23 @@ public final class FlowerRecords {
         }
 
         @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        /** The element count. */
+        public int size() {
+            return data.length / dtype.width();
+        }
+
+        /** The values as doubles (int64 beyond ±2^53 rounds to the nearest double). */
         public double[] values() {
-            return values.clone();
+            return Npy.toDoubles(dtype, data);
+        }
+
+        /** The values of an int64/int32 array, exact. */
+        public long[] longValues() {
+            return Npy.toLongs(dtype, data);
         }
     }
 
@@ -162,7 +195,7 @@ public final class FlowerRecords {
                         t.getObjectId(), e.getKey());
             }
             FlowerArray a = array(at, objects, maxArrayValues - total);
-            total += a.values().length;
+            total += a.size();
             out.put(e.getKey(), a);
         }
         return out;
@@ -171,11 +204,13 @@ public final class FlowerRecords {
     private static FlowerArray array(ObjectTree t, Map<String, ObjectContent> objects, long maxValues) {
         ObjectContent a = node(t, objects, "Array");
         JsonNode meta = json(a, t.getObjectId());
-        String dtype = meta.path("dtype").asText("");
+        String dtypeName = meta.path("dtype").asText("");
         String stype = meta.path("stype").asText("");
         if (!NUMPY.equals(stype)) {
             throw BadInputException.of("array %s has stype '%s'; only %s is supported", t.getObjectId(), stype, NUMPY);
         }
+        NpyDtype dtype = NpyDtype.ofFlowerName(dtypeName).orElseThrow(() -> BadInputException.of(
+                "array %s has dtype '%s'; supported: %s", t.getObjectId(), dtypeName, NpyDtype.supported()));
         JsonNode idx = meta.path("arraychunk_ids");
         if (!idx.isArray()) {
             throw BadInputException.of("array %s has no arraychunk_ids list", t.getObjectId());
@@ -202,9 +237,9 @@ public final class FlowerRecords {
             data.writeBytes(body);
         }
         Npy.Decoded d = Npy.read(data.toByteArray(), maxValues);
-        if (!d.dtype().equals(dtype)) {
-            throw BadInputException.of("array %s states dtype %s but its data is %s", t.getObjectId(), dtype,
-                    d.dtype());
+        if (d.dtype() != dtype) {
+            throw BadInputException.of("array %s states dtype %s but its data is %s", t.getObjectId(),
+                    dtype.flowerName(), d.dtype().flowerName());
         }
         int[] shape = d.shape();
         JsonNode s = meta.path("shape");
@@ -216,7 +251,7 @@ public final class FlowerRecords {
                 throw BadInputException.of("array %s: stated shape %s differs from its data's", t.getObjectId(), s);
             }
         }
-        return new FlowerArray(dtype, shape, d.values());
+        return new FlowerArray(dtype, shape, d.data());
     }
 
     private static Map<String, Object> configRecord(ObjectContent c) {
@@ -334,7 +369,7 @@ public final class FlowerRecords {
 
     /** Encodes an array (NumPy .npy bytes split into chunks) and returns its tree. */
     private static ObjectTree encodeArray(Builder b, FlowerArray a) {
-        byte[] npy = Npy.write(a.values(), a.shape(), a.dtype());
+        byte[] npy = Npy.write(a.dtype(), a.shape(), a.data());
         List<String> unique = new ArrayList<>();
         List<ObjectTree> uniqueTrees = new ArrayList<>();
         List<Integer> indices = new ArrayList<>();
@@ -351,7 +386,7 @@ public final class FlowerRecords {
             indices.add(at);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("dtype", a.dtype());
+        meta.put("dtype", a.dtype().flowerName());
         List<Integer> shape = new ArrayList<>();
         for (int s : a.shape()) {
             shape.add(s);

@@ -10,9 +10,10 @@ import org.botsec.core.BadInputException;
 
 /**
  * NumPy's {@code .npy} format (format versions 1.0–3.0), the bytes inside a Flower {@code Array} whose stype is
- * {@code numpy.ndarray}. Reads and writes little-endian float64 and float32 arrays in C order; anything else (object
- * arrays, Fortran order, big-endian, integer dtypes) is refused with the dtype named. Sizes are checked against the
- * byte count before anything is allocated.
+ * {@code numpy.ndarray}. Reads little-endian float64, float32, int64 and int32 arrays in C or Fortran order (NumPy
+ * saves a Fortran-contiguous array, e.g. a transpose, in Fortran order; it is reordered to C order here) and writes C
+ * order; anything else (object arrays, big-endian, bool, float16, unsigned or other widths) is refused with the dtype
+ * named. Sizes are checked against the byte count before anything is allocated.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -20,21 +21,26 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    /** A decoded array: values in C order, its shape and its Flower dtype name ({@code float64}/{@code float32}). */
-    public record Decoded(double[] values, int[] shape, String dtype) {
+    /** A decoded array: its dtype, shape and element bytes (little-endian, C order). */
+    public record Decoded(NpyDtype dtype, int[] shape, byte[] data) {
         public Decoded {
-            values = values.clone();
             shape = shape.clone();
-        }
-
-        @Override
-        public double[] values() {
-            return values.clone();
+            data = data.clone();
         }
 
         @Override
         public int[] shape() {
             return shape.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        /** The values as doubles (int64 beyond ±2^53 rounds to the nearest double). */
+        public double[] values() {
+            return toDoubles(dtype, data);
         }
     }
 
@@ -56,19 +62,27 @@ public final class Npy {
         return n;
     }
 
-    /** Encodes {@code values} (C order) as an .npy 1.0 file of {@code dtype} float64 or float32. */
+    /** Encodes doubles as an .npy 1.0 file of a float dtype (float64 or float32). */
     public static byte[] write(double[] values, int[] shape, String dtype) {
-        if (elements(shape) != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold " + values.length
-                    + " values");
+        NpyDtype d = NpyDtype.ofFlowerName(dtype).filter(NpyDtype::floating)
+                .orElseThrow(() -> new IllegalArgumentException("dtype must be float64 or float32, got " + dtype));
+        return write(d, shape, fromDoubles(d, values));
+    }
+
+    /**
+     * Encodes element bytes (little-endian, C order) as an .npy 1.0 file: the same bytes as NumPy's {@code np.save}
+     * of a C-contiguous array.
+     */
+    public static byte[] write(NpyDtype dtype, int[] shape, byte[] data) {
+        if (elements(shape) < 0 || elements(shape) * dtype.width() != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype.flowerName()
+                    + " does not hold " + data.length + " bytes");
         }
-        int width = width(dtype);
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
         }
-        String dict = "{'descr': '<" + (width == 8 ? "f8" : "f4") + "', 'fortran_order': False, 'shape': (" + dims
-                + "), }";
+        String dict = "{'descr': '" + dtype.descr() + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         // numpy (1.24+) leaves room to grow the first axis in place, then pads with spaces and a final '\n' so the
         // data starts on a 64-byte boundary (a whole extra 64 when already aligned): the same bytes as np.save
         if (shape.length > 0) {
@@ -78,23 +92,15 @@ public final class Npy {
         int pad = 64 - ((MAGIC.length + 2 + 2 + headerLength) % 64);
         String header = dict + " ".repeat(pad) + "\n";
         byte[] h = header.getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + h.length + values.length * width)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length).put(h);
-        for (double v : values) {
-            if (width == 8) {
-                out.putDouble(v);
-            } else {
-                out.putFloat((float) v);
-            }
-        }
+        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length).put(h).put(data);
         return out.array();
     }
 
     /**
      * Decodes an .npy file holding at most {@code maxElements} values.
      *
-     * @throws BadInputException naming what is wrong (magic, version, dtype, order, shape, length)
+     * @throws BadInputException naming what is wrong (magic, version, dtype, shape, length)
      */
     public static Decoded read(byte[] npy, long maxElements) {
         if (npy.length < 10 || !Arrays.equals(Arrays.copyOf(npy, 6), MAGIC)) {
@@ -129,60 +135,144 @@ public final class Npy {
             throw new BadInputException("array data: .npy header lacks descr, fortran_order or shape");
         }
         String descr = d.group(1);
-        String dtype = switch (descr) {
-            case "<f8" -> "float64";
-            case "<f4" -> "float32";
-            default -> throw BadInputException.of("array dtype '%s' is not supported (little-endian float64 or "
-                    + "float32 only)", descr);
-        };
-        if (f.group(1).equals("True")) {
-            throw new BadInputException("array data: Fortran-ordered arrays are not supported");
-        }
-        String dims = s.group(1).trim();
-        int[] shape;
-        if (dims.isEmpty()) {
-            shape = new int[0];
-        } else {
-            String[] parts = dims.split(",");
-            int count = 0;
-            int[] tmp = new int[parts.length];
-            for (String p : parts) {
-                String t = p.trim();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                try {
-                    tmp[count++] = Integer.parseInt(t);
-                } catch (NumberFormatException e) {
-                    throw BadInputException.of("array data: shape entry '%s' is not an integer", t);
-                }
-            }
-            shape = Arrays.copyOf(tmp, count);
-        }
+        NpyDtype dtype = NpyDtype.ofDescr(descr).orElseThrow(() -> BadInputException.of(
+                "array dtype '%s' is not supported (little-endian %s only)", descr, NpyDtype.supported()));
+        boolean fortran = f.group(1).equals("True");
+        int[] shape = parseShape(s.group(1).trim());
         long n = elements(shape);
         if (n < 0 || n > maxElements) {
             throw BadInputException.of("array shape %s exceeds the limit of %d values", Arrays.toString(shape),
                     maxElements);
         }
-        int width = width(dtype);
         long dataStart = start + headerLength;
-        if (npy.length - dataStart != n * width) {
-            throw BadInputException.of("array data: shape %s needs %d bytes, the file has %d",
-                    Arrays.toString(shape), n * width, npy.length - dataStart);
+        if (npy.length - dataStart != n * dtype.width()) {
+            throw BadInputException.of("array data: shape %s of %s needs %d bytes, the file has %d",
+                    Arrays.toString(shape), dtype.flowerName(), n * dtype.width(), npy.length - dataStart);
         }
-        double[] values = new double[(int) n];
-        b.position((int) dataStart);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = width == 8 ? b.getDouble() : b.getFloat();
+        byte[] data = Arrays.copyOfRange(npy, (int) dataStart, npy.length);
+        if (fortran && shape.length > 1) {
+            data = fortranToC(data, shape, dtype.width());
         }
-        return new Decoded(values, shape, dtype);
+        return new Decoded(dtype, shape, data);
     }
 
-    private static int width(String dtype) {
-        return switch (dtype) {
-            case "float64" -> 8;
-            case "float32" -> 4;
-            default -> throw new IllegalArgumentException("dtype must be float64 or float32, got " + dtype);
-        };
+    private static int[] parseShape(String dims) {
+        if (dims.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = dims.split(",");
+        int count = 0;
+        int[] tmp = new int[parts.length];
+        for (String p : parts) {
+            String t = p.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                tmp[count++] = Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                throw BadInputException.of("array data: shape entry '%s' is not an integer", t);
+            }
+        }
+        return Arrays.copyOf(tmp, count);
+    }
+
+    /** Column-major element bytes to row-major: element (i0..ik) sits at Σ i_j · Π_{l<j} d_l in Fortran order. */
+    static byte[] fortranToC(byte[] data, int[] shape, int width) {
+        byte[] out = new byte[data.length];
+        int k = shape.length;
+        int[] fStride = new int[k];
+        int st = 1;
+        for (int j = 0; j < k; j++) {
+            fStride[j] = st;
+            st *= shape[j];
+        }
+        int[] idx = new int[k];
+        int n = data.length / width;
+        for (int c = 0; c < n; c++) {
+            int fOffset = 0;
+            for (int j = 0; j < k; j++) {
+                fOffset += idx[j] * fStride[j];
+            }
+            System.arraycopy(data, fOffset * width, out, c * width, width);
+            for (int j = k - 1; j >= 0; j--) { // next C-order index: the last axis moves fastest
+                if (++idx[j] < shape[j]) {
+                    break;
+                }
+                idx[j] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Element bytes to doubles (int64 beyond ±2^53 rounds to the nearest double). */
+    public static double[] toDoubles(NpyDtype dtype, byte[] data) {
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        double[] v = new double[data.length / dtype.width()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = switch (dtype) {
+                case FLOAT64 -> b.getDouble();
+                case FLOAT32 -> b.getFloat();
+                case INT64 -> b.getLong();
+                case INT32 -> b.getInt();
+            };
+        }
+        return v;
+    }
+
+    /** Element bytes of an integer dtype to longs (exact). */
+    public static long[] toLongs(NpyDtype dtype, byte[] data) {
+        if (dtype.floating()) {
+            throw new IllegalArgumentException(dtype.flowerName() + " is not an integer dtype");
+        }
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        long[] v = new long[data.length / dtype.width()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = dtype == NpyDtype.INT64 ? b.getLong() : b.getInt();
+        }
+        return v;
+    }
+
+    /** Doubles to element bytes; an integer dtype takes only whole values within its range. */
+    public static byte[] fromDoubles(NpyDtype dtype, double[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * dtype.width()).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            switch (dtype) {
+                case FLOAT64 -> b.putDouble(v);
+                case FLOAT32 -> b.putFloat((float) v);
+                case INT64 -> {
+                    if (v != Math.rint(v) || v < -0x1p63 || v >= 0x1p63) {
+                        throw new IllegalArgumentException("int64 cannot hold " + v);
+                    }
+                    b.putLong((long) v);
+                }
+                case INT32 -> {
+                    if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("int32 cannot hold " + v);
+                    }
+                    b.putInt((int) v);
+                }
+            }
+        }
+        return b.array();
+    }
+
+    /** Longs to element bytes of an integer dtype (int32 checks the range). */
+    public static byte[] fromLongs(NpyDtype dtype, long[] values) {
+        if (dtype.floating()) {
+            throw new IllegalArgumentException(dtype.flowerName() + " is not an integer dtype");
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * dtype.width()).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            if (dtype == NpyDtype.INT64) {
+                b.putLong(v);
+            } else {
+                if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("int32 cannot hold " + v);
+                }
+                b.putInt((int) v);
+            }
+        }
+        return b.array();
     }
 }

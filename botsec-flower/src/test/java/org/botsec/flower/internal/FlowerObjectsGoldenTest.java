@@ -44,8 +44,8 @@ class FlowerObjectsGoldenTest {
     @Test
     void recordIdsEqualFlowers() {
         Map<String, FlowerArray> arrays = new LinkedHashMap<>();
-        arrays.put("0", new FlowerArray("float64", new int[] {2, 3}, new double[] {0, 1, 2, 3, 4, 5}));
-        arrays.put("1", new FlowerArray("float64", new int[] {2}, new double[] {0.5, -1.25}));
+        arrays.put("0", FlowerArray.ofDoubles(NpyDtype.FLOAT64, new int[] {2, 3}, new double[] {0, 1, 2, 3, 4, 5}));
+        arrays.put("1", FlowerArray.ofDoubles(NpyDtype.FLOAT64, new int[] {2}, new double[] {0.5, -1.25}));
         Map<String, Number> metrics = new LinkedHashMap<>();
         metrics.put("train_loss", 0.5);
         metrics.put("num-examples", 10);
@@ -88,11 +88,6 @@ class FlowerObjectsGoldenTest {
     void npyReaderRefusesWhatItCannotRepresent() {
         byte[] f8 = Npy.write(new double[] {1, 2}, new int[] {2}, "float64");
         String header = new String(f8, 10, f8.length - 26, StandardCharsets.ISO_8859_1);
-        byte[] fortran = f8.clone();
-        byte[] h = header.replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1);
-        System.arraycopy(h, 0, fortran, 10, h.length);
-        assertTrue(assertThrows(BadInputException.class, () -> Npy.read(fortran, 10)).getMessage()
-                .contains("Fortran"));
         byte[] object = f8.clone();
         byte[] o = header.replace("<f8", "|O ").getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(o, 0, object, 10, o.length);
@@ -102,6 +97,6 @@ class FlowerObjectsGoldenTest {
                 .contains("exceeds the limit of 1 values"));
         byte[] f4 = Npy.write(new double[] {0.5, -2}, new int[] {1, 2}, "float32");
         assertArrayEquals(new double[] {0.5, -2}, Npy.read(f4, 10).values());
-        assertEquals("float32", Npy.read(f4, 10).dtype());
+        assertEquals(NpyDtype.FLOAT32, Npy.read(f4, 10).dtype());
     }
 }
