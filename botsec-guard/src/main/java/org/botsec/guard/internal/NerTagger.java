@@ -25,7 +25,12 @@ import org.botsec.core.BadInputException;
  * not when it is a known field label ({@link #FIELD_LABELS}). The score of a span is the logistic of its tokens' mean margin between the chosen and the
  * runner-up tag: it orders spans but is not a calibrated probability.
  *
- * <p><b>Security guarantees.</b> Immutable and thread-safe after loading; linear in the text length (a
+ * <p>Speed: of the 24 hashed features of a token, 15 depend on one token's text alone; their weight-row sums are
+ * kept in a per-thread, per-tagger cache keyed by the token's characters ({@link ScoreCache}, about 0.9 MB per
+ * thread), so frequent words cost one lookup instead of 15 random reads of the 3.5 MB weight table. The result is
+ * exactly that of the uncached decoding (integer sums; {@code NerScoreCacheTest}).
+ *
+ * <p><b>Security guarantees.</b> Immutable and thread-safe after loading (the cache is thread-confined); linear in the text length (a
  * fixed number of hashed features per token); the model reader bounds every size it reads.
  */
 public final class NerTagger {
