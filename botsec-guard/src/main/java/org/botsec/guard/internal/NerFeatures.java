@@ -267,8 +267,10 @@ public final class NerFeatures {
     static final int TOKEN_SLOTS = 11;
     /** Number of hashes {@link #roleFeatures} writes. */
     static final int ROLE_SLOTS = 4;
-    /** Number of hashes {@link #contextFeatures} writes. */
-    static final int CONTEXT_SLOTS = 7;
+    /** Number of hashes {@link #pairFeatures} writes. */
+    static final int PAIR_SLOTS = 5;
+    /** Number of hashes {@link #tagWordFeatures} writes. */
+    static final int TAG_WORD_SLOTS = 2;
 
     /**
      * Slots 0–7, 19, 20, 23 of {@link #extract(Line, int, int, int, int, int[])}: what depends on token {@code i} alone
@@ -306,8 +308,8 @@ public final class NerFeatures {
         out[3] = finish(word(line, begin(12), j)) & mask;
     }
 
-    /** Slots 12, 13, 16, 17, 18, 21, 22: what depends on token {@code i} together with a neighbour or the previous tag. */
-    static void contextFeatures(Line line, int i, int prev1, int buckets, int[] out) {
+    /** Slots 12, 13, 17, 18, 22: what depends on token {@code i} together with a neighbour. */
+    static void pairFeatures(Line line, int i, int buckets, int[] out) {
         int mask = buckets - 1;
         char[] lc = line.lowerChars;
         int ws = line.lowerStart[i];
@@ -315,10 +317,8 @@ public final class NerFeatures {
         int k = 0;
         out[k++] = finish(shape(line, mix(shape(line, begin(13), i - 1), '|'), i)) & mask;
         out[k++] = finish(shape(line, mix(shape(line, begin(14), i), '|'), i + 1)) & mask;
-        out[k++] = finish(chars(mix(number(begin(17), prev1), '|'), lc, ws, wl)) & mask;
         out[k++] = finish(chars(mix(word(line, begin(18), i - 1), '|'), lc, ws, wl)) & mask;
         out[k++] = finish(word(line, mix(chars(begin(19), lc, ws, wl), '|'), i + 1)) & mask;
-        out[k++] = finish(shape(line, mix(number(begin(22), prev1), '|'), i)) & mask;
         int x = begin(23);
         if (i - 1 < 0) {
             x = string(x, "<s>");
@@ -328,6 +328,13 @@ public final class NerFeatures {
             x = chars(x, lc, ps + pl - Math.min(pl, 3), Math.min(pl, 3));
         }
         out[k++] = finish(shape(line, mix(x, '|'), i)) & mask;
+    }
+
+    /** Slots 16 and 21: token {@code i}'s text and shape, each with the previous tag. */
+    static void tagWordFeatures(Line line, int i, int prev1, int buckets, int[] out) {
+        int mask = buckets - 1;
+        out[0] = finish(chars(mix(number(begin(17), prev1), '|'), line.lowerChars, line.lowerStart[i], line.lowerLength[i])) & mask;
+        out[1] = finish(shape(line, mix(number(begin(22), prev1), '|'), i)) & mask;
     }
 
     /** Slot 14: the previous tag. */

@@ -25,9 +25,10 @@ import org.botsec.core.BadInputException;
  * not when it is a known field label ({@link #FIELD_LABELS}). The score of a span is the logistic of its tokens' mean margin between the chosen and the
  * runner-up tag: it orders spans but is not a calibrated probability.
  *
- * <p>Speed: of the 24 hashed features of a token, 15 depend on one token's text alone; their weight-row sums are
- * kept in a per-thread, per-tagger cache keyed by the token's characters ({@link ScoreCache}, about 0.9 MB per
- * thread), so frequent words cost one lookup instead of 15 random reads of the 3.5 MB weight table. The result is
+ * <p>Speed: of the 24 hashed features of a token, 15 depend on one token's text alone and 2 more on its text and
+ * the previous tag; their weight-row sums (the latter after an O) are kept in a per-thread, per-tagger cache keyed
+ * by the token's characters ({@link ScoreCache}, about 1 MB per thread), so a frequent word after an O costs one
+ * lookup and 5 random reads of the 3.5 MB weight table instead of 24. The result is
  * exactly that of the uncached decoding (integer sums; {@code NerScoreCacheTest}).
  *
  * <p><b>Security guarantees.</b> Immutable and thread-safe after loading (the cache is thread-confined); linear in the text length (a
@@ -233,9 +234,10 @@ public final class NerTagger {
      * The same greedy decoding over a line's flat buffers, with each token's score assembled from cached parts
      * instead of 24 hashed rows. Of the 24 features ({@link NerFeatures#extract(NerFeatures.Line, int, int, int, int, int[])}),
      * 11 depend on the token alone, 4 on a neighbour word alone (the token as someone's previous / next / second
-     * previous / second next word), 2 on the previous tags alone and 7 on the token with a neighbour or the previous
-     * tag. The first two groups' row sums are kept per distinct token text in a per-thread cache ({@link ScoreCache}),
-     * the tag rows are tables built at load, and only the last 7 are hashed and read per position. Weights are
+     * previous / second next word), 2 on the previous tags alone, 2 on the token with the previous tag and 5 on the
+     * token with a neighbour. The first two groups' row sums, and the tag-word rows after an O, are kept per distinct
+     * token text in a per-thread cache ({@link ScoreCache}); the tag rows are tables built at load; the 5 pair rows
+     * (and the 2 tag-word rows after a tag other than O) are hashed and read per position. Weights are
      * 16-bit integers and every sum is an exact integer, so the scores, tags and margins are exactly those of the
      * uncached decoding whatever the order of the additions.
      */
@@ -243,6 +245,7 @@ public final class NerTagger {
         int n = line.size;
         int[] tok = x.tokenSums(n);
         int[] roles = x.roleSums(n);
+        int[] afterO = x.afterOSums(n);
         ScoreCache cache = x.cache;
         int[] feats = x.feats;
         for (int j = 0; j < n; j++) {
@@ -250,12 +253,15 @@ public final class NerTagger {
             if (slot < 0) {
                 tokenSum(line, j, false, tok, j * ROW, x.tokenFeats);
                 roleSums(line, j, roles, j * ROLE_STRIDE, feats);
+                tagWordSum(line, j, 0, afterO, j * ROW, feats);
                 if (-slot - 1 < cacheSlots) {
-                    cache.put(-slot - 1, text, line.start[j], line.end[j], tok, j * ROW, roles, j * ROLE_STRIDE);
+                    cache.put(-slot - 1, text, line.start[j], line.end[j], tok, j * ROW, roles, j * ROLE_STRIDE, afterO, j * ROW);
                 }
             } else {
-                System.arraycopy(cache.sums, slot * ScoreCache.STRIDE, tok, j * ROW, ROW);
-                System.arraycopy(cache.sums, slot * ScoreCache.STRIDE + ROW, roles, j * ROLE_STRIDE, ROLE_STRIDE);
+                int at = slot * ScoreCache.STRIDE;
+                System.arraycopy(cache.sums, at, tok, j * ROW, ROW);
+                System.arraycopy(cache.sums, at + ROW, roles, j * ROLE_STRIDE, ROLE_STRIDE);
+                System.arraycopy(cache.sums, at + ROW + ROLE_STRIDE, afterO, j * ROW, ROW);
             }
         }
         if (n > 0) { // the line's first token has its own position features (slots 19 and 23)
@@ -280,8 +286,18 @@ public final class NerTagger {
                 scores[c] = tok[tb + c] + tagRows[pb + c] + tagPairRows[qb + c] + r1[b1 + c] + r2[b2 + ROW + c]
                         + r3[b3 + 2 * ROW + c] + r4[b4 + 3 * ROW + c];
             }
-            NerFeatures.contextFeatures(line, i, p1, buckets, feats);
-            for (int k = 0; k < NerFeatures.CONTEXT_SLOTS; k++) {
+            NerFeatures.pairFeatures(line, i, buckets, feats);
+            int used = NerFeatures.PAIR_SLOTS;
+            if (p1 == 0) { // after an O, by far the most common case, the tag-word rows are cached too
+                for (int c = 0; c < classes; c++) {
+                    scores[c] += afterO[tb + c];
+                }
+            } else {
+                NerFeatures.tagWordFeatures(line, i, p1, buckets, x.tagWordFeats);
+                feats[used++] = x.tagWordFeats[0];
+                feats[used++] = x.tagWordFeats[1];
+            }
+            for (int k = 0; k < used; k++) {
                 int base = feats[k] * ROW;
                 for (int c = 0; c < classes; c++) {
                     scores[c] += rows[base + c];
@@ -318,6 +334,14 @@ public final class NerTagger {
         for (int k : f) {
             addRow(k, into, at);
         }
+    }
+
+    /** The row sum of token {@code j}'s 2 tag-word features after tag {@code prev1} into {@code into[at, at + ROW)}. */
+    private void tagWordSum(NerFeatures.Line line, int j, int prev1, int[] into, int at, int[] feats) {
+        NerFeatures.tagWordFeatures(line, j, prev1, buckets, feats);
+        java.util.Arrays.fill(into, at, at + ROW, 0);
+        addRow(feats[0], into, at);
+        addRow(feats[1], into, at);
     }
 
     /** The four role rows of token {@code j} into {@code into[at, at + ROLE_STRIDE)}. */
@@ -388,6 +412,7 @@ public final class NerTagger {
         final NerFeatures.Line line = new NerFeatures.Line();
         final int[] feats = new int[NerFeatures.SLOTS];
         final int[] tokenFeats = new int[NerFeatures.TOKEN_SLOTS];
+        final int[] tagWordFeats = new int[NerFeatures.TAG_WORD_SLOTS];
         final int[] intScores = new int[ROW];
         final ScoreCache cache;
         int[] tags = new int[64];
@@ -406,6 +431,15 @@ public final class NerTagger {
             return tokenSums;
         }
 
+        private int[] afterOSums = new int[64 * ROW];
+
+        int[] afterOSums(int n) {
+            if (afterOSums.length < n * ROW) {
+                afterOSums = new int[Math.max(n, 2 * afterOSums.length / ROW) * ROW];
+            }
+            return afterOSums;
+        }
+
         int[] roleSums(int n) {
             if (roleSums.length < n * ROLE_STRIDE) {
                 roleSums = new int[Math.max(n, 2 * roleSums.length / ROLE_STRIDE) * ROLE_STRIDE];
@@ -416,13 +450,14 @@ public final class NerTagger {
 
     /**
      * A direct-mapped cache from a token's text (at most {@link #MAX_KEY} UTF-16 units) to the row sum of its token
-     * features (as an inner token) and its four role rows: what {@link NerFeatures} computes from the token alone.
+     * features (as an inner token), its four role rows and the sum of its two tag-word rows after an O: what
+     * {@link NerFeatures} computes from the token alone.
      * Keyed by the exact characters, compared in full, so a hit returns what a miss would compute. One per thread
-     * and tagger, never shared; a colliding token overwrites the slot. About 0.9 MB with 4,096 slots.
+     * and tagger, never shared; a colliding token overwrites the slot. About 1 MB with 4,096 slots.
      */
     static final class ScoreCache {
         static final int MAX_KEY = 24;
-        static final int STRIDE = ROW + ROLE_STRIDE;
+        static final int STRIDE = ROW + ROLE_STRIDE + ROW;
         private final int mask;
         private final char[] keys;
         private final int[] keyLength;
@@ -461,11 +496,12 @@ public final class NerTagger {
             return slot;
         }
 
-        void put(int slot, String text, int from, int to, int[] token, int tokenAt, int[] roles, int rolesAt) {
+        void put(int slot, String text, int from, int to, int[] token, int tokenAt, int[] roles, int rolesAt, int[] afterO, int afterOAt) {
             text.getChars(from, to, keys, slot * MAX_KEY);
             keyLength[slot] = to - from + 1;
             System.arraycopy(token, tokenAt, sums, slot * STRIDE, ROW);
             System.arraycopy(roles, rolesAt, sums, slot * STRIDE + ROW, ROLE_STRIDE);
+            System.arraycopy(afterO, afterOAt, sums, slot * STRIDE + ROW + ROLE_STRIDE, ROW);
         }
     }
 

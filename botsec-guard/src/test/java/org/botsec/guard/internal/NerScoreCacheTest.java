@@ -84,7 +84,7 @@ class NerScoreCacheTest {
         int[] token = new int[NerTagger.ScoreCache.STRIDE];
         int missing = cache.find("Rossi", 0, 5);
         assertTrue(missing < 0);
-        cache.put(-missing - 1, "Rossi", 0, 5, token, 0, token, 0);
+        cache.put(-missing - 1, "Rossi", 0, 5, token, 0, token, 0, token, 0);
         assertEquals(0, cache.find("x Rossi", 2, 7));
         assertTrue(cache.find("Rosso", 0, 5) < 0, "same length, same slot, other text");
         assertTrue(cache.find("Ross", 0, 4) < 0, "a prefix");
