@@ -256,6 +256,97 @@ public final class NerFeatures {
         out[k++] = finish(mix(mix(number(begin(24), Math.min(wl, 12)), '|'), i == 0 ? '0' : '1')) & mask;
     }
 
+    /*
+     * The same 24 features split by what they depend on, for the tagger's per-thread score cache (NerTagger): the
+     * pieces below hash exactly the strings extract(Line, ...) hashes for the same slots, so that the sum of their
+     * weight rows equals the sum over extract's 24 buckets (PiiFastPathEquivalenceTest and NerScoreCacheTest check
+     * the tagger's output against the pre-change tagger).
+     */
+
+    /** Number of hashes {@link #tokenFeatures} writes. */
+    static final int TOKEN_SLOTS = 11;
+    /** Number of hashes {@link #roleFeatures} writes. */
+    static final int ROLE_SLOTS = 4;
+    /** Number of hashes {@link #pairFeatures} writes. */
+    static final int PAIR_SLOTS = 5;
+    /** Number of hashes {@link #tagWordFeatures} writes. */
+    static final int TAG_WORD_SLOTS = 2;
+
+    /**
+     * Slots 0–7, 19, 20, 23 of {@link #extract(Line, int, int, int, int, int[])}: what depends on token {@code i} alone
+     * and on whether it is the line's first token ({@code first} stands for {@code i == 0}).
+     */
+    static void tokenFeatures(Line line, int i, boolean first, int buckets, int[] out) {
+        int mask = buckets - 1;
+        char[] lc = line.lowerChars;
+        int ws = line.lowerStart[i];
+        int wl = line.lowerLength[i];
+        int k = 0;
+        out[k++] = BIAS & mask;
+        out[k++] = finish(chars(begin(2), lc, ws, wl)) & mask;
+        out[k++] = finish(chars(begin(3), lc, ws, Math.min(wl, 2))) & mask;
+        out[k++] = finish(chars(begin(4), lc, ws, Math.min(wl, 3))) & mask;
+        out[k++] = finish(chars(begin(5), lc, ws + wl - Math.min(wl, 2), Math.min(wl, 2))) & mask;
+        out[k++] = finish(chars(begin(6), lc, ws + wl - Math.min(wl, 3), Math.min(wl, 3))) & mask;
+        out[k++] = finish(chars(begin(7), lc, ws + wl - Math.min(wl, 4), Math.min(wl, 4))) & mask;
+        out[k++] = finish(shape(line, begin(8), i)) & mask;
+        out[k++] = finish(shape(line, mix(string(begin(20), first ? "first" : "inner"), '|'), i)) & mask;
+        out[k++] = (line.accent[i] ? ACCENT : ASCII) & mask;
+        out[k++] = finish(mix(mix(number(begin(24), Math.min(wl, 12)), '|'), first ? '0' : '1')) & mask;
+    }
+
+    /**
+     * Slots 8–11 as seen from token {@code j}: the hashes of templates 9, 10, 11 and 12 over token {@code j}'s
+     * lower-cased text, i.e. what {@code j} contributes as the previous, next, second previous and second next word
+     * of another token; {@code j} may be -1 (sentence start) or {@code line.size} (sentence end).
+     */
+    static void roleFeatures(Line line, int j, int buckets, int[] out) {
+        int mask = buckets - 1;
+        out[0] = finish(word(line, begin(9), j)) & mask;
+        out[1] = finish(word(line, begin(10), j)) & mask;
+        out[2] = finish(word(line, begin(11), j)) & mask;
+        out[3] = finish(word(line, begin(12), j)) & mask;
+    }
+
+    /** Slots 12, 13, 17, 18, 22: what depends on token {@code i} together with a neighbour. */
+    static void pairFeatures(Line line, int i, int buckets, int[] out) {
+        int mask = buckets - 1;
+        char[] lc = line.lowerChars;
+        int ws = line.lowerStart[i];
+        int wl = line.lowerLength[i];
+        int k = 0;
+        out[k++] = finish(shape(line, mix(shape(line, begin(13), i - 1), '|'), i)) & mask;
+        out[k++] = finish(shape(line, mix(shape(line, begin(14), i), '|'), i + 1)) & mask;
+        out[k++] = finish(chars(mix(word(line, begin(18), i - 1), '|'), lc, ws, wl)) & mask;
+        out[k++] = finish(word(line, mix(chars(begin(19), lc, ws, wl), '|'), i + 1)) & mask;
+        int x = begin(23);
+        if (i - 1 < 0) {
+            x = string(x, "<s>");
+        } else {
+            int ps = line.lowerStart[i - 1];
+            int pl = line.lowerLength[i - 1];
+            x = chars(x, lc, ps + pl - Math.min(pl, 3), Math.min(pl, 3));
+        }
+        out[k++] = finish(shape(line, mix(x, '|'), i)) & mask;
+    }
+
+    /** Slots 16 and 21: token {@code i}'s text and shape, each with the previous tag. */
+    static void tagWordFeatures(Line line, int i, int prev1, int buckets, int[] out) {
+        int mask = buckets - 1;
+        out[0] = finish(chars(mix(number(begin(17), prev1), '|'), line.lowerChars, line.lowerStart[i], line.lowerLength[i])) & mask;
+        out[1] = finish(shape(line, mix(number(begin(22), prev1), '|'), i)) & mask;
+    }
+
+    /** Slot 14: the previous tag. */
+    static int tagFeature(int prev1, int buckets) {
+        return finish(number(begin(15), prev1)) & (buckets - 1);
+    }
+
+    /** Slot 15: the two previous tags. */
+    static int tagPairFeature(int prev1, int prev2, int buckets) {
+        return finish(number(mix(number(begin(16), prev1), '|'), prev2)) & (buckets - 1);
+    }
+
     private static int begin(int template) {
         return 0x811c9dc5 ^ template * 0x01000193;
     }

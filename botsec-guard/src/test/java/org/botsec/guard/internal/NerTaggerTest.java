@@ -146,6 +146,21 @@ class NerTaggerTest {
         assertEquals("not a BotSec NER model (bad magic number)", e.getMessage());
     }
 
+    /** The manifest beside the model describes this very file (its SHA-256), so a retrained model cannot ship without it. */
+    @Test
+    void manifestNamesTheShippedModelFile() throws Exception {
+        byte[] model;
+        try (var in = NerTagger.class.getResourceAsStream("/org/botsec/guard/ner-model.bin.gz")) {
+            model = in.readAllBytes();
+        }
+        com.fasterxml.jackson.databind.JsonNode manifest;
+        try (var in = NerTagger.class.getResourceAsStream("/org/botsec/guard/ner-model.manifest.json")) {
+            manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
+        assertEquals(manifest.get("sha256").asText(), sha);
+    }
+
     @Test
     void modelRoundTripsThroughItsFileFormat() throws Exception {
         NerTagger shipped = NerTagger.shipped();

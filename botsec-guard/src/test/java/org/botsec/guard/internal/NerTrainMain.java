@@ -28,7 +28,11 @@ import java.util.SplittableRandom;
  * Training: averaged perceptron, greedy decoding with predicted history, {@code EPOCHS} passes in an order
  * shuffled by {@code SplittableRandom(seed)}; weights quantised to 16 bits.
  *
- * <p>Usage: {@code NerTrainMain DATA_DIR OUT_MODEL [epochs] [seed] [log2 buckets]}
+ * <p>With a names file and a rate, a copy of each training sentence holding a PERSON is added with that probability,
+ * its names replaced from the lists ({@link NameLists}); the copies are re-cased like the originals. Every
+ * {@code *-dev.iob2} not trained on is scored as the validation set on which such choices are made.
+ *
+ * <p>Usage: {@code NerTrainMain DATA_DIR OUT_MODEL [epochs] [seed] [log2 buckets] [NAMES.tsv|- RATE [LOWER_RATE]]}
  */
 public final class NerTrainMain {
     private NerTrainMain() {
@@ -43,29 +47,66 @@ public final class NerTrainMain {
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 20261203L;
         int buckets = 1 << (args.length > 4 ? Integer.parseInt(args[4]) : 18);
+        Path namesFile = args.length > 5 && !args[5].equals("-") ? Path.of(args[5]) : null;
+        double replaceRate = args.length > 6 ? Double.parseDouble(args[6]) : 0;
+        double lowerRate = args.length > 7 ? Double.parseDouble(args[7]) : 0.25;
         List<Path> trainFiles = new ArrayList<>();
         Map<String, Path> testFiles = new LinkedHashMap<>();
-        try (var walk = Files.walk(dir)) {
+        Map<String, Path> devFiles = new LinkedHashMap<>();
+        try (var walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : walk.sorted().toList()) {
                 String name = p.getFileName().toString();
                 if (name.endsWith("-train.iob2") && Files.size(p) > 0 || name.equals("en_ewt-ud-dev.iob2")) {
                     trainFiles.add(p);
                 } else if (name.endsWith("-test.iob2")) {
                     testFiles.put(name.replace("-ud-test.iob2", ""), p);
+                } else if (name.endsWith("-dev.iob2")) {
+                    devFiles.put(name.replace("-ud-dev.iob2", ""), p);
                 }
             }
+        }
+        NameLists names = namesFile == null ? null : NameLists.read(namesFile);
+        if (names != null) {
+            // names that are also common words of the corpora ("will", "may", "summer") would teach the word features
+            // that those words are names: drop the ones seen at least 3 times as a lower-case non-entity token
+            Map<String, Integer> plainWords = new java.util.HashMap<>();
+            for (Path p : trainFiles) {
+                for (Sentence s : read(p)) {
+                    for (int k = 0; k < s.words().length; k++) {
+                        String w = s.words()[k];
+                        if (s.tags()[k] == 0 && w.equals(w.toLowerCase(Locale.ROOT))) {
+                            plainWords.merge(w, 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            names = names.without(w -> plainWords.getOrDefault(w.toLowerCase(Locale.ROOT), 0) >= 3);
+        }
+        if (epochs == 0) { // score an existing model on the validation and test splits only
+            NerTagger existing;
+            try (var in = Files.newInputStream(outModel)) {
+                existing = NerTagger.read(in);
+            }
+            report(existing, trainFiles, devFiles, testFiles);
+            return;
         }
         SplittableRandom random = new SplittableRandom(seed);
         List<Sentence> train = new ArrayList<>();
         int originals = 0;
         for (Path p : trainFiles) {
             for (Sentence s : read(p)) {
-                train.add(s);
                 originals++;
-                if (random.nextDouble() < 0.25) {
-                    train.add(recase(s, true));
-                } else if (random.nextDouble() < 0.05 / 0.75) {
-                    train.add(recase(s, false));
+                List<Sentence> variants = new ArrayList<>(List.of(s));
+                if (names != null && hasPerson(s) && random.nextDouble() < replaceRate) {
+                    variants.add(names.replacePersons(s, random));
+                }
+                for (Sentence v : variants) {
+                    train.add(v);
+                    if (random.nextDouble() < lowerRate) {
+                        train.add(recase(v, true));
+                    } else if (random.nextDouble() < 0.05 / (1 - lowerRate)) {
+                        train.add(recase(v, false));
+                    }
                 }
             }
         }
@@ -79,6 +120,22 @@ public final class NerTrainMain {
             tagger.write(out);
         }
         System.out.printf(Locale.ROOT, "model written: %s (%d bytes)%n", outModel, Files.size(outModel));
+        report(tagger, trainFiles, devFiles, testFiles);
+    }
+
+    private static void report(NerTagger tagger, List<Path> trainFiles, Map<String, Path> devFiles, Map<String, Path> testFiles)
+            throws IOException {
+        // validation (model choices are made on these only): the dev splits not trained on, as written and lower-cased
+        List<Sentence> dev = new ArrayList<>();
+        for (Map.Entry<String, Path> e : devFiles.entrySet()) {
+            if (!trainFiles.contains(e.getValue())) {
+                dev.addAll(read(e.getValue()));
+            }
+        }
+        if (!dev.isEmpty()) {
+            score("VALIDATION " + devFiles.keySet().stream().filter(k -> !k.startsWith("en_ewt")).toList(), dev, tagger);
+            score("VALIDATION lower-cased", dev.stream().map(s -> recase(s, true)).toList(), tagger);
+        }
         for (Map.Entry<String, Path> e : testFiles.entrySet()) {
             List<Sentence> test = read(e.getValue());
             score(e.getKey(), test, tagger);
@@ -205,6 +262,109 @@ public final class NerTrainMain {
             i = j;
         }
         return out;
+    }
+
+    static boolean hasPerson(Sentence s) {
+        for (int t : s.tags()) {
+            if (t == 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * First and last names per locale for mention replacement (Dai and Adel, "An Analysis of Simple Data Augmentation
+     * for Named Entity Recognition", COLING 2020): a copy of a sentence has each PERSON mention replaced by a name drawn
+     * from one locale's lists, so that the word features see many more names than the corpora hold, in the same
+     * contexts. File: tab-separated locale, {@code first} or {@code last}, name (see the model manifest for the source).
+     */
+    record NameLists(List<List<String>> first, List<List<String>> last) {
+        static NameLists read(Path file) throws IOException {
+            Map<String, List<String>> f = new LinkedHashMap<>();
+            Map<String, List<String>> l = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] c = line.split("\t");
+                if (c.length != 3) {
+                    continue;
+                }
+                (c[1].equals("first") ? f : l).computeIfAbsent(c[0], k -> new ArrayList<>()).add(c[2]);
+            }
+            List<List<String>> firsts = new ArrayList<>();
+            List<List<String>> lasts = new ArrayList<>();
+            for (String locale : f.keySet()) {
+                firsts.add(f.get(locale));
+                lasts.add(l.getOrDefault(locale, List.of()));
+            }
+            return new NameLists(firsts, lasts);
+        }
+
+        NameLists without(java.util.function.Predicate<String> drop) {
+            List<List<String>> f = first.stream().map(l -> l.stream().filter(drop.negate()).toList()).toList();
+            List<List<String>> l = last.stream().map(x -> x.stream().filter(drop.negate()).toList()).toList();
+            List<List<String>> keptFirst = new ArrayList<>();
+            List<List<String>> keptLast = new ArrayList<>();
+            for (int i = 0; i < f.size(); i++) {
+                if (!f.get(i).isEmpty()) {
+                    keptFirst.add(f.get(i));
+                    keptLast.add(l.get(i));
+                }
+            }
+            return new NameLists(keptFirst, keptLast);
+        }
+
+        private String pick(List<String> list, SplittableRandom random) {
+            return list.get(random.nextInt(list.size()));
+        }
+
+        /** Each B-PER I-PER* run replaced by first name (1 token: first or last), first + last, or first + first + last. */
+        Sentence replacePersons(Sentence s, SplittableRandom random) {
+            int locale = random.nextInt(first.size());
+            List<String> fl = first.get(locale);
+            List<String> ll = last.get(locale);
+            if (ll.isEmpty()) {
+                ll = last.get(random.nextInt(last.size()));
+                while (ll.isEmpty()) {
+                    ll = last.get(random.nextInt(last.size()));
+                }
+            }
+            List<String> words = new ArrayList<>();
+            List<Integer> tags = new ArrayList<>();
+            int i = 0;
+            int[] t = s.tags();
+            while (i < t.length) {
+                if (t[i] != 1) {
+                    words.add(s.words()[i]);
+                    tags.add(t[i]);
+                    i++;
+                    continue;
+                }
+                int j = i + 1;
+                while (j < t.length && t[j] == 2) {
+                    j++;
+                }
+                List<String> name = new ArrayList<>();
+                if (j - i == 1) {
+                    name.add(random.nextBoolean() ? pick(fl, random) : pick(ll, random));
+                } else {
+                    name.add(pick(fl, random));
+                    if (j - i >= 3) {
+                        name.add(pick(fl, random));
+                    }
+                    name.add(pick(ll, random));
+                }
+                boolean firstToken = true;
+                for (String part : name) {
+                    for (String w : part.split(" ")) {
+                        words.add(w);
+                        tags.add(firstToken ? 1 : 2);
+                        firstToken = false;
+                    }
+                }
+                i = j;
+            }
+            return new Sentence(words.toArray(String[]::new), tags.stream().mapToInt(Integer::intValue).toArray());
+        }
     }
 
     static Sentence recase(Sentence s, boolean lower) {
