@@ -1,6 +1,7 @@
 package org.botsec.attack.evasion.internal;
 
 import java.util.random.RandomGenerator;
+import dev.ludovic.netlib.blas.BLAS;
 
 /**
  * Batched kernels on row-major arrays (n rows of d values): one pass over a whole batch each, no per-example model
@@ -40,6 +41,32 @@ public final class Perturbations {
             double b = x0[k];
             out[k] = b + Math.min(Math.max(v - b, -eps), eps);
         }
+    }
+
+    /**
+     * FGSM's L∞ step from the clean input with the input's range check folded in:
+     * out ← {@link #linfStepProject linfStepProject}(x, x, g) − (u − u), where u = max(lo − x, x − hi, 0)·2^2400 is
+     * 0 for a finite x[k] in [lo, hi] and +∞ or NaN for any other, so u − u is +0 (subtracting it changes no value,
+     * −0 included) or NaN. The step's values, with a NaN wherever the input is outside the range; {@link #hasNaN}
+     * then finds it, and the caller names the value. One vectorised pass instead of the step plus a separate
+     * check, which tests each value with a branch and is not vectorised (2× the cost on 360 × 64, EvasionBench).
+     */
+    public static void linfStepFromCheckedInput(double[] x, double[] g, double[] out, double alpha, double lo,
+            double hi, double eps) {
+        for (int k = 0; k < out.length; k++) {
+            double b = x[k];
+            double v = Math.min(Math.max(b + step(g[k], alpha), lo), hi);
+            double u = Math.max(Math.max(lo - b, b - hi), 0.0) * 0x1p800 * 0x1p800 * 0x1p800;
+            out[k] = b + Math.min(Math.max(v - b, -eps), eps) - (u - u);
+        }
+    }
+
+    /**
+     * Whether some value of a is NaN: BLAS's Σ|a[k]| (dasum), since a NaN propagates through the sum and nothing
+     * else makes one (|a[k]| ≥ 0, so no ∞ − ∞); C2 vectorises neither a branchy scan nor a sum.
+     */
+    public static boolean hasNaN(double[] a) {
+        return a.length > 0 && Double.isNaN(BLAS.getInstance().dasum(a.length, a, 1));
     }
 
     /**
