@@ -45,19 +45,23 @@ public final class Perturbations {
 
     /**
      * FGSM's L∞ step from the clean input with the input's range check folded in:
-     * out ← {@link #linfStepProject linfStepProject}(x, x, g) − (u − u), where u = max(lo − x, x − hi, 0)·2^2400 is
-     * 0 for a finite x[k] in [lo, hi] and +∞ or NaN for any other, so u − u is +0 (subtracting it changes no value,
-     * −0 included) or NaN. The step's values, with a NaN wherever the input is outside the range; {@link #hasNaN}
-     * then finds it, and the caller names the value. One vectorised pass instead of the step plus a separate
-     * check, which tests each value with a branch and is not vectorised (2× the cost on 360 × 64, EvasionBench).
+     * out ← {@link #linfStepProject linfStepProject}(x, x, g) − (w − w), where, with u = max(lo − x, x − hi) and
+     * the bounds taken at most ±Double.MAX_VALUE (so u is finite for every finite x), w = (u + |u|)·2^2400 is
+     * exactly 0 when x[k] is finite and inside [lo, hi] (u ≤ 0) and +∞ or NaN for any other value. So w − w is +0
+     * (subtracting it changes no value, −0 included) or NaN: the step's values, with a NaN wherever the input is
+     * outside the range, which {@link #hasNaN} then finds and the caller names. One vectorised pass instead of the
+     * step plus a separate check, whose test per value with a branch C2 does not vectorise (21 µs on 360 × 64).
      */
     public static void linfStepFromCheckedInput(double[] x, double[] g, double[] out, double alpha, double lo,
             double hi, double eps) {
+        double lo1 = Math.max(lo, -Double.MAX_VALUE);
+        double hi1 = Math.min(hi, Double.MAX_VALUE);
         for (int k = 0; k < out.length; k++) {
             double b = x[k];
             double v = Math.min(Math.max(b + step(g[k], alpha), lo), hi);
-            double u = Math.max(Math.max(lo - b, b - hi), 0.0) * 0x1p800 * 0x1p800 * 0x1p800;
-            out[k] = b + Math.min(Math.max(v - b, -eps), eps) - (u - u);
+            double u = Math.max(lo1 - b, b - hi1);
+            double w = (u + Math.abs(u)) * 0x1p800 * 0x1p800 * 0x1p800;
+            out[k] = b + Math.min(Math.max(v - b, -eps), eps) - (w - w);
         }
     }
 

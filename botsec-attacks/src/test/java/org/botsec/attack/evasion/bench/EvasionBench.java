@@ -92,9 +92,9 @@ public final class EvasionBench {
     /**
      * Runs the attack until the JVM's heap has stopped growing (fewer than one minor page fault per call over 200
      * calls, at most 40 rounds): while G1 grows the young generation, each new 184 KB result lands on pages the
-     * kernel must first map and zero, ~50 page faults per call, which doubled FGSM's median in a quiet run and is
-     * not the attack's cost in a warm process (numpy, under ART, reuses freed memory). Faults per timed call are
-     * printed beside the figures.
+     * kernel must first map and zero, ~50 page faults per call, which nearly doubled FGSM's median and is a cost
+     * of the JVM's start-up, not of the attack in a warm process. Faults per timed call are printed beside the
+     * figures.
      */
     private static void steadyHeap(GradientAttack a, GradientModel model, Matrix x, int[] y) {
         for (int round = 0; round < 40; round++) {
