@@ -8,6 +8,9 @@ import org.botsec.core.data.Standardizer;
 import org.botsec.core.linalg.Matrix;
 import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.internal.clip.ClipWeights;
+import org.botsec.core.model.internal.simd.ScalarBinary;
+import org.botsec.core.model.internal.simd.Simd;
+import org.botsec.core.model.internal.simd.VectorBinary;
 import org.botsec.core.prov.Provenance;
 
 /**
@@ -292,70 +295,39 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
      * {@code b + Σ_j x_j · coef_j} without, in one pass over the input and without a standardised copy, written to
      * {@code z[off + i·stride]}. The mean is still subtracted from each value (no folding of the means into the
      * intercept, which would cancel badly for large means), and the division by the scale is moved into the d
-     * coefficients, so each value costs one subtraction and one fused multiply-add. Eight rows at a time with
-     * independent sums hide the multiply-add latency. Agrees with standardise-then-dot to a few ulps (the order
-     * of the rounding steps differs); a scalar division per value would cost about three times as much. The
-     * intercept is added last, after the sum, as in the k-class path. {@link #decisionFunction} and
-     * {@link #predictProba} both take their binary scores from here, so their results agree bit for bit.
+     * coefficients, so each value costs one subtraction and one fused multiply-add. Agrees with
+     * standardise-then-dot to a few ulps (the order of the rounding steps differs). The kernel is
+     * {@link ScalarBinary} (features summed in order), or {@link VectorBinary} (four features per AVX2 instruction,
+     * the same sum in another order) when the JVM runs with {@code --add-modules jdk.incubator.vector}
+     * ({@link Simd}). {@link #decisionFunction} and {@link #predictProba} both take their binary scores from the
+     * same kernel.
      */
     private void binaryScores(double[] x, int n, double[] z, int off, int stride) {
+        checkLength(x, n);
+        double[][] mw = binaryWeights();
+        if (Simd.AVAILABLE) {
+            VectorBinary.scores(x, n, d, mw[0], mw[1], intercept[0], z, off, stride);
+        } else {
+            ScalarBinary.scores(x, n, d, mw[0], mw[1], intercept[0], z, off, stride);
+        }
+    }
+
+    private void checkLength(double[] x, int n) {
         if (x.length < (long) n * d) {
             throw new IllegalArgumentException("input has " + x.length + " values, expected " + n * d);
         }
-        double[] mu;
-        double[] ws;
+    }
+
+    /** {means (zeros without a standardiser), coef / scale}, fresh arrays for one call. */
+    private double[][] binaryWeights() {
         if (scaler == null) {
-            mu = new double[d];
-            ws = coef;
-        } else {
-            mu = scaler.mean();
-            ws = scaler.scale();
-            for (int j = 0; j < d; j++) {
-                ws[j] = coef[j] / ws[j];
-            }
+            return new double[][] {new double[d], coef};
         }
-        double b = intercept[0];
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            int o = i * d;
-            double a0 = 0;
-            double a1 = 0;
-            double a2 = 0;
-            double a3 = 0;
-            double a4 = 0;
-            double a5 = 0;
-            double a6 = 0;
-            double a7 = 0;
-            for (int j = 0; j < d; j++) {
-                double m = mu[j];
-                double c = ws[j];
-                a0 = Math.fma(x[o + j] - m, c, a0);
-                a1 = Math.fma(x[o + d + j] - m, c, a1);
-                a2 = Math.fma(x[o + 2 * d + j] - m, c, a2);
-                a3 = Math.fma(x[o + 3 * d + j] - m, c, a3);
-                a4 = Math.fma(x[o + 4 * d + j] - m, c, a4);
-                a5 = Math.fma(x[o + 5 * d + j] - m, c, a5);
-                a6 = Math.fma(x[o + 6 * d + j] - m, c, a6);
-                a7 = Math.fma(x[o + 7 * d + j] - m, c, a7);
-            }
-            int t = off + i * stride;
-            z[t] = a0 + b;
-            z[t + stride] = a1 + b;
-            z[t + 2 * stride] = a2 + b;
-            z[t + 3 * stride] = a3 + b;
-            z[t + 4 * stride] = a4 + b;
-            z[t + 5 * stride] = a5 + b;
-            z[t + 6 * stride] = a6 + b;
-            z[t + 7 * stride] = a7 + b;
+        double[] ws = scaler.scale();
+        for (int j = 0; j < d; j++) {
+            ws[j] = coef[j] / ws[j];
         }
-        for (; i < n; i++) {
-            int o = i * d;
-            double a = 0;
-            for (int j = 0; j < d; j++) {
-                a = Math.fma(x[o + j] - mu[j], ws[j], a);
-            }
-            z[off + i * stride] = a + b;
-        }
+        return new double[][] {scaler.mean(), ws};
     }
 
     /**
@@ -363,7 +335,9 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
      *
      * <p>A binary model writes each score straight into the P(class 1) column of the n × 2 result and turns the
      * pairs into probabilities in place while they are still in cache ({@link Softmax#binaryInPlace}): no n × 1
-     * score matrix, no second result; the same bits as {@code Softmax.probabilities(decisionFunction(x), 2)}.
+     * score matrix, no second result; the same bits as {@code Softmax.probabilities(decisionFunction(x), 2)}. With
+     * the Vector API kernel ({@link Simd}) the exponentials are taken four rows at a time by the JDK's vector math
+     * library instead of {@code Math.exp}: the same formula, within an ulp or two of the composed result.
      */
     @Override
     public Matrix predictProba(Matrix x) {
@@ -376,6 +350,12 @@ public final class LinearModel implements Classifier, GradientModel, PerExampleG
         int n = x.rows();
         Matrix p = new Matrix(n, 2);
         double[] pd = p.data();
+        if (Simd.AVAILABLE) {
+            checkLength(x.data(), n);
+            double[][] mw = binaryWeights();
+            VectorBinary.probabilities(x.data(), n, d, mw[0], mw[1], intercept[0], pd);
+            return p;
+        }
         binaryScores(x.data(), n, pd, 1, 2);
         Softmax.binaryInPlace(pd, n);
         return p;

@@ -381,12 +381,14 @@ public final class CoalitionValues implements CoalitionValueFunction {
                 }
             }
             System.arraycopy(bg, 0, s, base, n * d);
-            // column by column: a constant written with a fixed stride (no index array in the inner loop)
-            int end = base + n * d;
+            // column by column: a constant written with a fixed stride (no index array in the inner loop); the
+            // loop counts rows, not positions, so that the JIT sees a counted loop (unrolled, no safepoint poll per
+            // value): with the position as the loop variable and a stride known only at run time it was not, and
+            // the patching cost ~25% more on the benchmark row
             for (int i = 0; i < p; i++) {
                 int col = patch[i];
                 double v = x[col];
-                for (int o = base + col; o < end; o += d) {
+                for (int r = 0, o = base + col; r < n; r++, o += d) {
                     s[o] = v;
                 }
             }
@@ -401,8 +403,8 @@ public final class CoalitionValues implements CoalitionValueFunction {
             int offset = base;
             for (int i = 0; i < p; i++) {
                 int col = patch[i];
-                for (int b = col; b < n * d; b += d) {
-                    s[offset + b] = bg[b];
+                for (int r = 0, o = col; r < n; r++, o += d) {
+                    s[offset + o] = bg[o];
                 }
             }
         }

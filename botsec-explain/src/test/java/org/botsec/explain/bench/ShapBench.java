@@ -10,9 +10,12 @@ import org.botsec.core.data.Builtins;
 import org.botsec.core.data.Dataset;
 import org.botsec.core.data.Split;
 import org.botsec.core.linalg.Matrix;
+import org.botsec.core.linalg.Softmax;
 import org.botsec.core.model.LinearModel;
 import org.botsec.core.model.LogisticRegression;
 import org.botsec.core.model.Mlp;
+import org.botsec.core.model.internal.simd.ScalarBinary;
+import org.botsec.core.model.internal.simd.Simd;
 import org.botsec.core.rand.Randomness;
 import org.botsec.explain.Background;
 import org.botsec.explain.Explanation;
@@ -33,11 +36,15 @@ import org.botsec.explain.ShapMethod;
  *   <li>an experiment, {@link PatchingCoalitionValues}: what reusing rows between model calls would be worth;</li>
  *   <li>credit_g (German credit, 100 background rows, 2,048 coalitions, standardised logistic regression as black
  *       box), old and new: categorical features make background rows share values with the row, where the new
- *       path evaluates only the distinct synthetic rows.</li>
+ *       path evaluates only the distinct synthetic rows;</li>
+ *   <li>the new black box and the model share again with the previous {@code LinearModel.predictProba} kernel
+ *       (scalar scores, then {@code Softmax.binaryInPlace}): the in-process baseline of the model's Vector API
+ *       kernel, which runs when the JVM is started with {@code --add-modules jdk.incubator.vector}.</li>
  * </ul>
  * Prints wall and whole-process CPU time per row (CPU is less sensitive to other processes on a shared machine)
  * and the ratios. Run: {@code java -cp botsec-explain/target/test-classes:botsec-explain/target/classes:...
- * org.botsec.explain.bench.ShapBench [rounds]}.
+ * org.botsec.explain.bench.ShapBench [rounds]}, with {@code --add-modules jdk.incubator.vector} before {@code -cp} for
+ * the Vector API kernel of {@code LinearModel}.
  */
 public final class ShapBench {
     private static final double SHAP_LOW_MS = 100;
@@ -81,6 +88,24 @@ public final class ShapBench {
         LegacyKernelShap oldCredit = new LegacyKernelShap(creditFn, creditBg, creditBackground.weights(), 1, 2048);
         ShapExplainer newCredit = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(creditFn)
                 .classNames(creditModel.classNames()).background(creditBackground).nsamples(2048).seed(0).build();
+        // the previous LinearModel.predictProba of a binary model (scalar kernel, then the sigmoid with Math.exp), as a
+        // black box: the in-process baseline of the model's own speed-up (with --add-modules jdk.incubator.vector the
+        // model above runs the Vector API kernel; without it, both are the same code)
+        double[] mean = model.scaler().orElseThrow().mean();
+        double[] ws = model.scaler().orElseThrow().scale();
+        double[] coef = model.coef().data();
+        for (int j = 0; j < ws.length; j++) {
+            ws[j] = coef[j] / ws[j];
+        }
+        double intercept = model.intercept()[0];
+        Function<Matrix, Matrix> scalarModel = x -> {
+            Matrix p = new Matrix(x.rows(), 2);
+            ScalarBinary.scores(x.data(), x.rows(), x.cols(), mean, ws, intercept, p.data(), 1, 2);
+            Softmax.binaryInPlace(p.data(), x.rows());
+            return p;
+        };
+        ShapExplainer scalarBox = ShapExplainer.builder().method(ShapMethod.KERNEL).predictProba(scalarModel)
+                .classNames(model.classNames()).background(background).nsamples(2048).seed(0).build();
         Matrix block = new Matrix(1000, 30);
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(bgRows.data(), (i % 100) * 30, block.data(), i * 30, 30);
@@ -91,14 +116,18 @@ public final class ShapBench {
         double[] c = weights(newLinear.explain(row));
         double[] am = oldMlp.explain(row, 0);
         double[] bm = weights(newMlp.explain(row));
+        System.out.printf(Locale.ROOT, "LinearModel kernel: %s%n", Simd.AVAILABLE ? "Vector API (jdk.incubator.vector)"
+                : "scalar (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)");
         System.out.printf(Locale.ROOT, "max |phi old - phi new|: black box %.1e, LinearModel path %.1e, mlp %.1e, "
-                + "patching experiment %.1e, credit_g black box %.1e%n", maxDiff(a, b), maxDiff(a, c), maxDiff(am, bm),
+                + "patching experiment %.1e, credit_g black box %.1e, previous scalar model kernel %.1e%n", maxDiff(a, b),
+                maxDiff(a, c), maxDiff(am, bm),
                 maxDiff(a, patchBox.explain(row, 0)), maxDiff(oldCredit.explain(creditRow, 0),
-                        weights(newCredit.explain(creditRow))));
+                        weights(newCredit.explain(creditRow))), maxDiff(b, weights(scalarBox.explain(row))));
 
         List<String> names = List.of("black box, old (25a880f)", "black box, new", "LinearModel, new",
                 "model share of a black-box row", "mlp black box, old", "mlp black box, new",
-                "black box, patching experiment", "credit_g black box, old", "credit_g black box, new");
+                "black box, patching experiment", "credit_g black box, old", "credit_g black box, new",
+                "black box, previous model kernel", "model share, previous kernel");
         List<Supplier<Object>> ops = List.of(() -> oldBox.explain(row, 0), () -> newBox.explain(row),
                 () -> newLinear.explain(row), () -> {
                     double s = 0;
@@ -107,7 +136,14 @@ public final class ShapBench {
                     }
                     return s;
                 }, () -> oldMlp.explain(row, 0), () -> newMlp.explain(row), () -> patchBox.explain(row, 0),
-                () -> oldCredit.explain(creditRow, 0), () -> newCredit.explain(creditRow));
+                () -> oldCredit.explain(creditRow, 0), () -> newCredit.explain(creditRow),
+                () -> scalarBox.explain(row), () -> {
+                    double s = 0;
+                    for (int i = 0; i < 205; i++) {
+                        s += scalarModel.apply(block).get(i, 1);
+                    }
+                    return s;
+                });
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[][] wall = new double[ops.size()][rounds];
         double[][] cpu = new double[ops.size()][rounds];
@@ -143,7 +179,10 @@ public final class ShapBench {
                 median(wall[4]) / median(wall[5]), median(cpu[4]) / median(cpu[5]));
         System.out.printf(Locale.ROOT, "credit_g black box new vs old: wall %.2fx (median); cpu %.2fx (median)%n",
                 median(wall[7]) / median(wall[8]), median(cpu[7]) / median(cpu[8]));
-        for (int k : new int[] {0, 1, 2}) {
+        System.out.printf(Locale.ROOT, "model kernel now vs previous: black box wall %.2fx (median), cpu %.2fx (median); "
+                + "model share wall %.2fx, cpu %.2fx%n", median(wall[9]) / median(wall[1]), median(cpu[9]) / median(cpu[1]),
+                median(wall[10]) / median(wall[3]), median(cpu[10]) / median(cpu[3]));
+        for (int k : new int[] {0, 1, 2, 9}) {
             System.out.printf(Locale.ROOT, "%-26s vs shap 0.50 (%.0f-%.0f ms): %.0f-%.0fx (wall median), "
                     + "%.0f-%.0fx (wall best)%n", names.get(k), SHAP_LOW_MS, SHAP_HIGH_MS,
                     SHAP_LOW_MS / median(wall[k]), SHAP_HIGH_MS / median(wall[k]), SHAP_LOW_MS / min(wall[k]),
