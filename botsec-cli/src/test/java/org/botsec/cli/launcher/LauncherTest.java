@@ -203,15 +203,19 @@ class LauncherTest {
     void shortCommandsStartWithASmallHeapAndUsersCanOverride() throws Exception {
         Run shortOne = run("explain", "lime-text", "x");
         assertClean(shortOne, "explain lime-text x");
-        assertTrue(shortOne.out().contains(" init=16m"), shortOne.out());
+        assertTrue(shortOne.out().contains(" init=48m"), shortOne.out());
         assertTrue(shortOne.out().contains("G1"), "G1 keeps Java 17's archived module graph: " + shortOne.out());
         Run longOne = run(Map.of("BOTSEC_CDS", "0"), "train", "x");
         assertClean(longOne, "train x");
-        assertFalse(longOne.out().contains(" init=16m"), longOne.out());
+        assertFalse(longOne.out().contains(" init=48m"), longOne.out());
         // the user's options come last and win
         Run own = run(Map.of("BOTSEC_JAVA_OPTS", "-Xms64m -XX:+UseSerialGC"), "explain", "lime-text", "x");
         assertClean(own, "explain lime-text x");
         assertTrue(own.out().contains(" init=64m"), own.out());
         assertTrue(own.out().contains("MarkSweepCompact"), own.out());
+        // a heap limit below the launcher's initial heap replaces it instead of clashing with it
+        Run small = run(Map.of("BOTSEC_JAVA_OPTS", "-Xmx32m"), "explain", "lime-text", "x");
+        assertClean(small, "explain lime-text x");
+        assertFalse(small.out().contains(" init=48m"), small.out());
     }
 }
