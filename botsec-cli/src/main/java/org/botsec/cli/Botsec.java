@@ -52,7 +52,8 @@ public final class Botsec implements Runnable {
             out.flush();
             System.exit(ExitCode.OK);
         }
-        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
+        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING); // before the read-ahead may pick a BLAS backend
+        Preload.start(args);
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
@@ -106,17 +107,33 @@ public final class Botsec implements Runnable {
     }
 
     /**
-     * The configured command line for these arguments: only the top-level command they name, or every command
-     * when they name none (help, a misspelling, no arguments).
+     * The configured command line for these arguments: only the top-level command they name (and, in a group, only the
+     * subcommand they name: {@link #groupWithOnly}), or every command when they name none (help, a misspelling, no
+     * arguments). {@code botsec help} is registered only with the whole tree: once the first argument names a
+     * command, picocli parses the rest in that command, so the top-level {@code help} cannot be reached.
      */
     static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Botsec());
-        cl.addSubcommand(new CommandLine.HelpCommand());
         String first = args.length == 0 || args[0].startsWith("-") ? null : args[0];
-        List<Class<?>> named = COMMANDS.stream()
-                .filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
-        for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
-            cl.addSubcommand(c);
+        Class<?> named = null;
+        for (Class<?> c : COMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(first)) {
+                named = c;
+                break;
+            }
+        }
+        if (named == null) {
+            cl.addSubcommand(new CommandLine.HelpCommand());
+            for (Class<?> c : COMMANDS) {
+                cl.addSubcommand(c);
+            }
+        } else {
+            CommandLine group = args.length < 2 ? null : groupWithOnly(named, args[1]);
+            if (group != null) {
+                cl.addSubcommand(group.getCommandName(), group);
+            } else {
+                cl.addSubcommand(named);
+            }
         }
         CommandLine fl = cl.getSubcommands().get("fl");
         if (fl != null) {
@@ -151,6 +168,58 @@ public final class Botsec implements Runnable {
             return ExitCode.BAD_INPUT;
         });
         return cl;
+    }
+
+    /**
+     * The group command {@code group} (such as {@code explain}) with only its subcommand called {@code name}
+     * registered, or null when that does not give the same command as the whole group: the group has options of its
+     * own, or no subcommand of that name (a misspelling gets the whole group, for "did you mean"), or the name is
+     * {@code help} (which needs its siblings). Picocli builds the model of every subcommand of a group it is given;
+     * {@code explain lime-text} needs one of four (HelpTextTest checks each subcommand's help and options match the
+     * whole tree's).
+     */
+    static CommandLine groupWithOnly(Class<?> group, String name) {
+        Command a = group.getAnnotation(Command.class);
+        if (a == null || a.subcommands().length == 0) {
+            return null;
+        }
+        List<java.lang.reflect.AccessibleObject> members = new java.util.ArrayList<>();
+        members.addAll(List.of(group.getDeclaredFields()));
+        members.addAll(List.of(group.getDeclaredMethods()));
+        for (java.lang.reflect.AccessibleObject m : members) {
+            for (java.lang.annotation.Annotation x : m.getDeclaredAnnotations()) {
+                if (x.annotationType().getDeclaringClass() == CommandLine.class && !(x instanceof CommandLine.Spec)) {
+                    return null; // an option, parameter, mixin, argument group or method subcommand of the group itself
+                }
+            }
+        }
+        Class<?> sub = null;
+        for (Class<?> c : a.subcommands()) {
+            Command s = c.getAnnotation(Command.class);
+            if (s != null && c != CommandLine.HelpCommand.class
+                    && (s.name().equals(name) || java.util.Arrays.asList(s.aliases()).contains(name))) {
+                sub = c;
+                break;
+            }
+        }
+        if (sub == null) {
+            return null;
+        }
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(
+                instantiate(group));
+        spec.name(a.name()).aliases(a.aliases()).mixinStandardHelpOptions(a.mixinStandardHelpOptions());
+        spec.usageMessage().description(a.description());
+        CommandLine cl = new CommandLine(spec);
+        cl.addSubcommand(sub);
+        return cl;
+    }
+
+    private static Object instantiate(Class<?> c) {
+        try {
+            return CommandLine.defaultFactory().create(c);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create command " + c.getName(), e);
+        }
     }
 
     /**

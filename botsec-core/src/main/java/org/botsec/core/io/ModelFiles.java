@@ -1,10 +1,16 @@
 package org.botsec.core.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,13 +74,20 @@ public final class ModelFiles {
     static final String METADATA = "__metadata__";
     static final String DTYPE = "F64";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /**
+     * Reads headers with Jackson's streaming parser into a tree ({@link #readTree}): an {@code ObjectMapper} is not
+     * needed to read, and its set-up (date formats, locale data, type factories) was about a tenth of a one-explanation
+     * command's start-up (docs/benchmarks.md, "CLI start-up").
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) MAX_HEADER_BYTES).maxNestingDepth(64).build())
+            .build();
 
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength((int) MAX_HEADER_BYTES).maxNestingDepth(64).build());
+    /** The mapper that writes headers; in its own class so that reading a model never sets one up. */
+    private static final class HeaderWriter {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private ModelFiles() {
@@ -154,12 +167,12 @@ public final class ModelFiles {
         if (state.type() == null || state.type().isBlank()) {
             throw new IllegalArgumentException("model state needs a type");
         }
-        ObjectNode header = MAPPER.createObjectNode();
+        ObjectNode header = JsonNodeFactory.instance.objectNode();
         ObjectNode meta = header.putObject(METADATA);
         meta.put("format", FORMAT);
         meta.put("type", state.type());
         meta.put("botsec", state.description() == null ? "{}" : state.description().toString());
-        ObjectNode hashes = MAPPER.createObjectNode();
+        ObjectNode hashes = JsonNodeFactory.instance.objectNode();
         long offset = 0;
         for (Map.Entry<String, Tensor> e : state.tensors().entrySet()) {
             String name = e.getKey();
@@ -188,7 +201,7 @@ public final class ModelFiles {
         meta.put(TENSOR_SHA256, hashes.toString());
         byte[] json;
         try {
-            json = MAPPER.writeValueAsBytes(header);
+            json = HeaderWriter.MAPPER.writeValueAsBytes(header);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode model header", e);
         }
@@ -353,7 +366,7 @@ public final class ModelFiles {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
+            root = readTree(text);
         } catch (JsonProcessingException e) {
             throw BadInputException.of("model file %s: header is not valid JSON (%s)", name,
                     e.getOriginalMessage());
@@ -393,7 +406,7 @@ public final class ModelFiles {
         }
         JsonNode desc;
         try {
-            desc = MAPPER.readTree(descText);
+            desc = readTree(descText);
         } catch (JsonProcessingException e) {
             throw BadInputException.of("model file %s: __metadata__.botsec is not valid JSON (%s)", name,
                     e.getOriginalMessage());
@@ -441,7 +454,7 @@ public final class ModelFiles {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = readTree(text);
         } catch (JsonProcessingException e) {
             throw BadInputException.of("model file %s: __metadata__.%s is not valid JSON (%s)", name, TENSOR_SHA256,
                     e.getOriginalMessage());
@@ -537,6 +550,74 @@ public final class ModelFiles {
                     name, t, Arrays.toString(shape), elements * 8, be[1] - be[0]);
         }
         return new Entry(tensor, shape, be[0], be[1]);
+    }
+
+    /**
+     * Parses one JSON value into a tree as {@code ObjectMapper.readTree} with {@code FAIL_ON_TRAILING_TOKENS} does (the
+     * same node types, the same messages for trailing content), with the factory's duplicate-key and size limits.
+     */
+    static JsonNode readTree(String text) throws JsonProcessingException {
+        try (JsonParser p = JSON.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+            JsonNode root = value(p, t);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new JsonParseException(p, String.format("Trailing token (of type %s) found after value (bound as "
+                        + "`%s`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", trailing,
+                        JsonNode.class.getName()));
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading JSON from a string failed", e);
+        }
+    }
+
+    /** The tree of the value starting at {@code t}; nesting is bounded by the factory's depth limit. */
+    private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (t) {
+            case START_OBJECT: {
+                ObjectNode o = f.objectNode();
+                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+                    String name = p.currentName();
+                    o.set(name, value(p, p.nextToken()));
+                }
+                return o;
+            }
+            case START_ARRAY: {
+                ArrayNode a = f.arrayNode();
+                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+                    a.add(value(p, v));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return f.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                switch (p.getNumberType()) {
+                    case INT:
+                        return f.numberNode(p.getIntValue());
+                    case LONG:
+                        return f.numberNode(p.getLongValue());
+                    default:
+                        return f.numberNode(p.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return f.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return f.booleanNode(true);
+            case VALUE_FALSE:
+                return f.booleanNode(false);
+            case VALUE_NULL:
+                return f.nullNode();
+            default:
+                throw new JsonParseException(p, "Unexpected token (" + t + ")");
+        }
     }
 
     /** A short, printable excerpt of a value read from a file (for error messages). */

@@ -1,11 +1,10 @@
 package org.botsec.core.prov.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,13 +19,11 @@ import org.botsec.core.prov.PrivacyGuarantee;
  * total; {@code noise} is {@link PrivacyGuarantee.Noise#label()}.
  */
 public final class PrivacyGuaranteeJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private PrivacyGuaranteeJson() {
     }
 
     public static ObjectNode toJson(PrivacyGuarantee g) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("epsilon", g.epsilon());
         o.put("delta", g.delta());
         o.put("accountant", g.accountant().label());
@@ -37,8 +34,8 @@ public final class PrivacyGuaranteeJson {
         o.put("steps", g.steps());
         o.put("noise_multiplier", g.noiseMultiplier());
         o.put("l2_norm_clip", g.l2NormClip());
-        o.set("covers", MAPPER.valueToTree(g.covers()));
-        o.set("not_covered", MAPPER.valueToTree(g.notCovered()));
+        o.set("covers", JsonValues.mapper().valueToTree(g.covers()));
+        o.set("not_covered", JsonValues.mapper().valueToTree(g.notCovered()));
         o.put("noise", g.noise().label());
         o.put("noise_secure", g.noise().secure());
         o.put("noise_detail", g.noise().description());
@@ -48,7 +45,7 @@ public final class PrivacyGuaranteeJson {
             n.put("name", c.name());
             n.put("epsilon", c.epsilon());
             n.put("delta", c.delta());
-            n.set("parameters", MAPPER.valueToTree(c.parameters()));
+            n.set("parameters", JsonValues.mapper().valueToTree(c.parameters()));
         }
         return o;
     }
@@ -64,7 +61,7 @@ public final class PrivacyGuaranteeJson {
             }
             for (JsonNode c : cs) {
                 Map<String, Object> params = c.has("parameters") && c.get("parameters").isObject()
-                        ? MAPPER.convertValue(c.get("parameters"), LinkedHashMap.class) : Map.of();
+                        ? JsonValues.toMap(c.get("parameters")) : Map.of();
                 components.add(new PrivacyGuarantee.Component(string(c, "name"), number(c, "epsilon"),
                         number(c, "delta"), params));
             }

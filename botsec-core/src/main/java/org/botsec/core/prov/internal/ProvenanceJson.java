@@ -1,11 +1,10 @@
 package org.botsec.core.prov.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.botsec.core.BadInputException;
@@ -21,16 +20,15 @@ import org.botsec.core.prov.Provenance;
 public final class ProvenanceJson {
     /** The provenance form this code writes. */
     public static final int FORMAT_VERSION = 2;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ProvenanceJson() {
     }
 
     public static ObjectNode toJson(Provenance p) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("format_version", FORMAT_VERSION);
         o.put("trainer", p.trainer());
-        o.set("parameters", MAPPER.valueToTree(p.parameters()));
+        o.set("parameters", JsonValues.mapper().valueToTree(p.parameters()));
         o.put("data_sha256", p.dataSha256());
         if (p.seed() != null) {
             o.put("seed", p.seed());
@@ -67,7 +65,7 @@ public final class ProvenanceJson {
             }
         }
         Map<String, Object> params = o.has("parameters") && o.get("parameters").isObject()
-                ? MAPPER.convertValue(o.get("parameters"), LinkedHashMap.class) : Map.of();
+                ? JsonValues.toMap(o.get("parameters")) : Map.of();
         Optional<PrivacyGuarantee> privacy = Optional.empty();
         JsonNode p = o.get("privacy");
         if (p != null && !p.isNull()) {
