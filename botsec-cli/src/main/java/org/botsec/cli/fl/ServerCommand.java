@@ -42,7 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --clients 3 --rounds 5 --min-clients 2 --checkpoint fl-ckpt --out fl-net.safetensors",
                 "  botsec fl server --certs fl-certs --revoked revoked.txt --host 0.0.0.0 --port 9443 \\",
                 "               --test-data builtin:mnist10k:test --model mlp --clients 10 --rounds 20 \\",
-                "               --aggregator trimmed-mean:0.2 --round-timeout 120 --out fl-mlp.safetensors"})
+                "               --aggregator trimmed-mean:0.2 --round-timeout 120 --out fl-mlp.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 10 --rounds 5 --fraction-fit 0.3 --min-fit-clients 2 --out fl-sampled.safetensors"})
 public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -97,6 +99,19 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", required = true, paramLabel = "R", description = "Communication rounds.")
     int rounds;
+
+    @Option(names = "--fraction-fit", defaultValue = "1.0", paramLabel = "F", description = "Fraction of the "
+            + "connected clients that train each round, in (0, 1] (default 1: all); the sample is drawn as in fl "
+            + "simulate, from SecureRandom unless --sampling-seed is given.")
+    double fractionFit;
+
+    @Option(names = "--min-fit-clients", paramLabel = "K", description = "With --fraction-fit: at least K clients "
+            + "train each round and a round needs K valid updates (default 1, or --min-clients with fraction 1).")
+    Integer minFitClients;
+
+    @Option(names = "--sampling-seed", paramLabel = "S", description = "Draw each round's clients replayably, as fl "
+            + "simulate --seed S does (default: SecureRandom).")
+    Long samplingSeed;
 
     @Option(names = "--strategy", defaultValue = "fedavg", paramLabel = "fedavg|fedprox|fedadam|fedyogi",
             description = "Server strategy (default fedavg).")
@@ -163,7 +178,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The JSON document. */
     public record Result(List<Round> rounds, String strategy, String aggregator, int clients, int minClients,
-                         long seed, int resumedAfterRound, String out) {
+                         double fractionFit, String clientSampling, long seed, int resumedAfterRound, String out) {
     }
 
     @Override
@@ -181,6 +196,20 @@ public final class ServerCommand implements Callable<Integer> {
                 .gatherTime(Duration.ofSeconds(Math.max(0, gatherTime)));
         if (minClients != null) {
             b.minClients(minClients);
+        }
+        if (!(fractionFit > 0 && fractionFit <= 1)) {
+            throw BadInputException.of("--fraction-fit must be in (0, 1], got %s", fractionFit);
+        }
+        b.fractionFit(fractionFit);
+        if (minFitClients != null) {
+            if (minFitClients < 1 || minFitClients > clients) {
+                throw BadInputException.of("--min-fit-clients must be in [1, %d] (--clients), got %d", clients,
+                        minFitClients);
+            }
+            b.minFitClients(minFitClients);
+        }
+        if (samplingSeed != null) {
+            b.samplingSeed(samplingSeed);
         }
         if (revoked != null) {
             b.revocationList(RevocationList.of(revoked));
@@ -211,9 +240,12 @@ public final class ServerCommand implements Callable<Integer> {
             List<Round> rs = r.rounds().stream().map(x -> new Round(x.round(), x.attempts(), x.selected(), x.valid(),
                     x.excluded(), x.dropped(), x.accuracy().isPresent() ? x.accuracy().getAsDouble() : null,
                     x.loss().isPresent() ? x.loss().getAsDouble() : null, x.seconds())).toList();
-            Json.print(w, new Result(rs, s.name(), a.spec(), clients, minClients == null ? clients : minClients, seed,
-                    r.resumedAfterRound(), out.toString()));
+            Json.print(w, new Result(rs, s.name(), a.spec(), clients, minClients == null ? clients : minClients,
+                    fractionFit, r.clientSampling(), seed, r.resumedAfterRound(), out.toString()));
         } else {
+            if (fractionFit < 1) {
+                w.printf("clients per round: %s%n", r.clientSampling());
+            }
             if (r.resumedAfterRound() > 0) {
                 err.printf("resumed after round %d from %s%n", r.resumedAfterRound(), checkpoint);
             }

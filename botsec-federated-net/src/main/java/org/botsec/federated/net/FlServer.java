@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +75,9 @@ import org.slf4j.LoggerFactory;
  * The coordinator of a federation over the network ({@code botsec fl server}): FedAvg-style rounds (McMahan et al.
  * 2017) with the strategies and robust aggregators of botsec-federated, served over gRPC with mutual TLS.
  *
- * <p>Each round the global model goes to every connected client; each trains locally (the same minibatch SGD as
+ * <p>Each round the global model goes to every connected client, or with fraction-fit C &lt; 1 to a sample of
+ * max(min-fit, round(C · connected)) of them (the simulation's sampler: seeded to replay {@link Federation}, else
+ * SecureRandom); each trains locally (the same minibatch SGD as
  * {@link Federation}) and sends its delta. The round closes when every selected client has answered or at its
  * deadline. It completes when at least {@code minClients} valid updates arrived (clients that did not answer are
  * counted as dropped); otherwise it fails with one logged line and is tried again, up to {@code maxAttempts} times,
@@ -152,9 +157,14 @@ public final class FlServer implements AutoCloseable {
     }
 
     /** The outcome of a run: the rounds and the final model (with provenance). */
-    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound) {
+    /**
+     * The outcome of a run: the rounds, the final model (with provenance) and how clients were sampled each round
+     * ({@link #clientSampling()}).
+     */
+    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound, String clientSampling) {
         public Result {
             rounds = List.copyOf(rounds);
+            java.util.Objects.requireNonNull(clientSampling, "clientSampling");
         }
     }
 
@@ -172,9 +182,14 @@ public final class FlServer implements AutoCloseable {
     private volatile Result result;
     private volatile RuntimeException failure;
 
+    /** The sampler of each round's clients (without DP): seeded to replay a simulation, else SecureRandom. */
+    private final RandomGenerator selection;
+
     private FlServer(Builder b) {
         this.b = b;
         this.numParams = ((PerExampleGradients) b.model).numParameters();
+        this.selection = b.samplingSeed.isPresent() ? Federation.clientSelectionRandom(b.samplingSeed.getAsLong())
+                : new SecureRandom();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "botsec-fl-poll-timer");
             t.setDaemon(true);
@@ -195,6 +210,21 @@ public final class FlServer implements AutoCloseable {
     public static int defaultMaxMessageBytes(int numParameters) {
         long bytes = 8L * numParameters + (64 << 10);
         return (int) Math.min(Integer.MAX_VALUE - 1, bytes);
+    }
+
+    /**
+     * How each round's clients are chosen, as recorded in the result and the model's provenance: all connected
+     * clients, or a fraction of them drawn by a seeded (replayable) or a secure generator.
+     */
+    public String clientSampling() {
+        if (b.fractionFit == 1.0) {
+            return "every connected client";
+        }
+        String count = "max(" + b.minFitClients + ", round(" + b.fractionFit + " x connected)) of the connected "
+                + "clients, uniformly without replacement";
+        return count + (b.samplingSeed.isPresent()
+                ? ", java.util.SplittableRandom as fl simulate --seed " + b.samplingSeed.getAsLong() + " (replayable)"
+                : ", java.security.SecureRandom");
     }
 
     /** Binds the port and starts the rounds in a background thread. */
@@ -564,10 +594,10 @@ public final class FlServer implements AutoCloseable {
                 if (problem.isEmpty()) {
                     r = runRound(round, global);
                     int valid = r.updates.size();
-                    int needed = Math.max(b.minClients, b.aggregator.minUpdates());
+                    int needed = Math.max(b.minFitClients, b.aggregator.minUpdates());
                     if (valid < needed) {
                         problem = Optional.of(valid + " valid update(s) of " + r.selected.size() + " clients, "
-                                + "--min-clients " + needed);
+                                + (b.fractionFit == 1.0 ? "--min-clients " : "--min-fit-clients ") + needed);
                     }
                 }
                 if (problem.isPresent()) {
@@ -611,7 +641,7 @@ public final class FlServer implements AutoCloseable {
         }
         Model out = Models.copy(model, provenance());
         finish("training finished after round " + b.rounds);
-        return new Result(history, out, start - 1);
+        return new Result(history, out, start - 1, clientSampling());
     }
 
     /**
@@ -654,6 +684,23 @@ public final class FlServer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The clients of a round among the connected ones (ascending slots): all of them with fraction-fit 1, else
+     * max(min-fit, round(C · connected)) drawn by the simulation's sampler ({@link Federation#sampleClients}); with
+     * every slot connected and a sampling seed equal to fl simulate's seed, the same clients as the simulation.
+     */
+    private List<Member> select(List<Member> live) {
+        if (live.isEmpty()) {
+            return live;
+        }
+        int m = Math.min(live.size(), Math.max(b.minFitClients, Federation.sampleSize(live.size(), b.fractionFit)));
+        List<Member> out = new ArrayList<>();
+        for (int i : Federation.sampleClients(selection, live.size(), m)) {
+            out.add(live.get(i));
+        }
+        return out;
+    }
+
     private RoundState runRound(int round, double[] global) throws InterruptedException {
         Task.Builder tb = Task.newBuilder().setKind(Task.Kind.TRAIN).setRound(round);
         for (double v : global) {
@@ -662,7 +709,7 @@ public final class FlServer implements AutoCloseable {
         Task task = tb.build();
         RoundState r;
         synchronized (lock) {
-            r = new RoundState(round, task, live());
+            r = new RoundState(round, task, select(live()));
             current = r;
         }
         wakeParked();
@@ -737,6 +784,9 @@ public final class FlServer implements AutoCloseable {
         p.put("aggregator", b.aggregator.spec());
         p.put("clients", b.clients);
         p.put("min_clients", b.minClients);
+        p.put("fraction_fit", b.fractionFit);
+        p.put("min_fit_clients", b.minFitClients);
+        p.put("client_sampling", clientSampling());
         p.put("rounds", b.rounds);
         p.put("local_epochs", b.localEpochs);
         p.put("batch_size", b.batchSize);
@@ -757,6 +807,9 @@ public final class FlServer implements AutoCloseable {
         private Integer rounds;
         private Integer clients;
         private Integer minClients;
+        private Double fractionFit;
+        private Integer minFitClients;
+        private OptionalLong samplingSeed;
         private Strategy strategy;
         private Aggregator aggregator;
         private Integer localEpochs;
@@ -834,6 +887,35 @@ public final class FlServer implements AutoCloseable {
         public Builder minClients(int n) {
             once(minClients, "minClients");
             minClients = n;
+            return this;
+        }
+
+        /**
+         * Fraction C of the connected clients that train each round, in (0, 1]; default 1 (all). The others wait.
+         */
+        public Builder fractionFit(double f) {
+            once(fractionFit, "fractionFit");
+            fractionFit = f;
+            return this;
+        }
+
+        /**
+         * At least this many clients are sampled each round (when connected), and a round needs this many valid
+         * updates; default {@code minClients} with fraction-fit 1, else the aggregator's minimum.
+         */
+        public Builder minFitClients(int n) {
+            once(minFitClients, "minFitClients");
+            minFitClients = n;
+            return this;
+        }
+
+        /**
+         * Samples clients from the generator fl simulate uses with this seed (replayable, so a run with every client
+         * connected picks the simulation's clients); default a {@code SecureRandom}.
+         */
+        public Builder samplingSeed(long s) {
+            once(samplingSeed, "samplingSeed");
+            samplingSeed = OptionalLong.of(s);
             return this;
         }
 
@@ -959,6 +1041,11 @@ public final class FlServer implements AutoCloseable {
             if (minClients < 1 || minClients > clients) {
                 throw BadInputException.of("min-clients must be in [1, %d] (the clients), got %d", clients, minClients);
             }
+            fractionFit = fractionFit == null ? 1.0 : fractionFit;
+            if (!(fractionFit > 0 && fractionFit <= 1)) {
+                throw BadInputException.of("fraction-fit must be in (0, 1], got %s", fractionFit);
+            }
+            samplingSeed = samplingSeed == null ? OptionalLong.empty() : samplingSeed;
             revocation = revocation == null ? RevocationList.none() : revocation;
             host = host == null ? "127.0.0.1" : host;
             port = port == null ? 8443 : port;
@@ -970,6 +1057,17 @@ public final class FlServer implements AutoCloseable {
             if (clients < aggregator.minUpdates()) {
                 throw BadInputException.of("aggregator %s needs at least %d clients, got %d", aggregator.spec(),
                         aggregator.minUpdates(), clients);
+            }
+            if (minFitClients == null) {
+                minFitClients = fractionFit == 1.0 ? Math.max(minClients, aggregator.minUpdates()) : aggregator.minUpdates();
+            }
+            if (minFitClients < 1 || minFitClients > clients) {
+                throw BadInputException.of("min-fit-clients must be in [1, %d] (the clients), got %d", clients,
+                        minFitClients);
+            }
+            if (minFitClients < aggregator.minUpdates()) {
+                throw BadInputException.of("min-fit-clients %d is below what aggregator %s needs (%d)", minFitClients,
+                        aggregator.spec(), aggregator.minUpdates());
             }
             localEpochs = localEpochs == null ? 1 : localEpochs;
             batchSize = batchSize == null ? 10 : batchSize;

@@ -148,6 +148,40 @@ class FlNetworkTest {
     }
 
     @Test
+    void sampledClientsEqualTheSimulationWithTheSameSeed() throws Exception {
+        double fraction = 2.0 / 3; // 2 of 3 clients per round
+        FederationResult sim = Federation.builder().trainData(train).testData(test).initialModel(init).clients(CLIENTS)
+                .rounds(3).seed(SEED).fractionFit(fraction).threads(1).build().run();
+        try (FlServer s = server(3).fractionFit(fraction).samplingSeed(SEED).build().start()) {
+            List<Future<FlClient.Result>> clients = startClients(s.port(), bs -> { });
+            FlServer.Result r = s.awaitResult();
+            int trained = 0;
+            for (Future<FlClient.Result> f : clients) {
+                trained += f.get(30, TimeUnit.SECONDS).roundsTrained();
+            }
+            assertEquals(6, trained); // 2 per round: the others waited
+            for (NetRound nr : r.rounds()) {
+                assertEquals(2, nr.selected());
+                assertEquals(2, nr.valid());
+            }
+            assertTrue(r.clientSampling().contains("SplittableRandom as fl simulate --seed 7"), r.clientSampling());
+            double diff = maxAbsDiff(params(sim.model()), params(r.model()));
+            assertTrue(diff < 1e-12, "sampled network run vs simulation max |diff| " + diff);
+            // sampling matters: all three clients every round gives another model
+            assertTrue(maxAbsDiff(simulate(new Strategy.FedAvg(), 3), params(r.model())) > 1e-6);
+            assertEquals(fraction, ((Mlp) r.model()).provenance().orElseThrow().parameters().get("fraction_fit"));
+        }
+    }
+
+    @Test
+    void samplingSettingsAreCheckedWithOneLine() {
+        BadInputException e = assertThrows(BadInputException.class, () -> server(1).fractionFit(0).build());
+        assertEquals("fraction-fit must be in (0, 1], got 0.0", e.getMessage());
+        e = assertThrows(BadInputException.class, () -> server(1).fractionFit(0.5).minFitClients(4).build());
+        assertEquals("min-fit-clients must be in [1, 3] (the clients), got 4", e.getMessage());
+    }
+
+    @Test
     void robustAggregatorsRunOverTheNetwork() throws Exception {
         for (String agg : List.of("median", "trimmed-mean:0.34", "krum")) {
             try (FlServer s = server(2).aggregator(org.botsec.federated.Aggregator.parse(agg, 0)).build().start()) {
