@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.botsec.core.prov.PrivacyGuarantee;
+import org.botsec.federated.DpFedAvg;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
@@ -44,7 +47,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --test-data builtin:mnist10k:test --model mlp --clients 10 --rounds 20 \\",
                 "               --aggregator trimmed-mean:0.2 --round-timeout 120 --out fl-mlp.safetensors",
                 "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
-                "               --clients 10 --rounds 5 --fraction-fit 0.3 --min-fit-clients 2 --out fl-sampled.safetensors"})
+                "               --clients 10 --rounds 5 --fraction-fit 0.3 --min-fit-clients 2 --out fl-sampled.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 10 --rounds 5 --fraction-fit 0.5 --dp-clip 1.0 --dp-noise-multiplier 1.0 \\",
+                "               --delta 1e-5 --out fl-dp.safetensors"})
 public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -113,6 +119,29 @@ public final class ServerCommand implements Callable<Integer> {
             + "simulate --seed S does (default: SecureRandom).")
     Long samplingSeed;
 
+    @Option(names = {"--dp-clip", "--clip-norm"}, paramLabel = "C",
+            description = "DP-FedAvg (client-level DP, as fl simulate): the coordinator clips each update to L2 norm C "
+                    + "and adds Gaussian noise; client slots are Poisson-sampled with rate --fraction-fit.")
+    Double dpClip;
+
+    @Option(names = "--dp-noise-multiplier", paramLabel = "S",
+            description = "DP-FedAvg: noise multiplier z (noise std z*C on the clipped sum).")
+    Double dpNoiseMultiplier;
+
+    @Option(names = "--delta", paramLabel = "D", description = "DP-FedAvg: delta of the client-level (epsilon, delta).")
+    Double delta;
+
+    @Option(names = "--adaptive-clip-quantile", paramLabel = "Q",
+            description = "DP-FedAvg: adapt C towards the Q-quantile of update norms (Andrew et al. 2021).")
+    Double adaptiveClipQuantile;
+
+    @Option(names = "--accountant", paramLabel = "rdp|pld", description = "DP-FedAvg: accountant (default rdp).")
+    String accountant;
+
+    @Option(names = "--insecure-seed", paramLabel = "S", description = "DP-FedAvg: INSECURE replayable noise and "
+            + "client sampling from seed S, as fl simulate (the model is then marked not private).")
+    Long insecureSeed;
+
     @Option(names = "--strategy", defaultValue = "fedavg", paramLabel = "fedavg|fedprox|fedadam|fedyogi",
             description = "Server strategy (default fedavg).")
     String strategy;
@@ -177,8 +206,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** The JSON document. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(List<Round> rounds, String strategy, String aggregator, int clients, int minClients,
-                         double fractionFit, String clientSampling, long seed, int resumedAfterRound, String out) {
+                         double fractionFit, String clientSampling, long seed, int resumedAfterRound, String out,
+                         Object privacy) {
     }
 
     @Override
@@ -211,6 +242,9 @@ public final class ServerCommand implements Callable<Integer> {
         if (samplingSeed != null) {
             b.samplingSeed(samplingSeed);
         }
+        Optional<DpFedAvg> dp = SimulateCommand.dpFedAvg(dpClip, dpNoiseMultiplier, delta, adaptiveClipQuantile,
+                accountant, insecureSeed);
+        dp.ifPresent(b::dp);
         if (revoked != null) {
             b.revocationList(RevocationList.of(revoked));
         }
@@ -241,11 +275,20 @@ public final class ServerCommand implements Callable<Integer> {
                     x.excluded(), x.dropped(), x.accuracy().isPresent() ? x.accuracy().getAsDouble() : null,
                     x.loss().isPresent() ? x.loss().getAsDouble() : null, x.seconds())).toList();
             Json.print(w, new Result(rs, s.name(), a.spec(), clients, minClients == null ? clients : minClients,
-                    fractionFit, r.clientSampling(), seed, r.resumedAfterRound(), out.toString()));
+                    fractionFit, r.clientSampling(), seed, r.resumedAfterRound(), out.toString(),
+                    r.privacy().map(PrivacyGuarantee::toJson).orElse(null)));
         } else {
             if (fractionFit < 1) {
                 w.printf("clients per round: %s%n", r.clientSampling());
             }
+            r.privacy().ifPresent(g -> {
+                w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
+                        + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
+                        g.steps(), g.sampleRate(), g.noiseMultiplier());
+                if (!g.noise().secure()) {
+                    w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
+                }
+            });
             if (r.resumedAfterRound() > 0) {
                 err.printf("resumed after round %d from %s%n", r.resumedAfterRound(), checkpoint);
             }

@@ -51,9 +51,12 @@ import org.botsec.core.io.ModelFiles;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
 import org.botsec.federated.Aggregator;
 import org.botsec.federated.ClientUpdate;
+import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.DpFedAvgCoordinator;
 import org.botsec.federated.Federation;
 import org.botsec.federated.Strategy;
 import org.botsec.federated.internal.Models;
@@ -161,10 +164,12 @@ public final class FlServer implements AutoCloseable {
      * The outcome of a run: the rounds, the final model (with provenance) and how clients were sampled each round
      * ({@link #clientSampling()}).
      */
-    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound, String clientSampling) {
+    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound, String clientSampling,
+                         Optional<PrivacyGuarantee> privacy) {
         public Result {
             rounds = List.copyOf(rounds);
             java.util.Objects.requireNonNull(clientSampling, "clientSampling");
+            java.util.Objects.requireNonNull(privacy, "privacy");
         }
     }
 
@@ -185,9 +190,13 @@ public final class FlServer implements AutoCloseable {
     /** The sampler of each round's clients (without DP): seeded to replay a simulation, else SecureRandom. */
     private final RandomGenerator selection;
 
+    /** With DP-FedAvg: the simulation's server side (Poisson sampling, clipping norm, noise, accounting). */
+    private final Optional<DpFedAvgCoordinator> dp;
+
     private FlServer(Builder b) {
         this.b = b;
         this.numParams = ((PerExampleGradients) b.model).numParameters();
+        this.dp = b.dp.map(d -> DpFedAvgCoordinator.create(d, b.clients, b.fractionFit));
         this.selection = b.samplingSeed.isPresent() ? Federation.clientSelectionRandom(b.samplingSeed.getAsLong())
                 : new SecureRandom();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -217,6 +226,11 @@ public final class FlServer implements AutoCloseable {
      * clients, or a fraction of them drawn by a seeded (replayable) or a secure generator.
      */
     public String clientSampling() {
+        if (b.dp.isPresent()) {
+            return "DP-FedAvg Poisson sampling: each client slot with probability " + b.fractionFit + " per round, "
+                    + (b.dp.get().insecureSeed().isPresent() ? "java.util.SplittableRandom, insecure seed "
+                    + b.dp.get().insecureSeed().getAsLong() + " (not private)" : "java.security.SecureRandom");
+        }
         if (b.fractionFit == 1.0) {
             return "every connected client";
         }
@@ -594,7 +608,8 @@ public final class FlServer implements AutoCloseable {
                 if (problem.isEmpty()) {
                     r = runRound(round, global);
                     int valid = r.updates.size();
-                    int needed = Math.max(b.minFitClients, b.aggregator.minUpdates());
+                    // DP-FedAvg: a round with no valid update is noise only (fixed denominator), as in the simulation
+                    int needed = dp.isPresent() ? 0 : Math.max(b.minFitClients, b.aggregator.minUpdates());
                     if (valid < needed) {
                         problem = Optional.of(valid + " valid update(s) of " + r.selected.size() + " clients, "
                                 + (b.fractionFit == 1.0 ? "--min-clients " : "--min-fit-clients ") + needed);
@@ -611,7 +626,7 @@ public final class FlServer implements AutoCloseable {
                 }
                 List<ClientUpdate> updates = new ArrayList<>(r.updates.values());
                 updates.sort(Comparator.comparingInt(ClientUpdate::clientId));
-                double[] delta = b.aggregator.aggregate(updates);
+                double[] delta = dp.isPresent() ? privateAverage(updates) : b.aggregator.aggregate(updates);
                 optimizer.step(global, delta);
                 ((PerExampleGradients) model).setParameters(global);
                 OptionalDouble acc = OptionalDouble.empty();
@@ -639,9 +654,41 @@ public final class FlServer implements AutoCloseable {
             NetRound report = done;
             b.listener.ifPresent(l -> l.accept(report));
         }
-        Model out = Models.copy(model, provenance());
+        Provenance prov = provenance();
+        Optional<PrivacyGuarantee> privacy = dp.map(d -> d.guarantee(b.rounds, List.of("the coordinator sees "
+                + "each sampled client's update before clipping and is trusted to clip it and add the noise "
+                + "(central DP); use secure aggregation to hide single updates from it")));
+        if (privacy.isPresent()) {
+            prov = prov.withPrivacy(privacy.get());
+        }
+        Model out = Models.copy(model, prov);
         finish("training finished after round " + b.rounds);
-        return new Result(history, out, start - 1, clientSampling());
+        return new Result(history, out, start - 1, clientSampling(), privacy);
+    }
+
+    /**
+     * DP-FedAvg's private average of the round (McMahan et al. 2018, Algorithm 1): the coordinator clips every
+     * update to the round's L2 norm C itself — it sees them, and clipping where the noise is added enforces the
+     * sensitivity even for a client that did not clip — sums them with weight 1 in slot order and lets
+     * {@link DpFedAvgCoordinator#privatize} add N(0, (z·C)²) and divide by qN.
+     */
+    private double[] privateAverage(List<ClientUpdate> updates) {
+        DpFedAvgCoordinator d = dp.orElseThrow();
+        double clip = d.l2NormClip();
+        double[] sum = new double[numParams];
+        long unclipped = 0;
+        for (ClientUpdate u : updates) {
+            double[] delta = u.delta();
+            double k = DpFedAvgCoordinator.clipFactor(delta, clip);
+            if (k == 1.0) {
+                unclipped++;
+            }
+            for (int j = 0; j < numParams; j++) {
+                sum[j] += k * delta[j];
+            }
+        }
+        d.privatize(sum, unclipped, updates.size());
+        return sum;
     }
 
     /**
@@ -690,6 +737,20 @@ public final class FlServer implements AutoCloseable {
      * every slot connected and a sampling seed equal to fl simulate's seed, the same clients as the simulation.
      */
     private List<Member> select(List<Member> live) {
+        if (dp.isPresent()) {
+            // Poisson sampling over all N slots, as the accountant assumes; a sampled slot nobody holds now is absent
+            Set<Integer> slots = new HashSet<>();
+            for (int s : dp.get().sampleClients()) {
+                slots.add(s);
+            }
+            List<Member> out = new ArrayList<>();
+            for (Member m : live) {
+                if (slots.contains(m.slot)) {
+                    out.add(m);
+                }
+            }
+            return out;
+        }
         if (live.isEmpty()) {
             return live;
         }
@@ -787,6 +848,9 @@ public final class FlServer implements AutoCloseable {
         p.put("fraction_fit", b.fractionFit);
         p.put("min_fit_clients", b.minFitClients);
         p.put("client_sampling", clientSampling());
+        b.dp.ifPresent(d -> {
+            p.put("dp_fedavg", "server-side clipping");
+        });
         p.put("rounds", b.rounds);
         p.put("local_epochs", b.localEpochs);
         p.put("batch_size", b.batchSize);
@@ -810,6 +874,7 @@ public final class FlServer implements AutoCloseable {
         private Double fractionFit;
         private Integer minFitClients;
         private OptionalLong samplingSeed;
+        private Optional<DpFedAvg> dp;
         private Strategy strategy;
         private Aggregator aggregator;
         private Integer localEpochs;
@@ -916,6 +981,18 @@ public final class FlServer implements AutoCloseable {
         public Builder samplingSeed(long s) {
             once(samplingSeed, "samplingSeed");
             samplingSeed = OptionalLong.of(s);
+            return this;
+        }
+
+        /**
+         * Client-level differential privacy (DP-FedAvg, {@link DpFedAvg}): client slots are then Poisson-sampled
+         * with rate fraction-fit, the coordinator clips each update to the clipping norm, adds Gaussian noise to the
+         * sum and divides by the expected number of clients, and the model's provenance carries the client-level
+         * {@link PrivacyGuarantee}. Needs the fedavg aggregator.
+         */
+        public Builder dp(DpFedAvg d) {
+            once(dp, "dp");
+            dp = Optional.of(d);
             return this;
         }
 
@@ -1057,6 +1134,27 @@ public final class FlServer implements AutoCloseable {
             if (clients < aggregator.minUpdates()) {
                 throw BadInputException.of("aggregator %s needs at least %d clients, got %d", aggregator.spec(),
                         aggregator.minUpdates(), clients);
+            }
+            dp = dp == null ? Optional.empty() : dp;
+            if (dp.isPresent()) {
+                if (!(aggregator instanceof Aggregator.WeightedMean)) {
+                    throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "
+                            + "client; the accountant does not cover %s), got %s", aggregator.spec(), aggregator.spec());
+                }
+                if (minFitClients != null) {
+                    throw BadInputException.of("min-fit-clients does not apply to DP-FedAvg (clients are Poisson-"
+                            + "sampled with rate fraction-fit), got %d", minFitClients);
+                }
+                if (samplingSeed.isPresent()) {
+                    throw BadInputException.of("sampling seed does not apply to DP-FedAvg (its sampling is secure, or "
+                            + "seeded by the DP insecure seed), got %d", samplingSeed.getAsLong());
+                }
+                if (checkpointDir != null) {
+                    throw new BadInputException("checkpoints with DP-FedAvg are not yet supported (the clipping and "
+                            + "noise state would have to be saved); give no checkpoint folder");
+                }
+                dp.get().updateNoiseMultiplier(fractionFit * clients); // z < 2 sigma_b with adaptive clipping
+                minFitClients = 1;
             }
             if (minFitClients == null) {
                 minFitClients = fractionFit == 1.0 ? Math.max(minClients, aggregator.minUpdates()) : aggregator.minUpdates();
