@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.SecureAggregation;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
@@ -50,7 +51,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --clients 10 --rounds 5 --fraction-fit 0.3 --min-fit-clients 2 --out fl-sampled.safetensors",
                 "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
                 "               --clients 10 --rounds 5 --fraction-fit 0.5 --dp-clip 1.0 --dp-noise-multiplier 1.0 \\",
-                "               --delta 1e-5 --out fl-dp.safetensors"})
+                "               --delta 1e-5 --out fl-dp.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 3 --rounds 5 --secure-aggregation --out fl-secagg.safetensors"})
 public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -118,6 +121,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--sampling-seed", paramLabel = "S", description = "Draw each round's clients replayably, as fl "
             + "simulate --seed S does (default: SecureRandom).")
     Long samplingSeed;
+
+    @Option(names = "--secure-aggregation", description = "Secure aggregation (Bonawitz et al. 2017 with the SecAgg+ "
+            + "neighbourhood): clients send only masked updates, this server learns their sum; needs --aggregator "
+            + "fedavg. Fixed point with 32 fractional bits.")
+    boolean secureAggregation;
+
+    @Option(names = "--secagg-neighbours", paramLabel = "K",
+            description = "Secure aggregation: neighbours per client (default: sized for a round failure <= 1e-6).")
+    Integer secAggNeighbours;
 
     @Option(names = {"--dp-clip", "--clip-norm"}, paramLabel = "C",
             description = "DP-FedAvg (client-level DP, as fl simulate): the coordinator clips each update to L2 norm C "
@@ -245,6 +257,13 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<DpFedAvg> dp = SimulateCommand.dpFedAvg(dpClip, dpNoiseMultiplier, delta, adaptiveClipQuantile,
                 accountant, insecureSeed);
         dp.ifPresent(b::dp);
+        if (!secureAggregation && secAggNeighbours != null) {
+            throw BadInputException.of("--secagg-neighbours applies to --secure-aggregation, got %d", secAggNeighbours);
+        }
+        if (secureAggregation) {
+            b.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+                    SecureAggregation.DEFAULT_FRACTIONAL_BITS, 0));
+        }
         if (revoked != null) {
             b.revocationList(RevocationList.of(revoked));
         }

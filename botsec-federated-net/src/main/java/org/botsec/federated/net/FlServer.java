@@ -41,7 +41,9 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.botsec.core.BadInputException;
@@ -57,6 +59,12 @@ import org.botsec.federated.Aggregator;
 import org.botsec.federated.ClientUpdate;
 import org.botsec.federated.DpFedAvg;
 import org.botsec.federated.DpFedAvgCoordinator;
+import org.botsec.federated.SecureAggregation;
+import org.botsec.federated.internal.SecAggRound;
+import org.botsec.federated.net.internal.SecAggCoordinatorRound;
+import org.botsec.federated.net.proto.SecAggPeer;
+import org.botsec.federated.net.proto.SecAggTask;
+import org.botsec.federated.net.proto.SecAggUpload;
 import org.botsec.federated.Federation;
 import org.botsec.federated.Strategy;
 import org.botsec.federated.internal.Models;
@@ -97,7 +105,8 @@ import org.slf4j.LoggerFactory;
  * be within its validity dates, carry the {@code clientAuth} key usage and not be on the revocation list; the
  * handshake fails otherwise. A client is identified by its certificate's SHA-256 fingerprint, never by a message
  * field. Messages larger than {@code maxMessageBytes} are refused by gRPC before they are parsed. The coordinator
- * sees every update in the clear (use secure aggregation in simulation for that threat; not yet over the network).
+ * sees every update in the clear unless secure aggregation is on ({@link Builder#secureAggregation}: then it receives
+ * only masked vectors, sealed key shares and the shares that remove the masks, and learns the sum).
  * Update weights (example counts) are what clients claim: robust aggregators (median, trimmed mean, Krum) do not
  * use them.
  */
@@ -138,19 +147,23 @@ public final class FlServer implements AutoCloseable {
         }
     }
 
+    /** One exchange with the selected clients: a training round, or one stage of a secure-aggregation round. */
     private static final class RoundState {
         final int round;
-        final Task task;
+        final Function<Member, Task> taskOf;
+        final Optional<SecAggTask.Stage> stage;
         final List<Member> selected;
         final Set<String> sent = new HashSet<>();
         final Set<String> answered = new HashSet<>();
         final Map<String, ClientUpdate> updates = new HashMap<>();
+        final Map<String, SecAggUpload> secagg = new HashMap<>();
         int excluded;
         boolean open = true;
 
-        RoundState(int round, Task task, List<Member> selected) {
+        RoundState(int round, Function<Member, Task> taskOf, Optional<SecAggTask.Stage> stage, List<Member> selected) {
             this.round = round;
-            this.task = task;
+            this.taskOf = taskOf;
+            this.stage = stage;
             this.selected = selected;
         }
 
@@ -190,6 +203,8 @@ public final class FlServer implements AutoCloseable {
     /** The sampler of each round's clients (without DP): seeded to replay a simulation, else SecureRandom. */
     private final RandomGenerator selection;
 
+    /** Order of each secure round's neighbourhood ring: public, drawn from a secure seed. */
+    private final SplittableRandom graphSeeds = new SplittableRandom(new SecureRandom().nextLong());
     /** With DP-FedAvg: the simulation's server side (Poisson sampling, clipping norm, noise, accounting). */
     private final Optional<DpFedAvgCoordinator> dp;
 
@@ -248,6 +263,7 @@ public final class FlServer implements AutoCloseable {
                 .addMethod(FlProtocol.JOIN, ServerCalls.asyncUnaryCall(this::join))
                 .addMethod(FlProtocol.GET_TASK, ServerCalls.asyncUnaryCall(this::getTask))
                 .addMethod(FlProtocol.SUBMIT_UPDATE, ServerCalls.asyncUnaryCall(this::submit))
+                .addMethod(FlProtocol.SUBMIT_SECAGG, ServerCalls.asyncUnaryCall(this::submitSecAgg))
                 .build();
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
@@ -455,7 +471,7 @@ public final class FlServer implements AutoCloseable {
         RoundState r = current;
         if (r != null && r.open && r.isSelected(m.peer.fingerprint()) && !r.sent.contains(m.peer.fingerprint())) {
             r.sent.add(m.peer.fingerprint());
-            return r.task.toBuilder().setConfig(config(r.round, m.slot)).build();
+            return r.taskOf.apply(m);
         }
         return null;
     }
@@ -509,12 +525,15 @@ public final class FlServer implements AutoCloseable {
 
     private void submit(Update u, StreamObserver<UpdateReply> out) {
         Peer peer = PEER.get();
+        b.inbound.ifPresent(l -> l.accept(u));
         String refusal = null;
         synchronized (lock) {
             Member m = members.get(peer.fingerprint());
             RoundState r = current;
             if (m == null) {
                 refusal = "not joined";
+            } else if (b.secureAggregation.isPresent()) {
+                refusal = "this federation uses secure aggregation: plain updates are not accepted";
             } else if (r == null || !r.open || u.getRound() != r.round) {
                 refusal = "late or replayed: round " + u.getRound() + " is not open"
                         + (r != null && r.open ? " (round " + r.round + " is)" : "");
@@ -554,7 +573,52 @@ public final class FlServer implements AutoCloseable {
         out.onCompleted();
     }
 
+    /** A secure-aggregation stage's answer: kept for the coordinator thread, which checks its contents. */
+    private void submitSecAgg(SecAggUpload u, StreamObserver<UpdateReply> out) {
+        Peer peer = PEER.get();
+        b.inbound.ifPresent(l -> l.accept(u));
+        String refusal = null;
+        synchronized (lock) {
+            Member m = members.get(peer.fingerprint());
+            RoundState r = current;
+            if (m == null) {
+                refusal = "not joined";
+            } else if (r == null || !r.open || u.getRound() != r.round || r.stage.isEmpty()
+                    || r.stage.get() != u.getStage()) {
+                refusal = "late or replayed: secure-aggregation stage " + u.getStage() + " of round " + u.getRound()
+                        + " is not open";
+            } else if (!r.isSelected(peer.fingerprint()) || !r.sent.contains(peer.fingerprint())) {
+                refusal = "not asked for this stage of round " + r.round;
+            } else if (r.answered.contains(peer.fingerprint())) {
+                refusal = "replayed: this stage of round " + r.round + " was already answered";
+            } else {
+                m.lastSeenNanos = System.nanoTime();
+                r.answered.add(peer.fingerprint());
+                r.secagg.put(peer.fingerprint(), u);
+                lock.notifyAll();
+            }
+        }
+        if (refusal != null) {
+            LOG.warn("secure-aggregation message of client '{}' refused: {}", peer.name(), refusal);
+            out.onNext(UpdateReply.newBuilder().setAccepted(false).setReason(refusal).build());
+        } else {
+            out.onNext(UpdateReply.newBuilder().setAccepted(true).build());
+        }
+        out.onCompleted();
+    }
+
     // ---- the rounds (coordinator thread) ----
+
+    /** What one round produced: the aggregated delta and the counts of {@link NetRound}. */
+    private record Aggregate(double[] delta, int selected, int valid, int excluded, int dropped) {
+    }
+
+    /** A round attempt that did not gather enough clients (retried, then the run aborts). */
+    private static final class RoundFailed extends Exception {
+        RoundFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private volatile byte[] currentModelFile;
 
@@ -604,15 +668,12 @@ public final class FlServer implements AutoCloseable {
             for (int attempt = 1; done == null; attempt++) {
                 long t0 = System.nanoTime();
                 Optional<String> problem = awaitClients();
-                RoundState r = null;
+                Aggregate agg = null;
                 if (problem.isEmpty()) {
-                    r = runRound(round, global);
-                    int valid = r.updates.size();
-                    // DP-FedAvg: a round with no valid update is noise only (fixed denominator), as in the simulation
-                    int needed = dp.isPresent() ? 0 : Math.max(b.minFitClients, b.aggregator.minUpdates());
-                    if (valid < needed) {
-                        problem = Optional.of(valid + " valid update(s) of " + r.selected.size() + " clients, "
-                                + (b.fractionFit == 1.0 ? "--min-clients " : "--min-fit-clients ") + needed);
+                    try {
+                        agg = b.secureAggregation.isPresent() ? secureRound(round, global) : plainRound(round, global);
+                    } catch (RoundFailed f) {
+                        problem = Optional.of(f.getMessage());
                     }
                 }
                 if (problem.isPresent()) {
@@ -624,10 +685,7 @@ public final class FlServer implements AutoCloseable {
                             problem.get());
                     continue;
                 }
-                List<ClientUpdate> updates = new ArrayList<>(r.updates.values());
-                updates.sort(Comparator.comparingInt(ClientUpdate::clientId));
-                double[] delta = dp.isPresent() ? privateAverage(updates) : b.aggregator.aggregate(updates);
-                optimizer.step(global, delta);
+                optimizer.step(global, agg.delta());
                 ((PerExampleGradients) model).setParameters(global);
                 OptionalDouble acc = OptionalDouble.empty();
                 OptionalDouble loss = OptionalDouble.empty();
@@ -638,9 +696,8 @@ public final class FlServer implements AutoCloseable {
                     acc = OptionalDouble.of(ev.accuracy());
                     loss = OptionalDouble.of(ev.logLoss());
                 }
-                int dropped = r.selected.size() - r.answered.size();
-                done = new NetRound(round, attempt, r.selected.size(), updates.size(), r.excluded, dropped, acc, loss,
-                        (System.nanoTime() - t0) / 1e9);
+                done = new NetRound(round, attempt, agg.selected(), agg.valid(), agg.excluded(), agg.dropped(), acc,
+                        loss, (System.nanoTime() - t0) / 1e9);
             }
             history.add(done);
             if (b.checkpointDir.isPresent()) {
@@ -762,15 +819,172 @@ public final class FlServer implements AutoCloseable {
         return out;
     }
 
-    private RoundState runRound(int round, double[] global) throws InterruptedException {
+    private Task trainTask(int round, double[] global) {
         Task.Builder tb = Task.newBuilder().setKind(Task.Kind.TRAIN).setRound(round);
         for (double v : global) {
             tb.addGlobal(v);
         }
-        Task task = tb.build();
+        return tb.build();
+    }
+
+    /** A plain round: the selected clients train and send their deltas in the clear. */
+    private Aggregate plainRound(int round, double[] global) throws InterruptedException, RoundFailed {
+        Task task = trainTask(round, global);
+        RoundState r = runStage(round, Optional.empty(), null,
+                m -> task.toBuilder().setConfig(config(round, m.slot)).build());
+        int valid = r.updates.size();
+        // DP-FedAvg: a round with no valid update is noise only (fixed denominator), as in the simulation
+        int needed = dp.isPresent() ? 0 : Math.max(b.minFitClients, b.aggregator.minUpdates());
+        if (valid < needed) {
+            throw new RoundFailed(valid + " valid update(s) of " + r.selected.size() + " clients, "
+                    + (b.fractionFit == 1.0 ? "--min-clients " : "--min-fit-clients ") + needed);
+        }
+        List<ClientUpdate> updates = new ArrayList<>(r.updates.values());
+        updates.sort(Comparator.comparingInt(ClientUpdate::clientId));
+        double[] delta = dp.isPresent() ? privateAverage(updates) : b.aggregator.aggregate(updates);
+        return new Aggregate(delta, r.selected.size(), valid, r.excluded, r.selected.size() - r.answered.size());
+    }
+
+    /**
+     * A round under secure aggregation (Bonawitz et al. 2017): four stages of tasks and answers
+     * ({@link SecAggCoordinatorRound}); the coordinator adds masked vectors and learns only their sum. A client that
+     * does not answer a stage, or answers it with something malformed, is a dropout of that stage; the masks of one
+     * that dropped after sharing its keys are removed with its neighbours' shares.
+     */
+    private Aggregate secureRound(int round, double[] global) throws InterruptedException, RoundFailed {
+        SecureAggregation cfg = b.secureAggregation.orElseThrow();
+        int length = numParams + 2;
+        int needed = dp.isPresent() ? 2 : Math.max(2, b.minFitClients);
+        List<Member> chosen;
+        synchronized (lock) {
+            chosen = select(live());
+        }
+        if (dp.isPresent() && chosen.size() < 2) {
+            // DP-FedAvg: fewer than two sampled clients cannot be aggregated securely; they count as dropouts and
+            // the round is noise only (a dropout does not weaken the client-level bound)
+            LOG.warn("round {}: {} client(s) sampled, secure aggregation needs 2: the round is noise only", round,
+                    chosen.size());
+            double[] delta = new double[numParams];
+            dp.get().privatize(delta, 0, 0);
+            return new Aggregate(delta, chosen.size(), 0, 0, chosen.size());
+        }
+        // 1. AdvertiseKeys
+        Task advertise = Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round)
+                .setSecagg(SecAggTask.newBuilder().setStage(SecAggTask.Stage.ADVERTISE_KEYS)).build();
+        RoundState r1 = runStage(round, Optional.of(SecAggTask.Stage.ADVERTISE_KEYS), chosen, m -> advertise);
+        Map<Integer, SecAggPeer> keys = new HashMap<>();
+        Set<com.google.protobuf.ByteString> seen = new HashSet<>();
+        int excluded = 0;
+        for (Member m : r1.selected) {
+            SecAggUpload u = r1.secagg.get(m.peer.fingerprint());
+            if (u == null) {
+                continue;
+            }
+            SecAggPeer k = u.getKeys();
+            if (k.getCipherPublicKey().size() != 32 || k.getMaskPublicKey().size() != 32
+                    || !seen.add(k.getMaskPublicKey()) || !seen.add(k.getCipherPublicKey())) {
+                LOG.warn("round {}: client '{}' advertised malformed or repeated keys: excluded", round, m.peer.name());
+                excluded++;
+                continue;
+            }
+            keys.put(m.slot, k.toBuilder().setSlot(m.slot).build());
+        }
+        if (keys.size() < needed) {
+            throw new RoundFailed("secure aggregation: " + keys.size() + " of " + chosen.size() + " clients "
+                    + "advertised keys, " + needed + " needed");
+        }
+        SecAggCoordinatorRound sa = new SecAggCoordinatorRound(round, cfg, keys, length,
+                new SplittableRandom(graphSeeds.nextLong()));
+        Map<Integer, Member> bySlot = new HashMap<>();
+        for (Member m : chosen) {
+            bySlot.put(m.slot, m);
+        }
+        // 2. ShareKeys
+        List<Member> u1 = keys.keySet().stream().sorted().map(bySlot::get).toList();
+        RoundState r2 = runStage(round, Optional.of(SecAggTask.Stage.SHARE_KEYS), u1,
+                m -> Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round).setSecagg(sa.shareTask(m.slot))
+                        .build());
+        for (Member m : u1) {
+            SecAggUpload u = r2.secagg.get(m.peer.fingerprint());
+            if (u != null) {
+                Optional<String> bad = sa.acceptShares(m.slot, u.getSharesList());
+                if (bad.isPresent()) {
+                    LOG.warn("round {}: client '{}' sent unusable key shares ({}): excluded", round, m.peer.name(),
+                            bad.get());
+                    excluded++;
+                }
+            }
+        }
+        List<Member> u2 = sa.shared().stream().map(bySlot::get).toList();
+        if (u2.size() < Math.max(needed, sa.threshold())) {
+            throw new RoundFailed("secure aggregation: " + u2.size() + " of " + chosen.size() + " clients shared "
+                    + "their keys, " + Math.max(needed, sa.threshold()) + " needed");
+        }
+        // 3. MaskedInputCollection: the clients train, encode and mask
+        Task train = trainTask(round, global);
+        double clip = dp.map(DpFedAvgCoordinator::l2NormClip).orElse(0.0);
+        RoundState r3 = runStage(round, Optional.of(SecAggTask.Stage.MASKED_INPUT), u2,
+                m -> train.toBuilder().setKind(Task.Kind.SECAGG).setConfig(config(round, m.slot))
+                        .setSecagg(sa.maskedTask(m.slot, clip)).build());
+        for (Member m : u2) {
+            SecAggUpload u = r3.secagg.get(m.peer.fingerprint());
+            if (u != null && !sa.addMasked(m.slot, u.getMaskedList())) {
+                LOG.warn("round {}: client '{}' sent a masked vector of {} values, the round needs {}: excluded",
+                        round, m.peer.name(), u.getMaskedCount(), length);
+                excluded++;
+            }
+        }
+        List<Member> u3 = sa.maskedSlots().stream().map(bySlot::get).toList();
+        if (u3.size() < Math.max(needed, sa.threshold())) {
+            throw new RoundFailed("secure aggregation: " + u3.size() + " of " + chosen.size() + " clients sent "
+                    + "masked updates, " + Math.max(needed, sa.threshold()) + " needed");
+        }
+        // 4. Unmasking
+        RoundState r4 = runStage(round, Optional.of(SecAggTask.Stage.UNMASK), u3,
+                m -> Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round).setSecagg(sa.unmaskTask(m.slot))
+                        .build());
+        for (Member m : u3) {
+            SecAggUpload u = r4.secagg.get(m.peer.fingerprint());
+            if (u != null) {
+                Optional<String> bad = sa.acceptRevealed(m.slot, u.getRevealedList());
+                if (bad.isPresent()) {
+                    LOG.warn("round {}: client '{}' revealed unusable shares ({}): ignored", round, m.peer.name(),
+                            bad.get());
+                }
+            }
+        }
+        long[] total;
+        try {
+            total = sa.unmask();
+        } catch (IllegalStateException e) {
+            throw new RoundFailed(e.getMessage() + " (too many dropouts while unmasking)");
+        }
+        int f = cfg.fractionalBits();
+        double[] out = new double[numParams];
+        for (int j = 0; j < numParams; j++) {
+            out[j] = SecAggRound.decode(total[j], f);
+        }
+        double weight = SecAggRound.decode(total[numParams], f);
+        long unclipped = Math.round(SecAggRound.decode(total[numParams + 1], f));
+        if (dp.isPresent()) {
+            dp.get().privatize(out, unclipped, u3.size());
+        } else {
+            for (int j = 0; j < numParams; j++) {
+                out[j] /= weight;
+            }
+        }
+        return new Aggregate(out, chosen.size(), u3.size(), excluded, chosen.size() - u3.size() - excluded);
+    }
+
+    /**
+     * Hands {@code taskOf} to each of {@code members} (or, with null, to a fresh selection of the live clients) and
+     * waits until all answered or the round timeout passed.
+     */
+    private RoundState runStage(int round, Optional<SecAggTask.Stage> stage, List<Member> members,
+                                Function<Member, Task> taskOf) throws InterruptedException {
         RoundState r;
         synchronized (lock) {
-            r = new RoundState(round, task, select(live()));
+            r = new RoundState(round, taskOf, stage, members == null ? select(live()) : members);
             current = r;
         }
         wakeParked();
@@ -787,8 +1001,9 @@ public final class FlServer implements AutoCloseable {
             current = null;
             for (Member m : r.selected) {
                 if (!r.answered.contains(m.peer.fingerprint())) {
-                    LOG.warn("round {}: client '{}' (slot {}) did not answer within {} s: dropped", round, m.peer.name(),
-                            m.slot, b.roundTimeout.toSeconds());
+                    LOG.warn("round {}{}: client '{}' (slot {}) did not answer within {} s: dropped", round,
+                            stage.map(x -> " (" + x + ")").orElse(""), m.peer.name(), m.slot,
+                            b.roundTimeout.toSeconds());
                 }
             }
         }
@@ -848,8 +1063,15 @@ public final class FlServer implements AutoCloseable {
         p.put("fraction_fit", b.fractionFit);
         p.put("min_fit_clients", b.minFitClients);
         p.put("client_sampling", clientSampling());
-        b.dp.ifPresent(d -> {
-            p.put("dp_fedavg", "server-side clipping");
+        b.dp.ifPresent(d -> p.put("dp_clipping", b.secureAggregation.isPresent()
+                ? "client-side (secure aggregation hides single updates)" : "server-side"));
+        b.secureAggregation.ifPresent(sa -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("protocol", "bonawitz2017 semi-honest over grpc / secagg+ neighbourhood");
+            m.put("neighbours", sa.neighbours() == 0 ? "default (round failure <= 1e-6)"
+                    : Integer.toString(sa.neighbours()));
+            m.put("fractional_bits", sa.fractionalBits());
+            p.put("secure_aggregation", m);
         });
         p.put("rounds", b.rounds);
         p.put("local_epochs", b.localEpochs);
@@ -875,6 +1097,8 @@ public final class FlServer implements AutoCloseable {
         private Integer minFitClients;
         private OptionalLong samplingSeed;
         private Optional<DpFedAvg> dp;
+        private Optional<SecureAggregation> secureAggregation;
+        private Optional<Consumer<com.google.protobuf.Message>> inbound = Optional.empty();
         private Strategy strategy;
         private Aggregator aggregator;
         private Integer localEpochs;
@@ -993,6 +1217,24 @@ public final class FlServer implements AutoCloseable {
         public Builder dp(DpFedAvg d) {
             once(dp, "dp");
             dp = Optional.of(d);
+            return this;
+        }
+
+        /**
+         * Secure aggregation (Bonawitz et al. 2017, semi-honest, with the SecAgg+ neighbourhood): every round runs
+         * four stages with the clients, which send only masked vectors; the coordinator learns their sum. The
+         * simulated dropout rate of the settings is ignored (real clients drop by themselves). Needs the fedavg
+         * aggregator.
+         */
+        public Builder secureAggregation(SecureAggregation s) {
+            once(secureAggregation, "secureAggregation");
+            secureAggregation = Optional.of(s);
+            return this;
+        }
+
+        /** Tests only: sees every update and secure-aggregation message the handlers receive, as received. */
+        Builder inboundListener(Consumer<com.google.protobuf.Message> l) {
+            inbound = Optional.of(l);
             return this;
         }
 
@@ -1136,6 +1378,14 @@ public final class FlServer implements AutoCloseable {
                         aggregator.minUpdates(), clients);
             }
             dp = dp == null ? Optional.empty() : dp;
+            secureAggregation = secureAggregation == null ? Optional.empty() : secureAggregation;
+            if (secureAggregation.isPresent() && !(aggregator instanceof Aggregator.WeightedMean)) {
+                throw BadInputException.of("secure aggregation over the network needs the fedavg aggregator (the "
+                        + "coordinator sees only the sum), got %s", aggregator.spec());
+            }
+            if (secureAggregation.isPresent() && clients < 2) {
+                throw BadInputException.of("secure aggregation needs at least 2 clients, got %d", clients);
+            }
             if (dp.isPresent()) {
                 if (!(aggregator instanceof Aggregator.WeightedMean)) {
                     throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "
