@@ -61,7 +61,7 @@ class FlSecureAggregationTest {
     static void setUp() {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(certs, "secagg-test", Duration.ofDays(1));
         ca.issueServer("server", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             ca.issueClient("client-" + i, Duration.ofDays(1));
         }
         train = Builtins.load("digits8x8", Split.TRAIN);
@@ -163,6 +163,53 @@ class FlSecureAggregationTest {
             for (ClientUpdate in : inputs.values()) {
                 assertTrue(smallShare(encoded(in)) > 0.99); // the check above can tell an update from a mask
             }
+        }
+    }
+
+    /** The SecAgg+ ring (k = 4 of 7 others, t = 3) instead of the complete graph. */
+    @Test
+    void ringNeighbourhoodAggregatesTheSum() throws Exception {
+        int n = 8;
+        Map<Integer, ClientUpdate> inputs = new ConcurrentHashMap<>();
+        try (FlServer s = FlServer.builder().initialModel(init).tls(TlsFiles.inFolder(certs, "server")).port(0)
+                .clients(n).rounds(1).seed(SEED).pollWait(Duration.ofMillis(500)).roundTimeout(Duration.ofSeconds(10))
+                .joinTimeout(Duration.ofSeconds(20)).maxAttempts(1).secureAggregation(new SecureAggregation(4, 32, 0))
+                .build().start()) {
+            List<Future<FlClient.Result>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                FlClient c = client(i, n, s.port(), inputs).build();
+                fs.add(pool.submit(c::run));
+            }
+            FlServer.Result r;
+            try {
+                r = s.awaitResult();
+            } finally {
+                for (Future<FlClient.Result> f : fs) {
+                    if (f.isDone()) {
+                        try {
+                            f.get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            e.getCause().printStackTrace();
+                        }
+                    }
+                }
+            }
+            assertEquals(8, r.rounds().get(0).valid());
+            double[] expected = params(init);
+            double weight = 0;
+            double[] sum = new double[expected.length];
+            for (ClientUpdate u : inputs.values()) {
+                weight += u.numExamples();
+                double[] d = u.delta();
+                for (int j = 0; j < d.length; j++) {
+                    sum[j] += u.numExamples() * d[j];
+                }
+            }
+            for (int j = 0; j < expected.length; j++) {
+                expected[j] += sum[j] / weight;
+            }
+            double diff = maxAbsDiff(expected, params(r.model()));
+            assertTrue(diff < 1e-9, "ring: unmasked aggregate vs FedAvg of the inputs max |diff| " + diff);
         }
     }
 
