@@ -259,6 +259,9 @@ public final class FlServer implements AutoCloseable {
     /** Binds the port and starts the rounds in a background thread. */
     public FlServer start() {
         SslContext ssl = sslContext();
+        // a client may join before the coordinator thread runs: it must get a model file (its shape) at once; the
+        // parameters it trains from always come with its task
+        currentModelFile = modelBytes(Models.copy(b.model, null));
         ServerServiceDefinition service = ServerServiceDefinition.builder(FlProtocol.SERVICE)
                 .addMethod(FlProtocol.JOIN, ServerCalls.asyncUnaryCall(this::join))
                 .addMethod(FlProtocol.GET_TASK, ServerCalls.asyncUnaryCall(this::getTask))
