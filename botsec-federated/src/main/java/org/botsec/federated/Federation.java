@@ -25,12 +25,7 @@ import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
-import org.botsec.federated.internal.DpState;
 import org.botsec.federated.internal.SecAggRound;
-import org.botsec.privacy.DpSgd;
-import org.botsec.privacy.accountant.AccountantType;
-import org.botsec.privacy.accountant.PrivacyAccountant;
-import org.botsec.privacy.accountant.PrivacySpent;
 import org.botsec.federated.internal.LocalTrainer;
 import org.botsec.federated.internal.Models;
 import org.botsec.federated.internal.ServerOptimizer;
@@ -76,6 +71,43 @@ public final class Federation {
 
     private static int perRound(int clients, double fraction) {
         return Math.max(1, (int) Math.round(fraction * clients));
+    }
+
+    /**
+     * How many of {@code available} clients a round samples at fraction-fit {@code fractionFit} without DP:
+     * max(1, round(C · available)) — the count {@link #run()} uses, so that a networked coordinator with every client
+     * connected samples as many as the simulation.
+     */
+    public static int sampleSize(int available, double fractionFit) {
+        if (available < 1) {
+            throw new IllegalArgumentException("available must be >= 1, got " + available);
+        }
+        if (!(fractionFit > 0 && fractionFit <= 1)) {
+            throw BadInputException.of("fraction-fit must be in (0, 1], got %s", fractionFit);
+        }
+        return perRound(available, fractionFit);
+    }
+
+    /**
+     * The generator {@link #run()} samples each round's clients from (without DP) in a simulation with this seed:
+     * a networked coordinator given it and {@link #sampleClients} picks the same clients round after round.
+     */
+    public static SplittableRandom clientSelectionRandom(long seed) {
+        SplittableRandom master = new SplittableRandom(seed);
+        master.split(); // partition
+        return master.split();
+    }
+
+    /**
+     * {@code m} distinct indices of [0, n), ascending: the simulation's client sampler (partial Fisher–Yates), from
+     * any generator (a seeded {@link #clientSelectionRandom} to replay a simulation, a {@code SecureRandom} in a
+     * deployment).
+     */
+    public static int[] sampleClients(RandomGenerator random, int n, int m) {
+        if (m < 0 || m > n) {
+            throw new IllegalArgumentException("cannot sample " + m + " of " + n);
+        }
+        return sample(random, n, m);
     }
 
     /**
@@ -132,7 +164,7 @@ public final class Federation {
         }
         boolean streaming = b.aggregator instanceof Aggregator.WeightedMean
                 || b.aggregator instanceof Aggregator.NormBound;
-        Optional<DpState> dp = b.dp.map(d -> dpState(d));
+        Optional<DpFedAvgCoordinator> dp = b.dp.map(d -> DpFedAvgCoordinator.create(d, b.clients, b.fractionFit));
         SplittableRandom secAggSeeds = master.split();
         SecureRandom secure = b.secureAggregation.isPresent() ? new SecureRandom() : null;
         List<RoundResult> history = new ArrayList<>();
@@ -144,8 +176,8 @@ public final class Federation {
         });
         try {
             for (int round = 1; round <= b.rounds; round++) {
-                int[] selected = dp.isPresent() ? dp.get().sample() : sample(selection, b.clients, clientsPerRound());
-                OptionalDouble clip = dp.isPresent() ? OptionalDouble.of(dp.get().clip()) : OptionalDouble.empty();
+                int[] selected = dp.isPresent() ? dp.get().sampleClients() : sample(selection, b.clients, clientsPerRound());
+                OptionalDouble clip = dp.isPresent() ? OptionalDouble.of(dp.get().l2NormClip()) : OptionalDouble.empty();
                 final int[] chosen = selected;
                 final long roundId = round;
                 Optional<SecAggRound> secAgg = b.secureAggregation.map(cfg -> new SecAggRound(cfg, chosen,
@@ -190,7 +222,7 @@ public final class Federation {
         }
         ((PerExampleGradients) evalModel).setParameters(global);
         Provenance prov = provenance();
-        Optional<PrivacyGuarantee> privacy = dp.map(d -> guarantee(b.dp.get(), d));
+        Optional<PrivacyGuarantee> privacy = dp.map(this::guarantee);
         if (privacy.isPresent()) {
             prov = prov.withPrivacy(privacy.get());
         }
@@ -204,66 +236,13 @@ public final class Federation {
                                List<ClientUpdate> updates, int valid, int excluded, int dropped, int unclipped) {
     }
 
-    private DpState dpState(DpFedAvg d) {
-        RandomGenerator sampling;
-        RandomGenerator noise;
-        if (d.insecureSeed().isPresent()) {
-            SplittableRandom r = new SplittableRandom(d.insecureSeed().getAsLong());
-            sampling = r.split();
-            noise = r.split();
-        } else {
-            sampling = DpSgd.secureRandomness().generator();
-            noise = DpSgd.secureRandomness().generator();
-        }
-        return new DpState(d, b.clients, b.fractionFit, sampling, noise);
-    }
-
-    private PrivacyGuarantee guarantee(DpFedAvg d, DpState state) {
-        PrivacySpent spent = PrivacyAccountant.epsilon(d.accountant(), d.noiseMultiplier(), b.fractionFit, b.rounds,
-                d.delta());
-        if (!Double.isFinite(spent.epsilon())) {
-            throw new IllegalStateException("DP-FedAvg accounting gave epsilon " + spent.epsilon() + " (noise "
-                    + "multiplier " + d.noiseMultiplier() + ", sample rate " + b.fractionFit + ", rounds " + b.rounds
-                    + ", delta " + d.delta() + ")");
-        }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("noise_multiplier", d.noiseMultiplier());
-        params.put("update_noise_multiplier", state.updateNoiseMultiplier());
-        params.put("l2_norm_clip", d.l2NormClip());
-        params.put("clipping", d.adaptive().isPresent() ? "adaptive" : "fixed");
-        d.adaptive().ifPresent(a -> {
-            params.put("target_unclipped_quantile", a.targetQuantile());
-            params.put("clip_learning_rate", a.learningRate());
-            params.put("clipped_count_stddev", a.clippedCountStddev(state.expectedClients()));
-            params.put("final_l2_norm_clip", state.clip());
-        });
-        params.put("sample_rate", b.fractionFit);
-        params.put("expected_clients_per_round", state.expectedClients());
-        params.put("rounds", (long) b.rounds);
-        params.put("clients", (long) b.clients);
-        spent.optimalOrder().ifPresent(o -> params.put("rdp_order", o));
-        PrivacyGuarantee.Noise noise = d.insecureSeed().isPresent()
-                ? new PrivacyGuarantee.Noise(false, "java.util.SplittableRandom, insecure seed "
-                        + d.insecureSeed().getAsLong() + "; sampler ziggurat-256")
-                : new PrivacyGuarantee.Noise(true, DpSgd.secureGeneratorDescription() + "; sampler ziggurat-256");
-        List<String> covers = new ArrayList<>();
-        covers.add("DP-FedAvg: every round's aggregate of client updates, each clipped to the round's L2 norm, "
-                + "with Gaussian noise added by the server");
-        if (d.adaptive().isPresent()) {
-            covers.add("adaptive clipping: the noisy count of unclipped clients that moves the clipping norm");
-        }
-        covers.add("client selection: Poisson sampling, each client with probability " + b.fractionFit
-                + " per round");
+    private PrivacyGuarantee guarantee(DpFedAvgCoordinator dp) {
         List<String> notCovered = new ArrayList<>();
         if (b.malicious.isPresent()) {
             notCovered.add("simulated malicious clients change what some clients send; the bound still holds for "
                     + "the honest ones");
         }
-        return new PrivacyGuarantee(spent.epsilon(), d.delta(),
-                d.accountant() == AccountantType.PLD ? PrivacyGuarantee.Accountant.PLD : PrivacyGuarantee.Accountant.RDP,
-                PrivacyGuarantee.Unit.CLIENT, PrivacyGuarantee.Relation.ADD_REMOVE, PrivacyGuarantee.Sampling.POISSON,
-                b.fractionFit, b.rounds, d.noiseMultiplier(), d.l2NormClip(), covers, notCovered, noise,
-                List.of(new PrivacyGuarantee.Component("dp-fedavg", spent.epsilon(), d.delta(), params)));
+        return dp.guarantee(b.rounds, notCovered);
     }
 
     private ChunkResult runChunk(LocalTrainer trainer, int[] clients, int[][] rowsOf, double[] global,
@@ -311,7 +290,7 @@ public final class Federation {
             int bit = 0;
             if (clip.isPresent()) {
                 // DP-FedAvg: weight 1 per client, delta clipped to the round's norm (McMahan et al. 2018)
-                k = DpState.clipFactor(sent, clip.getAsDouble());
+                k = DpFedAvgCoordinator.clipFactor(sent, clip.getAsDouble());
                 bit = k == 1.0 ? 1 : 0;
                 w = 1;
             } else {
@@ -354,7 +333,7 @@ public final class Federation {
     }
 
     private double[] combine(List<ChunkResult> results, boolean streaming, int numParams, int round, int selected,
-                             Optional<DpState> dp, Optional<SecAggRound> secAgg) {
+                             Optional<DpFedAvgCoordinator> dp, Optional<SecAggRound> secAgg) {
         int valid = results.stream().mapToInt(ChunkResult::valid).sum();
         double[] out = new double[numParams];
         double weight = 0;
@@ -386,7 +365,7 @@ public final class Federation {
         }
         if (dp.isPresent()) {
             // a round with no (valid) client is noise only: the fixed denominator keeps the sensitivity C/(qN)
-            dp.get().finish(out, unclipped, valid);
+            dp.get().privatize(out, unclipped, valid);
             return out;
         }
         if (valid < b.aggregator.minUpdates()) {
@@ -434,7 +413,7 @@ public final class Federation {
     }
 
     /** {@code m} distinct indices of [0, n), ascending (partial Fisher–Yates). */
-    static int[] sample(SplittableRandom random, int n, int m) {
+    static int[] sample(RandomGenerator random, int n, int m) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;

@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.botsec.core.prov.PrivacyGuarantee;
+import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.SecureAggregation;
 import java.util.concurrent.Callable;
 import org.botsec.cli.ExitCode;
 import org.botsec.cli.Json;
@@ -42,7 +46,14 @@ import picocli.CommandLine.Model.CommandSpec;
                 "               --clients 3 --rounds 5 --min-clients 2 --checkpoint fl-ckpt --out fl-net.safetensors",
                 "  botsec fl server --certs fl-certs --revoked revoked.txt --host 0.0.0.0 --port 9443 \\",
                 "               --test-data builtin:mnist10k:test --model mlp --clients 10 --rounds 20 \\",
-                "               --aggregator trimmed-mean:0.2 --round-timeout 120 --out fl-mlp.safetensors"})
+                "               --aggregator trimmed-mean:0.2 --round-timeout 120 --out fl-mlp.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 10 --rounds 5 --fraction-fit 0.3 --min-fit-clients 2 --out fl-sampled.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 10 --rounds 5 --fraction-fit 0.5 --dp-clip 1.0 --dp-noise-multiplier 1.0 \\",
+                "               --delta 1e-5 --out fl-dp.safetensors",
+                "  botsec fl server --certs fl-certs --test-data builtin:digits8x8:test --model softmax \\",
+                "               --clients 3 --rounds 5 --secure-aggregation --out fl-secagg.safetensors"})
 public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -97,6 +108,51 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", required = true, paramLabel = "R", description = "Communication rounds.")
     int rounds;
+
+    @Option(names = "--fraction-fit", defaultValue = "1.0", paramLabel = "F", description = "Fraction of the "
+            + "connected clients that train each round, in (0, 1] (default 1: all); the sample is drawn as in fl "
+            + "simulate, from SecureRandom unless --sampling-seed is given.")
+    double fractionFit;
+
+    @Option(names = "--min-fit-clients", paramLabel = "K", description = "With --fraction-fit: at least K clients "
+            + "train each round and a round needs K valid updates (default 1, or --min-clients with fraction 1).")
+    Integer minFitClients;
+
+    @Option(names = "--sampling-seed", paramLabel = "S", description = "Draw each round's clients replayably, as fl "
+            + "simulate --seed S does (default: SecureRandom).")
+    Long samplingSeed;
+
+    @Option(names = "--secure-aggregation", description = "Secure aggregation (Bonawitz et al. 2017 with the SecAgg+ "
+            + "neighbourhood): clients send only masked updates, this server learns their sum; needs --aggregator "
+            + "fedavg. Fixed point with 32 fractional bits.")
+    boolean secureAggregation;
+
+    @Option(names = "--secagg-neighbours", paramLabel = "K",
+            description = "Secure aggregation: neighbours per client (default: sized for a round failure <= 1e-6).")
+    Integer secAggNeighbours;
+
+    @Option(names = {"--dp-clip", "--clip-norm"}, paramLabel = "C",
+            description = "DP-FedAvg (client-level DP, as fl simulate): the coordinator clips each update to L2 norm C "
+                    + "and adds Gaussian noise; client slots are Poisson-sampled with rate --fraction-fit.")
+    Double dpClip;
+
+    @Option(names = "--dp-noise-multiplier", paramLabel = "S",
+            description = "DP-FedAvg: noise multiplier z (noise std z*C on the clipped sum).")
+    Double dpNoiseMultiplier;
+
+    @Option(names = "--delta", paramLabel = "D", description = "DP-FedAvg: delta of the client-level (epsilon, delta).")
+    Double delta;
+
+    @Option(names = "--adaptive-clip-quantile", paramLabel = "Q",
+            description = "DP-FedAvg: adapt C towards the Q-quantile of update norms (Andrew et al. 2021).")
+    Double adaptiveClipQuantile;
+
+    @Option(names = "--accountant", paramLabel = "rdp|pld", description = "DP-FedAvg: accountant (default rdp).")
+    String accountant;
+
+    @Option(names = "--insecure-seed", paramLabel = "S", description = "DP-FedAvg: INSECURE replayable noise and "
+            + "client sampling from seed S, as fl simulate (the model is then marked not private).")
+    Long insecureSeed;
 
     @Option(names = "--strategy", defaultValue = "fedavg", paramLabel = "fedavg|fedprox|fedadam|fedyogi",
             description = "Server strategy (default fedavg).")
@@ -162,8 +218,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** The JSON document. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(List<Round> rounds, String strategy, String aggregator, int clients, int minClients,
-                         long seed, int resumedAfterRound, String out) {
+                         double fractionFit, String clientSampling, long seed, int resumedAfterRound, String out,
+                         Object privacy) {
     }
 
     @Override
@@ -181,6 +239,30 @@ public final class ServerCommand implements Callable<Integer> {
                 .gatherTime(Duration.ofSeconds(Math.max(0, gatherTime)));
         if (minClients != null) {
             b.minClients(minClients);
+        }
+        if (!(fractionFit > 0 && fractionFit <= 1)) {
+            throw BadInputException.of("--fraction-fit must be in (0, 1], got %s", fractionFit);
+        }
+        b.fractionFit(fractionFit);
+        if (minFitClients != null) {
+            if (minFitClients < 1 || minFitClients > clients) {
+                throw BadInputException.of("--min-fit-clients must be in [1, %d] (--clients), got %d", clients,
+                        minFitClients);
+            }
+            b.minFitClients(minFitClients);
+        }
+        if (samplingSeed != null) {
+            b.samplingSeed(samplingSeed);
+        }
+        Optional<DpFedAvg> dp = SimulateCommand.dpFedAvg(dpClip, dpNoiseMultiplier, delta, adaptiveClipQuantile,
+                accountant, insecureSeed);
+        dp.ifPresent(b::dp);
+        if (!secureAggregation && secAggNeighbours != null) {
+            throw BadInputException.of("--secagg-neighbours applies to --secure-aggregation, got %d", secAggNeighbours);
+        }
+        if (secureAggregation) {
+            b.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+                    SecureAggregation.DEFAULT_FRACTIONAL_BITS, 0));
         }
         if (revoked != null) {
             b.revocationList(RevocationList.of(revoked));
@@ -211,9 +293,21 @@ public final class ServerCommand implements Callable<Integer> {
             List<Round> rs = r.rounds().stream().map(x -> new Round(x.round(), x.attempts(), x.selected(), x.valid(),
                     x.excluded(), x.dropped(), x.accuracy().isPresent() ? x.accuracy().getAsDouble() : null,
                     x.loss().isPresent() ? x.loss().getAsDouble() : null, x.seconds())).toList();
-            Json.print(w, new Result(rs, s.name(), a.spec(), clients, minClients == null ? clients : minClients, seed,
-                    r.resumedAfterRound(), out.toString()));
+            Json.print(w, new Result(rs, s.name(), a.spec(), clients, minClients == null ? clients : minClients,
+                    fractionFit, r.clientSampling(), seed, r.resumedAfterRound(), out.toString(),
+                    r.privacy().map(PrivacyGuarantee::toJson).orElse(null)));
         } else {
+            if (fractionFit < 1) {
+                w.printf("clients per round: %s%n", r.clientSampling());
+            }
+            r.privacy().ifPresent(g -> {
+                w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
+                        + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
+                        g.steps(), g.sampleRate(), g.noiseMultiplier());
+                if (!g.noise().secure()) {
+                    w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
+                }
+            });
             if (r.resumedAfterRound() > 0) {
                 err.printf("resumed after round %d from %s%n", r.resumedAfterRound(), checkpoint);
             }

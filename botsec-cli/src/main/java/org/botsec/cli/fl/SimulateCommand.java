@@ -287,6 +287,12 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private Optional<DpFedAvg> dp() {
+        return dpFedAvg(dpClip, dpNoiseMultiplier, delta, adaptiveClipQuantile, accountant, insecureSeed);
+    }
+
+    /** DP-FedAvg from the --dp-* options (shared with fl server); empty when none is given. */
+    static Optional<DpFedAvg> dpFedAvg(Double dpClip, Double dpNoiseMultiplier, Double delta,
+                                       Double adaptiveClipQuantile, String accountant, Long insecureSeed) {
         boolean any = dpClip != null || dpNoiseMultiplier != null || delta != null;
         if (!any) {
             for (Object o : new Object[] {adaptiveClipQuantile, accountant, insecureSeed}) {

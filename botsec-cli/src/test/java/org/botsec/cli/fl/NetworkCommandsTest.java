@@ -98,6 +98,35 @@ class NetworkCommandsTest {
     }
 
     @Test
+    void serverSamplingDpAndSecureAggregationFlagsAreOneLine() throws Exception {
+        Path certs = Files.createDirectory(dir.resolve("certs"));
+        assertEquals(0, CliRun.run("fl", "certs", "--dir", certs.toString(), "--server-hosts", "localhost",
+                "--clients", "alice").code());
+        String[][] cases = {
+            {"--fraction-fit 1.5", "--fraction-fit must be in (0, 1], got 1.5"},
+            {"--fraction-fit 0.5 --min-fit-clients 4", "--min-fit-clients must be in [1, 3] (--clients), got 4"},
+            {"--dp-clip 1.0", "DP-FedAvg needs all of --dp-clip, --dp-noise-multiplier and --delta; got --dp-clip 1.0, "
+                    + "--dp-noise-multiplier null, --delta null"},
+            {"--clip-norm -1 --dp-noise-multiplier 1 --delta 1e-5", "dp clip must be > 0 and finite, got -1.0"},
+            {"--dp-clip 1 --dp-noise-multiplier 1 --delta 1e-5 --sampling-seed 3", "sampling seed does not apply to "
+                    + "DP-FedAvg (its sampling is secure, or seeded by the DP insecure seed), got 3"},
+            {"--secagg-neighbours 4", "--secagg-neighbours applies to --secure-aggregation, got 4"},
+            {"--secure-aggregation --aggregator median", "secure aggregation over the network needs the fedavg "
+                    + "aggregator (the coordinator sees only the sum), got median"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(List.of("fl", "server", "--certs", certs.toString(), "--port", "0",
+                    "--test-data", "builtin:digits8x8:test", "--model", "softmax", "--clients", "3", "--rounds", "2",
+                    "--out", dir.resolve("x.safetensors").toString()));
+            args.addAll(List.of(c[0].split(" ")));
+            CliRun r = CliRun.run(args.toArray(new String[0]));
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.err().strip().endsWith(c[1]), c[0] + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
+    @Test
     void clientWithoutTlsFilesIsBadInput() {
         CliRun r = CliRun.run("fl", "client", "--server", "localhost:8443", "--data", "builtin:digits8x8:train");
         assertEquals(2, r.code(), r::toString);

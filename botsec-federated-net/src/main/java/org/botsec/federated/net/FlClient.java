@@ -27,7 +27,14 @@ import org.botsec.core.io.ModelFiles;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
+import java.security.SecureRandom;
+import org.botsec.federated.ClientUpdate;
+import org.botsec.federated.DpFedAvgCoordinator;
 import org.botsec.federated.internal.LocalTrainer;
+import org.botsec.federated.internal.SecAggRound;
+import org.botsec.federated.net.internal.SecAggClientRound;
+import org.botsec.federated.net.proto.SecAggTask;
+import org.botsec.federated.net.proto.SecAggUpload;
 import org.botsec.federated.internal.Models;
 import org.botsec.federated.net.internal.FlProtocol;
 import org.botsec.federated.net.internal.Pem;
@@ -141,22 +148,56 @@ public final class FlClient {
                 LOG.info("coordinator: {}", task.getReason());
                 return new Result(slot, trained, refused, task.getReason());
             }
+            if (task.getKind() == Task.Kind.SECAGG) {
+                SecAggTask.Stage stage = task.getSecagg().getStage();
+                if (b.dropAtStage.isPresent() && b.dropAtStage.get() == stage) {
+                    return new Result(slot, trained, refused, "stopped at secure-aggregation stage " + stage
+                            + " (dropout)");
+                }
+                try {
+                    SecAggUpload.Builder up = SecAggUpload.newBuilder().setRound(task.getRound()).setStage(stage);
+                    switch (stage) {
+                        case ADVERTISE_KEYS -> {
+                            secAgg = new SecAggClientRound(task.getRound(), slot, secure);
+                            up.setKeys(secAgg.keys());
+                        }
+                        case SHARE_KEYS -> up.addAllShares(secAggFor(task).shareKeys(task.getSecagg()));
+                        case MASKED_INPUT -> {
+                            SecAggClientRound sa = secAggFor(task);
+                            double[] sent = trainOn(task, trainer, rows, numParams, delta);
+                            lastRound = task.getRound();
+                            lastRoundDone = lastRound >= joined.getRounds();
+                            trained++;
+                            long[] encoded = encode(sent, rows.length, task.getSecagg(), slot);
+                            up.addAllMasked(java.util.Arrays.stream(sa.mask(encoded, task.getSecagg())).boxed()
+                                    .toList());
+                        }
+                        case UNMASK -> {
+                            up.addAllRevealed(secAggFor(task).unmask(task.getSecagg()));
+                            secAgg = null;
+                        }
+                        default -> throw BadInputException.of("secure aggregation: unknown stage %s", stage);
+                    }
+                    UpdateReply reply = call(channel, FlProtocol.SUBMIT_SECAGG, up.build(), b.rpcTimeout);
+                    if (!reply.getAccepted()) {
+                        refused++;
+                        LOG.warn("round {}: the coordinator refused this client's {} answer: {}", task.getRound(),
+                                stage, reply.getReason());
+                    }
+                } catch (BadInputException e) {
+                    // a stage this client cannot (or must not) answer: it stays silent and counts as a dropout
+                    LOG.warn("round {}: {}", task.getRound(), e.getMessage());
+                } catch (Reconnect r) {
+                    refused++;
+                    secAgg = null;
+                    slot = join(channel, slot + 1).getSlot();
+                }
+                continue;
+            }
             if (task.getKind() != Task.Kind.TRAIN) {
                 continue;
             }
-            if (task.getGlobalCount() != numParams) {
-                throw BadInputException.of("round %d: the coordinator sent %d parameters, the model has %d",
-                        task.getRound(), task.getGlobalCount(), numParams);
-            }
-            double[] global = new double[numParams];
-            for (int j = 0; j < numParams; j++) {
-                global[j] = task.getGlobal(j);
-            }
-            TrainConfig c = task.getConfig();
-            checkConfig(c);
-            trainer.train(b.data, rows, global, c.getLocalEpochs(), c.getBatchSize(), c.getLearningRate(),
-                    c.getProximalMu(), new SplittableRandom(c.getShuffleSeed()), delta);
-            double[] sent = b.tamper.map(t -> t.apply(delta.clone())).orElse(delta);
+            double[] sent = trainOn(task, trainer, rows, numParams, delta);
             Update.Builder ub = Update.newBuilder().setRound(task.getRound()).setNumExamples(rows.length);
             for (double v : sent) {
                 ub.addDelta(v);
@@ -185,6 +226,71 @@ public final class FlClient {
                 return new Result(slot, trained, refused, "stopped after " + trained + " round(s) (dropout)");
             }
         }
+    }
+
+    private SecAggClientRound secAgg;
+    private final SecureRandom secure = new SecureRandom();
+
+    private SecAggClientRound secAggFor(Task task) {
+        if (secAgg == null || secAgg.round() != task.getRound()) {
+            throw BadInputException.of("secure aggregation: stage %s of round %d without this client's keys of that "
+                    + "round", task.getSecagg().getStage(), task.getRound());
+        }
+        return secAgg;
+    }
+
+    /** Trains on the task's global model; returns what this client sends (the delta, or a test's tampered copy). */
+    private double[] trainOn(Task task, LocalTrainer trainer, int[] rows, int numParams, double[] delta) {
+        if (task.getGlobalCount() != numParams) {
+            throw BadInputException.of("round %d: the coordinator sent %d parameters, the model has %d",
+                    task.getRound(), task.getGlobalCount(), numParams);
+        }
+        double[] global = new double[numParams];
+        for (int j = 0; j < numParams; j++) {
+            global[j] = task.getGlobal(j);
+        }
+        TrainConfig c = task.getConfig();
+        checkConfig(c);
+        trainer.train(b.data, rows, global, c.getLocalEpochs(), c.getBatchSize(), c.getLearningRate(),
+                c.getProximalMu(), new SplittableRandom(c.getShuffleSeed()), delta);
+        return b.tamper.map(t -> t.apply(delta.clone())).orElse(delta);
+    }
+
+    /**
+     * The fixed-point vector this client adds under secure aggregation (as botsec-federated's simulation encodes it):
+     * weight·delta, the weight and the unclipped bit, each round(v·2^f) in Z/2^64. FedAvg's weight is the example
+     * count; with DP-FedAvg (a clipping norm in the task) the client clips its delta itself — the coordinator cannot
+     * see it — and sends weight 1.
+     *
+     * @throws BadInputException when a value is NaN/Inf or beyond the round's fixed-point range (no input is sent)
+     */
+    private long[] encode(double[] delta, int numExamples, SecAggTask t, int slot) {
+        int n = delta.length;
+        int f = t.getFractionalBits();
+        double bound = t.getEncodableBound();
+        if (f < 8 || f > 48 || !(bound > 0)) {
+            throw BadInputException.of("secure aggregation: invalid fixed point from the coordinator (%d bits, bound %s)",
+                    f, bound);
+        }
+        double clip = t.getL2NormClip();
+        double w = clip > 0 ? 1 : numExamples;
+        double k = clip > 0 ? DpFedAvgCoordinator.clipFactor(delta, clip) : w;
+        long[] out = new long[n + 2];
+        for (int j = 0; j < n; j++) {
+            double v = k * delta[j];
+            if (!(Math.abs(v) <= bound)) {
+                throw BadInputException.of("secure aggregation: an update value is NaN, infinite or beyond the "
+                        + "fixed-point range +-%s: not sent", bound);
+            }
+            out[j] = SecAggRound.encode(v, f);
+        }
+        if (w > bound) {
+            throw BadInputException.of("secure aggregation: the weight %s is beyond the fixed-point range", w);
+        }
+        out[n] = SecAggRound.encode(w, f);
+        out[n + 1] = SecAggRound.encode(clip > 0 && k == 1.0 ? 1 : 0, f);
+        b.secAggInput.ifPresent(l -> l.accept(new ClientUpdate(slot, delta, numExamples)));
+        return out;
     }
 
     private static void checkConfig(TrainConfig c) {
@@ -335,6 +441,8 @@ public final class FlClient {
         private Integer maxMessageBytes;
         private Optional<UnaryOperator<double[]>> tamper = Optional.empty();
         private OptionalInt dropAfterRounds = OptionalInt.empty();
+        private Optional<SecAggTask.Stage> dropAtStage = Optional.empty();
+        private Optional<java.util.function.Consumer<ClientUpdate>> secAggInput = Optional.empty();
 
         private Builder() {
         }
@@ -398,6 +506,18 @@ public final class FlClient {
         /** Tests only: replaces what this client sends (a broken or hostile client). */
         Builder tamper(UnaryOperator<double[]> t) {
             tamper = Optional.of(t);
+            return this;
+        }
+
+        /** Tests only: stop without answering when the coordinator asks for this secure-aggregation stage. */
+        Builder dropAtSecAggStage(SecAggTask.Stage s) {
+            dropAtStage = Optional.of(s);
+            return this;
+        }
+
+        /** Tests only: sees the update this client encodes under secure aggregation (before masking). */
+        Builder secAggInputListener(java.util.function.Consumer<ClientUpdate> l) {
+            secAggInput = Optional.of(l);
             return this;
         }
 

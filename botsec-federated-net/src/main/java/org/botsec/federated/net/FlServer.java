@@ -34,11 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.botsec.core.BadInputException;
@@ -48,9 +53,18 @@ import org.botsec.core.io.ModelFiles;
 import org.botsec.core.model.Classifier;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
+import org.botsec.core.prov.PrivacyGuarantee;
 import org.botsec.core.prov.Provenance;
 import org.botsec.federated.Aggregator;
 import org.botsec.federated.ClientUpdate;
+import org.botsec.federated.DpFedAvg;
+import org.botsec.federated.DpFedAvgCoordinator;
+import org.botsec.federated.SecureAggregation;
+import org.botsec.federated.internal.SecAggRound;
+import org.botsec.federated.net.internal.SecAggCoordinatorRound;
+import org.botsec.federated.net.proto.SecAggPeer;
+import org.botsec.federated.net.proto.SecAggTask;
+import org.botsec.federated.net.proto.SecAggUpload;
 import org.botsec.federated.Federation;
 import org.botsec.federated.Strategy;
 import org.botsec.federated.internal.Models;
@@ -72,7 +86,9 @@ import org.slf4j.LoggerFactory;
  * The coordinator of a federation over the network ({@code botsec fl server}): FedAvg-style rounds (McMahan et al.
  * 2017) with the strategies and robust aggregators of botsec-federated, served over gRPC with mutual TLS.
  *
- * <p>Each round the global model goes to every connected client; each trains locally (the same minibatch SGD as
+ * <p>Each round the global model goes to every connected client, or with fraction-fit C &lt; 1 to a sample of
+ * max(min-fit, round(C · connected)) of them (the simulation's sampler: seeded to replay {@link Federation}, else
+ * SecureRandom); each trains locally (the same minibatch SGD as
  * {@link Federation}) and sends its delta. The round closes when every selected client has answered or at its
  * deadline. It completes when at least {@code minClients} valid updates arrived (clients that did not answer are
  * counted as dropped); otherwise it fails with one logged line and is tried again, up to {@code maxAttempts} times,
@@ -89,7 +105,8 @@ import org.slf4j.LoggerFactory;
  * be within its validity dates, carry the {@code clientAuth} key usage and not be on the revocation list; the
  * handshake fails otherwise. A client is identified by its certificate's SHA-256 fingerprint, never by a message
  * field. Messages larger than {@code maxMessageBytes} are refused by gRPC before they are parsed. The coordinator
- * sees every update in the clear (use secure aggregation in simulation for that threat; not yet over the network).
+ * sees every update in the clear unless secure aggregation is on ({@link Builder#secureAggregation}: then it receives
+ * only masked vectors, sealed key shares and the shares that remove the masks, and learns the sum).
  * Update weights (example counts) are what clients claim: robust aggregators (median, trimmed mean, Krum) do not
  * use them.
  */
@@ -130,19 +147,23 @@ public final class FlServer implements AutoCloseable {
         }
     }
 
+    /** One exchange with the selected clients: a training round, or one stage of a secure-aggregation round. */
     private static final class RoundState {
         final int round;
-        final Task task;
+        final Function<Member, Task> taskOf;
+        final Optional<SecAggTask.Stage> stage;
         final List<Member> selected;
         final Set<String> sent = new HashSet<>();
         final Set<String> answered = new HashSet<>();
         final Map<String, ClientUpdate> updates = new HashMap<>();
+        final Map<String, SecAggUpload> secagg = new HashMap<>();
         int excluded;
         boolean open = true;
 
-        RoundState(int round, Task task, List<Member> selected) {
+        RoundState(int round, Function<Member, Task> taskOf, Optional<SecAggTask.Stage> stage, List<Member> selected) {
             this.round = round;
-            this.task = task;
+            this.taskOf = taskOf;
+            this.stage = stage;
             this.selected = selected;
         }
 
@@ -152,9 +173,16 @@ public final class FlServer implements AutoCloseable {
     }
 
     /** The outcome of a run: the rounds and the final model (with provenance). */
-    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound) {
+    /**
+     * The outcome of a run: the rounds, the final model (with provenance) and how clients were sampled each round
+     * ({@link #clientSampling()}).
+     */
+    public record Result(List<NetRound> rounds, Model model, int resumedAfterRound, String clientSampling,
+                         Optional<PrivacyGuarantee> privacy) {
         public Result {
             rounds = List.copyOf(rounds);
+            java.util.Objects.requireNonNull(clientSampling, "clientSampling");
+            java.util.Objects.requireNonNull(privacy, "privacy");
         }
     }
 
@@ -172,9 +200,20 @@ public final class FlServer implements AutoCloseable {
     private volatile Result result;
     private volatile RuntimeException failure;
 
+    /** The sampler of each round's clients (without DP): seeded to replay a simulation, else SecureRandom. */
+    private final RandomGenerator selection;
+
+    /** Order of each secure round's neighbourhood ring: public, drawn from a secure seed. */
+    private final SplittableRandom graphSeeds = new SplittableRandom(new SecureRandom().nextLong());
+    /** With DP-FedAvg: the simulation's server side (Poisson sampling, clipping norm, noise, accounting). */
+    private final Optional<DpFedAvgCoordinator> dp;
+
     private FlServer(Builder b) {
         this.b = b;
         this.numParams = ((PerExampleGradients) b.model).numParameters();
+        this.dp = b.dp.map(d -> DpFedAvgCoordinator.create(d, b.clients, b.fractionFit));
+        this.selection = b.samplingSeed.isPresent() ? Federation.clientSelectionRandom(b.samplingSeed.getAsLong())
+                : new SecureRandom();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "botsec-fl-poll-timer");
             t.setDaemon(true);
@@ -197,13 +236,37 @@ public final class FlServer implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE - 1, bytes);
     }
 
+    /**
+     * How each round's clients are chosen, as recorded in the result and the model's provenance: all connected
+     * clients, or a fraction of them drawn by a seeded (replayable) or a secure generator.
+     */
+    public String clientSampling() {
+        if (b.dp.isPresent()) {
+            return "DP-FedAvg Poisson sampling: each client slot with probability " + b.fractionFit + " per round, "
+                    + (b.dp.get().insecureSeed().isPresent() ? "java.util.SplittableRandom, insecure seed "
+                    + b.dp.get().insecureSeed().getAsLong() + " (not private)" : "java.security.SecureRandom");
+        }
+        if (b.fractionFit == 1.0) {
+            return "every connected client";
+        }
+        String count = "max(" + b.minFitClients + ", round(" + b.fractionFit + " x connected)) of the connected "
+                + "clients, uniformly without replacement";
+        return count + (b.samplingSeed.isPresent()
+                ? ", java.util.SplittableRandom as fl simulate --seed " + b.samplingSeed.getAsLong() + " (replayable)"
+                : ", java.security.SecureRandom");
+    }
+
     /** Binds the port and starts the rounds in a background thread. */
     public FlServer start() {
         SslContext ssl = sslContext();
+        // a client may join before the coordinator thread runs: it must get a model file (its shape) at once; the
+        // parameters it trains from always come with its task
+        currentModelFile = modelBytes(Models.copy(b.model, null));
         ServerServiceDefinition service = ServerServiceDefinition.builder(FlProtocol.SERVICE)
                 .addMethod(FlProtocol.JOIN, ServerCalls.asyncUnaryCall(this::join))
                 .addMethod(FlProtocol.GET_TASK, ServerCalls.asyncUnaryCall(this::getTask))
                 .addMethod(FlProtocol.SUBMIT_UPDATE, ServerCalls.asyncUnaryCall(this::submit))
+                .addMethod(FlProtocol.SUBMIT_SECAGG, ServerCalls.asyncUnaryCall(this::submitSecAgg))
                 .build();
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
@@ -411,7 +474,7 @@ public final class FlServer implements AutoCloseable {
         RoundState r = current;
         if (r != null && r.open && r.isSelected(m.peer.fingerprint()) && !r.sent.contains(m.peer.fingerprint())) {
             r.sent.add(m.peer.fingerprint());
-            return r.task.toBuilder().setConfig(config(r.round, m.slot)).build();
+            return r.taskOf.apply(m);
         }
         return null;
     }
@@ -465,12 +528,15 @@ public final class FlServer implements AutoCloseable {
 
     private void submit(Update u, StreamObserver<UpdateReply> out) {
         Peer peer = PEER.get();
+        b.inbound.ifPresent(l -> l.accept(u));
         String refusal = null;
         synchronized (lock) {
             Member m = members.get(peer.fingerprint());
             RoundState r = current;
             if (m == null) {
                 refusal = "not joined";
+            } else if (b.secureAggregation.isPresent()) {
+                refusal = "this federation uses secure aggregation: plain updates are not accepted";
             } else if (r == null || !r.open || u.getRound() != r.round) {
                 refusal = "late or replayed: round " + u.getRound() + " is not open"
                         + (r != null && r.open ? " (round " + r.round + " is)" : "");
@@ -510,7 +576,52 @@ public final class FlServer implements AutoCloseable {
         out.onCompleted();
     }
 
+    /** A secure-aggregation stage's answer: kept for the coordinator thread, which checks its contents. */
+    private void submitSecAgg(SecAggUpload u, StreamObserver<UpdateReply> out) {
+        Peer peer = PEER.get();
+        b.inbound.ifPresent(l -> l.accept(u));
+        String refusal = null;
+        synchronized (lock) {
+            Member m = members.get(peer.fingerprint());
+            RoundState r = current;
+            if (m == null) {
+                refusal = "not joined";
+            } else if (r == null || !r.open || u.getRound() != r.round || r.stage.isEmpty()
+                    || r.stage.get() != u.getStage()) {
+                refusal = "late or replayed: secure-aggregation stage " + u.getStage() + " of round " + u.getRound()
+                        + " is not open";
+            } else if (!r.isSelected(peer.fingerprint()) || !r.sent.contains(peer.fingerprint())) {
+                refusal = "not asked for this stage of round " + r.round;
+            } else if (r.answered.contains(peer.fingerprint())) {
+                refusal = "replayed: this stage of round " + r.round + " was already answered";
+            } else {
+                m.lastSeenNanos = System.nanoTime();
+                r.answered.add(peer.fingerprint());
+                r.secagg.put(peer.fingerprint(), u);
+                lock.notifyAll();
+            }
+        }
+        if (refusal != null) {
+            LOG.warn("secure-aggregation message of client '{}' refused: {}", peer.name(), refusal);
+            out.onNext(UpdateReply.newBuilder().setAccepted(false).setReason(refusal).build());
+        } else {
+            out.onNext(UpdateReply.newBuilder().setAccepted(true).build());
+        }
+        out.onCompleted();
+    }
+
     // ---- the rounds (coordinator thread) ----
+
+    /** What one round produced: the aggregated delta and the counts of {@link NetRound}. */
+    private record Aggregate(double[] delta, int selected, int valid, int excluded, int dropped) {
+    }
+
+    /** A round attempt that did not gather enough clients (retried, then the run aborts). */
+    private static final class RoundFailed extends Exception {
+        RoundFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private volatile byte[] currentModelFile;
 
@@ -560,14 +671,12 @@ public final class FlServer implements AutoCloseable {
             for (int attempt = 1; done == null; attempt++) {
                 long t0 = System.nanoTime();
                 Optional<String> problem = awaitClients();
-                RoundState r = null;
+                Aggregate agg = null;
                 if (problem.isEmpty()) {
-                    r = runRound(round, global);
-                    int valid = r.updates.size();
-                    int needed = Math.max(b.minClients, b.aggregator.minUpdates());
-                    if (valid < needed) {
-                        problem = Optional.of(valid + " valid update(s) of " + r.selected.size() + " clients, "
-                                + "--min-clients " + needed);
+                    try {
+                        agg = b.secureAggregation.isPresent() ? secureRound(round, global) : plainRound(round, global);
+                    } catch (RoundFailed f) {
+                        problem = Optional.of(f.getMessage());
                     }
                 }
                 if (problem.isPresent()) {
@@ -579,10 +688,7 @@ public final class FlServer implements AutoCloseable {
                             problem.get());
                     continue;
                 }
-                List<ClientUpdate> updates = new ArrayList<>(r.updates.values());
-                updates.sort(Comparator.comparingInt(ClientUpdate::clientId));
-                double[] delta = b.aggregator.aggregate(updates);
-                optimizer.step(global, delta);
+                optimizer.step(global, agg.delta());
                 ((PerExampleGradients) model).setParameters(global);
                 OptionalDouble acc = OptionalDouble.empty();
                 OptionalDouble loss = OptionalDouble.empty();
@@ -593,9 +699,8 @@ public final class FlServer implements AutoCloseable {
                     acc = OptionalDouble.of(ev.accuracy());
                     loss = OptionalDouble.of(ev.logLoss());
                 }
-                int dropped = r.selected.size() - r.answered.size();
-                done = new NetRound(round, attempt, r.selected.size(), updates.size(), r.excluded, dropped, acc, loss,
-                        (System.nanoTime() - t0) / 1e9);
+                done = new NetRound(round, attempt, agg.selected(), agg.valid(), agg.excluded(), agg.dropped(), acc,
+                        loss, (System.nanoTime() - t0) / 1e9);
             }
             history.add(done);
             if (b.checkpointDir.isPresent()) {
@@ -609,9 +714,41 @@ public final class FlServer implements AutoCloseable {
             NetRound report = done;
             b.listener.ifPresent(l -> l.accept(report));
         }
-        Model out = Models.copy(model, provenance());
+        Provenance prov = provenance();
+        Optional<PrivacyGuarantee> privacy = dp.map(d -> d.guarantee(b.rounds, List.of("the coordinator sees "
+                + "each sampled client's update before clipping and is trusted to clip it and add the noise "
+                + "(central DP); use secure aggregation to hide single updates from it")));
+        if (privacy.isPresent()) {
+            prov = prov.withPrivacy(privacy.get());
+        }
+        Model out = Models.copy(model, prov);
         finish("training finished after round " + b.rounds);
-        return new Result(history, out, start - 1);
+        return new Result(history, out, start - 1, clientSampling(), privacy);
+    }
+
+    /**
+     * DP-FedAvg's private average of the round (McMahan et al. 2018, Algorithm 1): the coordinator clips every
+     * update to the round's L2 norm C itself — it sees them, and clipping where the noise is added enforces the
+     * sensitivity even for a client that did not clip — sums them with weight 1 in slot order and lets
+     * {@link DpFedAvgCoordinator#privatize} add N(0, (z·C)²) and divide by qN.
+     */
+    private double[] privateAverage(List<ClientUpdate> updates) {
+        DpFedAvgCoordinator d = dp.orElseThrow();
+        double clip = d.l2NormClip();
+        double[] sum = new double[numParams];
+        long unclipped = 0;
+        for (ClientUpdate u : updates) {
+            double[] delta = u.delta();
+            double k = DpFedAvgCoordinator.clipFactor(delta, clip);
+            if (k == 1.0) {
+                unclipped++;
+            }
+            for (int j = 0; j < numParams; j++) {
+                sum[j] += k * delta[j];
+            }
+        }
+        d.privatize(sum, unclipped, updates.size());
+        return sum;
     }
 
     /**
@@ -654,15 +791,203 @@ public final class FlServer implements AutoCloseable {
         return out;
     }
 
-    private RoundState runRound(int round, double[] global) throws InterruptedException {
+    /**
+     * The clients of a round among the connected ones (ascending slots): all of them with fraction-fit 1, else
+     * max(min-fit, round(C · connected)) drawn by the simulation's sampler ({@link Federation#sampleClients}); with
+     * every slot connected and a sampling seed equal to fl simulate's seed, the same clients as the simulation.
+     */
+    private List<Member> select(List<Member> live) {
+        if (dp.isPresent()) {
+            // Poisson sampling over all N slots, as the accountant assumes; a sampled slot nobody holds now is absent
+            Set<Integer> slots = new HashSet<>();
+            for (int s : dp.get().sampleClients()) {
+                slots.add(s);
+            }
+            List<Member> out = new ArrayList<>();
+            for (Member m : live) {
+                if (slots.contains(m.slot)) {
+                    out.add(m);
+                }
+            }
+            return out;
+        }
+        if (live.isEmpty()) {
+            return live;
+        }
+        int m = Math.min(live.size(), Math.max(b.minFitClients, Federation.sampleSize(live.size(), b.fractionFit)));
+        List<Member> out = new ArrayList<>();
+        for (int i : Federation.sampleClients(selection, live.size(), m)) {
+            out.add(live.get(i));
+        }
+        return out;
+    }
+
+    private Task trainTask(int round, double[] global) {
         Task.Builder tb = Task.newBuilder().setKind(Task.Kind.TRAIN).setRound(round);
         for (double v : global) {
             tb.addGlobal(v);
         }
-        Task task = tb.build();
+        return tb.build();
+    }
+
+    /** A plain round: the selected clients train and send their deltas in the clear. */
+    private Aggregate plainRound(int round, double[] global) throws InterruptedException, RoundFailed {
+        Task task = trainTask(round, global);
+        RoundState r = runStage(round, Optional.empty(), null,
+                m -> task.toBuilder().setConfig(config(round, m.slot)).build());
+        int valid = r.updates.size();
+        // DP-FedAvg: a round with no valid update is noise only (fixed denominator), as in the simulation
+        int needed = dp.isPresent() ? 0 : Math.max(b.minFitClients, b.aggregator.minUpdates());
+        if (valid < needed) {
+            throw new RoundFailed(valid + " valid update(s) of " + r.selected.size() + " clients, "
+                    + (b.fractionFit == 1.0 ? "--min-clients " : "--min-fit-clients ") + needed);
+        }
+        List<ClientUpdate> updates = new ArrayList<>(r.updates.values());
+        updates.sort(Comparator.comparingInt(ClientUpdate::clientId));
+        double[] delta = dp.isPresent() ? privateAverage(updates) : b.aggregator.aggregate(updates);
+        return new Aggregate(delta, r.selected.size(), valid, r.excluded, r.selected.size() - r.answered.size());
+    }
+
+    /**
+     * A round under secure aggregation (Bonawitz et al. 2017): four stages of tasks and answers
+     * ({@link SecAggCoordinatorRound}); the coordinator adds masked vectors and learns only their sum. A client that
+     * does not answer a stage, or answers it with something malformed, is a dropout of that stage; the masks of one
+     * that dropped after sharing its keys are removed with its neighbours' shares.
+     */
+    private Aggregate secureRound(int round, double[] global) throws InterruptedException, RoundFailed {
+        SecureAggregation cfg = b.secureAggregation.orElseThrow();
+        int length = numParams + 2;
+        int needed = dp.isPresent() ? 2 : Math.max(2, b.minFitClients);
+        List<Member> chosen;
+        synchronized (lock) {
+            chosen = select(live());
+        }
+        if (dp.isPresent() && chosen.size() < 2) {
+            // DP-FedAvg: fewer than two sampled clients cannot be aggregated securely; they count as dropouts and
+            // the round is noise only (a dropout does not weaken the client-level bound)
+            LOG.warn("round {}: {} client(s) sampled, secure aggregation needs 2: the round is noise only", round,
+                    chosen.size());
+            double[] delta = new double[numParams];
+            dp.get().privatize(delta, 0, 0);
+            return new Aggregate(delta, chosen.size(), 0, 0, chosen.size());
+        }
+        // 1. AdvertiseKeys
+        Task advertise = Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round)
+                .setSecagg(SecAggTask.newBuilder().setStage(SecAggTask.Stage.ADVERTISE_KEYS)).build();
+        RoundState r1 = runStage(round, Optional.of(SecAggTask.Stage.ADVERTISE_KEYS), chosen, m -> advertise);
+        Map<Integer, SecAggPeer> keys = new HashMap<>();
+        Set<com.google.protobuf.ByteString> seen = new HashSet<>();
+        int excluded = 0;
+        for (Member m : r1.selected) {
+            SecAggUpload u = r1.secagg.get(m.peer.fingerprint());
+            if (u == null) {
+                continue;
+            }
+            SecAggPeer k = u.getKeys();
+            if (k.getCipherPublicKey().size() != 32 || k.getMaskPublicKey().size() != 32
+                    || !seen.add(k.getMaskPublicKey()) || !seen.add(k.getCipherPublicKey())) {
+                LOG.warn("round {}: client '{}' advertised malformed or repeated keys: excluded", round, m.peer.name());
+                excluded++;
+                continue;
+            }
+            keys.put(m.slot, k.toBuilder().setSlot(m.slot).build());
+        }
+        if (keys.size() < needed) {
+            throw new RoundFailed("secure aggregation: " + keys.size() + " of " + chosen.size() + " clients "
+                    + "advertised keys, " + needed + " needed");
+        }
+        SecAggCoordinatorRound sa = new SecAggCoordinatorRound(round, cfg, keys, length,
+                new SplittableRandom(graphSeeds.nextLong()));
+        Map<Integer, Member> bySlot = new HashMap<>();
+        for (Member m : chosen) {
+            bySlot.put(m.slot, m);
+        }
+        // 2. ShareKeys
+        List<Member> u1 = keys.keySet().stream().sorted().map(bySlot::get).toList();
+        RoundState r2 = runStage(round, Optional.of(SecAggTask.Stage.SHARE_KEYS), u1,
+                m -> Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round).setSecagg(sa.shareTask(m.slot))
+                        .build());
+        for (Member m : u1) {
+            SecAggUpload u = r2.secagg.get(m.peer.fingerprint());
+            if (u != null) {
+                Optional<String> bad = sa.acceptShares(m.slot, u.getSharesList());
+                if (bad.isPresent()) {
+                    LOG.warn("round {}: client '{}' sent unusable key shares ({}): excluded", round, m.peer.name(),
+                            bad.get());
+                    excluded++;
+                }
+            }
+        }
+        List<Member> u2 = sa.shared().stream().map(bySlot::get).toList();
+        if (u2.size() < Math.max(needed, sa.threshold())) {
+            throw new RoundFailed("secure aggregation: " + u2.size() + " of " + chosen.size() + " clients shared "
+                    + "their keys, " + Math.max(needed, sa.threshold()) + " needed");
+        }
+        // 3. MaskedInputCollection: the clients train, encode and mask
+        Task train = trainTask(round, global);
+        double clip = dp.map(DpFedAvgCoordinator::l2NormClip).orElse(0.0);
+        RoundState r3 = runStage(round, Optional.of(SecAggTask.Stage.MASKED_INPUT), u2,
+                m -> train.toBuilder().setKind(Task.Kind.SECAGG).setConfig(config(round, m.slot))
+                        .setSecagg(sa.maskedTask(m.slot, clip)).build());
+        for (Member m : u2) {
+            SecAggUpload u = r3.secagg.get(m.peer.fingerprint());
+            if (u != null && !sa.addMasked(m.slot, u.getMaskedList())) {
+                LOG.warn("round {}: client '{}' sent a masked vector of {} values, the round needs {}: excluded",
+                        round, m.peer.name(), u.getMaskedCount(), length);
+                excluded++;
+            }
+        }
+        List<Member> u3 = sa.maskedSlots().stream().map(bySlot::get).toList();
+        if (u3.size() < Math.max(needed, sa.threshold())) {
+            throw new RoundFailed("secure aggregation: " + u3.size() + " of " + chosen.size() + " clients sent "
+                    + "masked updates, " + Math.max(needed, sa.threshold()) + " needed");
+        }
+        // 4. Unmasking
+        RoundState r4 = runStage(round, Optional.of(SecAggTask.Stage.UNMASK), u3,
+                m -> Task.newBuilder().setKind(Task.Kind.SECAGG).setRound(round).setSecagg(sa.unmaskTask(m.slot))
+                        .build());
+        for (Member m : u3) {
+            SecAggUpload u = r4.secagg.get(m.peer.fingerprint());
+            if (u != null) {
+                Optional<String> bad = sa.acceptRevealed(m.slot, u.getRevealedList());
+                if (bad.isPresent()) {
+                    LOG.warn("round {}: client '{}' revealed unusable shares ({}): ignored", round, m.peer.name(),
+                            bad.get());
+                }
+            }
+        }
+        long[] total;
+        try {
+            total = sa.unmask();
+        } catch (IllegalStateException e) {
+            throw new RoundFailed(e.getMessage() + " (too many dropouts while unmasking)");
+        }
+        int f = cfg.fractionalBits();
+        double[] out = new double[numParams];
+        for (int j = 0; j < numParams; j++) {
+            out[j] = SecAggRound.decode(total[j], f);
+        }
+        double weight = SecAggRound.decode(total[numParams], f);
+        long unclipped = Math.round(SecAggRound.decode(total[numParams + 1], f));
+        if (dp.isPresent()) {
+            dp.get().privatize(out, unclipped, u3.size());
+        } else {
+            for (int j = 0; j < numParams; j++) {
+                out[j] /= weight;
+            }
+        }
+        return new Aggregate(out, chosen.size(), u3.size(), excluded, chosen.size() - u3.size() - excluded);
+    }
+
+    /**
+     * Hands {@code taskOf} to each of {@code members} (or, with null, to a fresh selection of the live clients) and
+     * waits until all answered or the round timeout passed.
+     */
+    private RoundState runStage(int round, Optional<SecAggTask.Stage> stage, List<Member> members,
+                                Function<Member, Task> taskOf) throws InterruptedException {
         RoundState r;
         synchronized (lock) {
-            r = new RoundState(round, task, live());
+            r = new RoundState(round, taskOf, stage, members == null ? select(live()) : members);
             current = r;
         }
         wakeParked();
@@ -679,8 +1004,9 @@ public final class FlServer implements AutoCloseable {
             current = null;
             for (Member m : r.selected) {
                 if (!r.answered.contains(m.peer.fingerprint())) {
-                    LOG.warn("round {}: client '{}' (slot {}) did not answer within {} s: dropped", round, m.peer.name(),
-                            m.slot, b.roundTimeout.toSeconds());
+                    LOG.warn("round {}{}: client '{}' (slot {}) did not answer within {} s: dropped", round,
+                            stage.map(x -> " (" + x + ")").orElse(""), m.peer.name(), m.slot,
+                            b.roundTimeout.toSeconds());
                 }
             }
         }
@@ -737,6 +1063,19 @@ public final class FlServer implements AutoCloseable {
         p.put("aggregator", b.aggregator.spec());
         p.put("clients", b.clients);
         p.put("min_clients", b.minClients);
+        p.put("fraction_fit", b.fractionFit);
+        p.put("min_fit_clients", b.minFitClients);
+        p.put("client_sampling", clientSampling());
+        b.dp.ifPresent(d -> p.put("dp_clipping", b.secureAggregation.isPresent()
+                ? "client-side (secure aggregation hides single updates)" : "server-side"));
+        b.secureAggregation.ifPresent(sa -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("protocol", "bonawitz2017 semi-honest over grpc / secagg+ neighbourhood");
+            m.put("neighbours", sa.neighbours() == 0 ? "default (round failure <= 1e-6)"
+                    : Integer.toString(sa.neighbours()));
+            m.put("fractional_bits", sa.fractionalBits());
+            p.put("secure_aggregation", m);
+        });
         p.put("rounds", b.rounds);
         p.put("local_epochs", b.localEpochs);
         p.put("batch_size", b.batchSize);
@@ -757,6 +1096,12 @@ public final class FlServer implements AutoCloseable {
         private Integer rounds;
         private Integer clients;
         private Integer minClients;
+        private Double fractionFit;
+        private Integer minFitClients;
+        private OptionalLong samplingSeed;
+        private Optional<DpFedAvg> dp;
+        private Optional<SecureAggregation> secureAggregation;
+        private Optional<Consumer<com.google.protobuf.Message>> inbound = Optional.empty();
         private Strategy strategy;
         private Aggregator aggregator;
         private Integer localEpochs;
@@ -834,6 +1179,65 @@ public final class FlServer implements AutoCloseable {
         public Builder minClients(int n) {
             once(minClients, "minClients");
             minClients = n;
+            return this;
+        }
+
+        /**
+         * Fraction C of the connected clients that train each round, in (0, 1]; default 1 (all). The others wait.
+         */
+        public Builder fractionFit(double f) {
+            once(fractionFit, "fractionFit");
+            fractionFit = f;
+            return this;
+        }
+
+        /**
+         * At least this many clients are sampled each round (when connected), and a round needs this many valid
+         * updates; default {@code minClients} with fraction-fit 1, else the aggregator's minimum.
+         */
+        public Builder minFitClients(int n) {
+            once(minFitClients, "minFitClients");
+            minFitClients = n;
+            return this;
+        }
+
+        /**
+         * Samples clients from the generator fl simulate uses with this seed (replayable, so a run with every client
+         * connected picks the simulation's clients); default a {@code SecureRandom}.
+         */
+        public Builder samplingSeed(long s) {
+            once(samplingSeed, "samplingSeed");
+            samplingSeed = OptionalLong.of(s);
+            return this;
+        }
+
+        /**
+         * Client-level differential privacy (DP-FedAvg, {@link DpFedAvg}): client slots are then Poisson-sampled
+         * with rate fraction-fit, the coordinator clips each update to the clipping norm, adds Gaussian noise to the
+         * sum and divides by the expected number of clients, and the model's provenance carries the client-level
+         * {@link PrivacyGuarantee}. Needs the fedavg aggregator.
+         */
+        public Builder dp(DpFedAvg d) {
+            once(dp, "dp");
+            dp = Optional.of(d);
+            return this;
+        }
+
+        /**
+         * Secure aggregation (Bonawitz et al. 2017, semi-honest, with the SecAgg+ neighbourhood): every round runs
+         * four stages with the clients, which send only masked vectors; the coordinator learns their sum. The
+         * simulated dropout rate of the settings is ignored (real clients drop by themselves). Needs the fedavg
+         * aggregator.
+         */
+        public Builder secureAggregation(SecureAggregation s) {
+            once(secureAggregation, "secureAggregation");
+            secureAggregation = Optional.of(s);
+            return this;
+        }
+
+        /** Tests only: sees every update and secure-aggregation message the handlers receive, as received. */
+        Builder inboundListener(Consumer<com.google.protobuf.Message> l) {
+            inbound = Optional.of(l);
             return this;
         }
 
@@ -959,6 +1363,11 @@ public final class FlServer implements AutoCloseable {
             if (minClients < 1 || minClients > clients) {
                 throw BadInputException.of("min-clients must be in [1, %d] (the clients), got %d", clients, minClients);
             }
+            fractionFit = fractionFit == null ? 1.0 : fractionFit;
+            if (!(fractionFit > 0 && fractionFit <= 1)) {
+                throw BadInputException.of("fraction-fit must be in (0, 1], got %s", fractionFit);
+            }
+            samplingSeed = samplingSeed == null ? OptionalLong.empty() : samplingSeed;
             revocation = revocation == null ? RevocationList.none() : revocation;
             host = host == null ? "127.0.0.1" : host;
             port = port == null ? 8443 : port;
@@ -970,6 +1379,46 @@ public final class FlServer implements AutoCloseable {
             if (clients < aggregator.minUpdates()) {
                 throw BadInputException.of("aggregator %s needs at least %d clients, got %d", aggregator.spec(),
                         aggregator.minUpdates(), clients);
+            }
+            dp = dp == null ? Optional.empty() : dp;
+            secureAggregation = secureAggregation == null ? Optional.empty() : secureAggregation;
+            if (secureAggregation.isPresent() && !(aggregator instanceof Aggregator.WeightedMean)) {
+                throw BadInputException.of("secure aggregation over the network needs the fedavg aggregator (the "
+                        + "coordinator sees only the sum), got %s", aggregator.spec());
+            }
+            if (secureAggregation.isPresent() && clients < 2) {
+                throw BadInputException.of("secure aggregation needs at least 2 clients, got %d", clients);
+            }
+            if (dp.isPresent()) {
+                if (!(aggregator instanceof Aggregator.WeightedMean)) {
+                    throw BadInputException.of("DP-FedAvg needs the fedavg aggregator (its clipping already bounds each "
+                            + "client; the accountant does not cover %s), got %s", aggregator.spec(), aggregator.spec());
+                }
+                if (minFitClients != null) {
+                    throw BadInputException.of("min-fit-clients does not apply to DP-FedAvg (clients are Poisson-"
+                            + "sampled with rate fraction-fit), got %d", minFitClients);
+                }
+                if (samplingSeed.isPresent()) {
+                    throw BadInputException.of("sampling seed does not apply to DP-FedAvg (its sampling is secure, or "
+                            + "seeded by the DP insecure seed), got %d", samplingSeed.getAsLong());
+                }
+                if (checkpointDir != null) {
+                    throw new BadInputException("checkpoints with DP-FedAvg are not yet supported (the clipping and "
+                            + "noise state would have to be saved); give no checkpoint folder");
+                }
+                dp.get().updateNoiseMultiplier(fractionFit * clients); // z < 2 sigma_b with adaptive clipping
+                minFitClients = 1;
+            }
+            if (minFitClients == null) {
+                minFitClients = fractionFit == 1.0 ? Math.max(minClients, aggregator.minUpdates()) : aggregator.minUpdates();
+            }
+            if (minFitClients < 1 || minFitClients > clients) {
+                throw BadInputException.of("min-fit-clients must be in [1, %d] (the clients), got %d", clients,
+                        minFitClients);
+            }
+            if (minFitClients < aggregator.minUpdates()) {
+                throw BadInputException.of("min-fit-clients %d is below what aggregator %s needs (%d)", minFitClients,
+                        aggregator.spec(), aggregator.minUpdates());
             }
             localEpochs = localEpochs == null ? 1 : localEpochs;
             batchSize = batchSize == null ? 10 : batchSize;

@@ -25,7 +25,11 @@ import org.botsec.core.model.Mlp;
 import org.botsec.core.model.Model;
 import org.botsec.core.model.PerExampleGradients;
 import org.botsec.core.rand.Randomness;
+import org.botsec.core.prov.PrivacyGuarantee;
+import org.botsec.federated.DpFedAvg;
 import org.botsec.federated.Federation;
+import org.botsec.privacy.accountant.AccountantType;
+import org.botsec.privacy.accountant.PrivacyAccountant;
 import org.botsec.federated.FederationResult;
 import org.botsec.federated.Partition;
 import org.botsec.federated.Strategy;
@@ -145,6 +149,92 @@ class FlNetworkTest {
             assertTrue(maxAbsDiff(params(init), params(r.model())) > 1e-3);
             assertTrue(r.rounds().get(2).accuracy().getAsDouble() > 0.5);
         }
+    }
+
+    @Test
+    void sampledClientsEqualTheSimulationWithTheSameSeed() throws Exception {
+        double fraction = 2.0 / 3; // 2 of 3 clients per round
+        FederationResult sim = Federation.builder().trainData(train).testData(test).initialModel(init).clients(CLIENTS)
+                .rounds(3).seed(SEED).fractionFit(fraction).threads(1).build().run();
+        try (FlServer s = server(3).fractionFit(fraction).samplingSeed(SEED).build().start()) {
+            List<Future<FlClient.Result>> clients = startClients(s.port(), bs -> { });
+            FlServer.Result r = s.awaitResult();
+            int trained = 0;
+            for (Future<FlClient.Result> f : clients) {
+                trained += f.get(30, TimeUnit.SECONDS).roundsTrained();
+            }
+            assertEquals(6, trained); // 2 per round: the others waited
+            for (NetRound nr : r.rounds()) {
+                assertEquals(2, nr.selected());
+                assertEquals(2, nr.valid());
+            }
+            assertTrue(r.clientSampling().contains("SplittableRandom as fl simulate --seed 7"), r.clientSampling());
+            double diff = maxAbsDiff(params(sim.model()), params(r.model()));
+            assertTrue(diff < 1e-12, "sampled network run vs simulation max |diff| " + diff);
+            // sampling matters: all three clients every round gives another model
+            assertTrue(maxAbsDiff(simulate(new Strategy.FedAvg(), 3), params(r.model())) > 1e-6);
+            assertEquals(fraction, ((Mlp) r.model()).provenance().orElseThrow().parameters().get("fraction_fit"));
+        }
+    }
+
+    /**
+     * DP-FedAvg over the network with an (insecure, explicitly requested) seeded noise source against the in-process
+     * simulation with the same DpFedAvg settings: Poisson sampling, server-side clipping, noise and the fixed
+     * denominator all replay the simulation; ε is the RDP accountant's for (q, z, rounds, δ).
+     */
+    @Test
+    void dpFedAvgEqualsTheSimulationAndReportsTheAccountantsEpsilon() throws Exception {
+        double q = 2.0 / 3;
+        int rounds = 3;
+        DpFedAvg dp = DpFedAvg.builder().l2NormClip(0.3).noiseMultiplier(1.1).delta(1e-5).insecureSeed(11).build();
+        FederationResult sim = Federation.builder().trainData(train).testData(test).initialModel(init).clients(CLIENTS)
+                .rounds(rounds).seed(SEED).fractionFit(q).dp(dp).threads(1).build().run();
+        try (FlServer s = server(rounds).fractionFit(q).dp(dp).build().start()) {
+            List<Future<FlClient.Result>> clients = startClients(s.port(), bs -> { });
+            FlServer.Result r = s.awaitResult();
+            int trained = 0;
+            for (Future<FlClient.Result> f : clients) {
+                trained += f.get(30, TimeUnit.SECONDS).roundsTrained();
+            }
+            int selected = r.rounds().stream().mapToInt(NetRound::selected).sum();
+            assertEquals(trained, selected);
+            assertEquals(sim.rounds().stream().mapToInt(x -> x.clients()).sum(), selected, "Poisson samples differ");
+            double diff = maxAbsDiff(params(sim.model()), params(r.model()));
+            assertTrue(diff < 1e-12, "DP network vs DP simulation max |diff| " + diff);
+            // the noise and the clipping matter: the same sampling without DP gives another model
+            assertTrue(maxAbsDiff(simulate(new Strategy.FedAvg(), rounds), params(r.model())) > 1e-3);
+
+            PrivacyGuarantee g = r.privacy().orElseThrow();
+            double expected = PrivacyAccountant.epsilon(AccountantType.RDP, 1.1, q, rounds, 1e-5).epsilon();
+            assertEquals(expected, g.epsilon(), 0.0);
+            assertEquals(sim.privacy().orElseThrow().epsilon(), g.epsilon(), 0.0);
+            assertEquals(PrivacyGuarantee.Unit.CLIENT, g.unit());
+            assertEquals(q, g.sampleRate(), 0.0);
+            assertEquals(rounds, g.steps());
+            assertFalse(g.noise().secure()); // seeded: marked not private
+            assertEquals(g, ((Mlp) r.model()).provenance().orElseThrow().privacy().orElseThrow());
+        }
+    }
+
+    @Test
+    void dpSettingsAreCheckedWithOneLine(@TempDir Path ckpt) {
+        DpFedAvg dp = DpFedAvg.builder().l2NormClip(1).noiseMultiplier(1).delta(1e-5).build();
+        BadInputException e = assertThrows(BadInputException.class, () -> server(1).dp(dp)
+                .aggregator(org.botsec.federated.Aggregator.parse("median", 0)).build());
+        assertTrue(e.getMessage().startsWith("DP-FedAvg needs the fedavg aggregator"), e.getMessage());
+        e = assertThrows(BadInputException.class, () -> server(1).dp(dp).fractionFit(0.5).samplingSeed(1).build());
+        assertEquals("sampling seed does not apply to DP-FedAvg (its sampling is secure, or seeded by the DP insecure "
+                + "seed), got 1", e.getMessage());
+        e = assertThrows(BadInputException.class, () -> server(1).dp(dp).checkpointDir(ckpt).build());
+        assertTrue(e.getMessage().startsWith("checkpoints with DP-FedAvg are not yet supported"), e.getMessage());
+    }
+
+    @Test
+    void samplingSettingsAreCheckedWithOneLine() {
+        BadInputException e = assertThrows(BadInputException.class, () -> server(1).fractionFit(0).build());
+        assertEquals("fraction-fit must be in (0, 1], got 0.0", e.getMessage());
+        e = assertThrows(BadInputException.class, () -> server(1).fractionFit(0.5).minFitClients(4).build());
+        assertEquals("min-fit-clients must be in [1, 3] (the clients), got 4", e.getMessage());
     }
 
     @Test

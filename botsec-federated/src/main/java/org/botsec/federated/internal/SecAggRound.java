@@ -72,7 +72,7 @@ public final class SecAggRound {
         }
         int k = config.neighboursFor(n);
         this.threshold = config.thresholdFor(n);
-        this.salt = ("botsec-secagg round " + roundId).getBytes(StandardCharsets.UTF_8);
+        this.salt = roundSalt(roundId);
         this.neighbours = neighbourhood(n, k, graph);
         this.secretKeys = new byte[n][];
         this.publicKeys = new byte[n][];
@@ -95,8 +95,11 @@ public final class SecAggRound {
         }
     }
 
-    /** Neighbours by position: all others (complete graph) or k/2 each side on a ring in a random order. */
-    private static int[][] neighbourhood(int n, int k, SplittableRandom graph) {
+    /**
+     * Neighbours by position: all others (complete graph, k ≥ n − 1) or k/2 each side on a ring in a random order
+     * (SecAgg+); ascending positions per client. Public so that the networked coordinator draws the same graph.
+     */
+    public static int[][] neighbourhood(int n, int k, SplittableRandom graph) {
         int[][] out = new int[n][];
         if (k >= n - 1) {
             for (int i = 0; i < n; i++) {
@@ -182,18 +185,37 @@ public final class SecAggRound {
     }
 
     private byte[] pairKey(byte[] secretKey, byte[] otherPublic, int u, int v) {
+        return pairKey(secretKey, otherPublic, salt, clients[Math.min(u, v)], clients[Math.max(u, v)]);
+    }
+
+    /**
+     * s_uv = HKDF-SHA256(X25519(secretKey, otherPublic), salt, info = "botsec-secagg pair LOW HIGH") for the client
+     * ids {@code low} &lt; {@code high}: both ends of a pair derive the same 32-byte key (Tink's X25519 and HKDF).
+     */
+    public static byte[] pairKey(byte[] secretKey, byte[] otherPublic, byte[] salt, long low, long high) {
         try {
             byte[] shared = X25519.computeSharedSecret(secretKey, otherPublic);
-            byte[] info = ("botsec-secagg pair " + clients[Math.min(u, v)] + " " + clients[Math.max(u, v)])
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] info = ("botsec-secagg pair " + low + " " + high).getBytes(StandardCharsets.UTF_8);
             return Hkdf.computeHkdf("HMACSHA256", shared, salt, info, 32);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("key agreement failed", e);
         }
     }
 
-    /** y += sign · PRG(key) in Z/2^64, PRG = AES-256-CTR key stream from IV 0 (each key is used for one stream). */
+    /** The HKDF salt that binds a round's keys to round {@code roundId}. */
+    public static byte[] roundSalt(long roundId) {
+        return ("botsec-secagg round " + roundId).getBytes(StandardCharsets.UTF_8);
+    }
+
     private void addStream(long[] y, byte[] key, int sign) {
+        addStream(y, key, sign, length);
+    }
+
+    /**
+     * y[0..length) += sign · PRG(key) in Z/2^64, PRG = the AES-256-CTR key stream from IV 0 (Tink's
+     * AesCtrJceCipher; each key is used for one stream).
+     */
+    public static void addStream(long[] y, byte[] key, int sign, int length) {
         byte[] stream;
         try {
             // decrypting IV ‖ zeros yields the bare key stream
@@ -255,7 +277,8 @@ public final class SecAggRound {
         return maskedSum;
     }
 
-    private static byte[] toBytes(BigInteger b) {
+    /** A 32-byte secret rebuilt by {@link Shamir#reconstruct} as the big-endian bytes it was shared from. */
+    public static byte[] toBytes(BigInteger b) {
         byte[] raw = b.toByteArray();
         byte[] out = new byte[32];
         int copy = Math.min(32, raw.length);

@@ -10,7 +10,7 @@ import org.botsec.federated.net.proto.Update;
 import org.botsec.federated.net.proto.UpdateReply;
 
 /**
- * The coordinator service {@code botsec.fl.v1.Coordinator}: three unary methods over the messages of
+ * The coordinator service {@code botsec.fl.v1.Coordinator}: four unary methods over the messages of
  * {@code botsec_fl.proto}. Written by hand (a dozen lines) instead of generated, so the build needs only protoc for
  * the messages and no native gRPC code generator.
  */
@@ -24,6 +24,10 @@ public final class FlProtocol {
             TaskRequest.getDefaultInstance(), Task.getDefaultInstance());
     public static final MethodDescriptor<Update, UpdateReply> SUBMIT_UPDATE = unary("SubmitUpdate",
             Update.getDefaultInstance(), UpdateReply.getDefaultInstance());
+
+    public static final MethodDescriptor<org.botsec.federated.net.proto.SecAggUpload, UpdateReply> SUBMIT_SECAGG =
+            unary("SubmitSecAgg", org.botsec.federated.net.proto.SecAggUpload.getDefaultInstance(),
+                    UpdateReply.getDefaultInstance());
 
     private FlProtocol() {
     }
