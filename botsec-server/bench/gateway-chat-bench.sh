@@ -27,13 +27,13 @@ echo "== warm-up ${WARM} s"; wrk -t2 -c"$CONN" -d"${WARM}s" -s "$HERE/chat-1k.lu
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 GW0=$(cpu_ticks $PID); UP0=$(cpu_ticks $UP)
-kill -USR2 $PID  # the gateway prints its guard's running CPU totals (GatewayBenchMain)
+kill -WINCH $PID  # the gateway prints its guard's running CPU totals (GatewayBenchMain)
 echo "== measured run ${DUR} s, 2 threads, $CONN connections"
 TIMEFORMAT='%U %S'
 { time wrk -t2 -c"$CONN" -d"${DUR}s" --latency -s "$HERE/chat-1k.lua" "http://127.0.0.1:$PORT/v1/chat/completions" \
     > /tmp/botsec-bench-wrk.txt; } 2> /tmp/botsec-bench-wrk-cpu.txt
 GW1=$(cpu_ticks $PID); UP1=$(cpu_ticks $UP)
-kill -USR2 $PID; sleep 0.5
+kill -WINCH $PID; sleep 0.5
 cat /tmp/botsec-bench-wrk.txt
 REQS=$(awk '/requests in/ {print $1}' /tmp/botsec-bench-wrk.txt)
 read -r WU WS < /tmp/botsec-bench-wrk-cpu.txt
