@@ -167,7 +167,9 @@ final class ChatProxy {
             position++;
         }
         OpenAiJson.numbersOnly(root.get("usage")).ifPresent(u -> out.set("usage", u));
-        return Answer.json(200, OpenAiJson.write(out), Map.of("X-Botsec-Verdict", worst.name().toLowerCase(Locale.ROOT)));
+        // written straight to bytes (no intermediate String to encode again)
+        return new Answer(200, "application/json", OpenAiJson.writeBytes(out),
+                Map.of("X-Botsec-Verdict", worst.name().toLowerCase(Locale.ROOT)));
     }
 
     private static Answer refusal(String model, boolean stream, Verdict v) {
