@@ -18,7 +18,7 @@ UP=$!
 # shellcheck disable=SC2086
 java -Xms256m -Xmx256m -XX:+UseParallelGC ${GATEWAY_JAVA_OPTS:-} -cp "$CP" org.botsec.server.GatewayBenchMain "$PORT" "$GUARD" "http://127.0.0.1:$UP_PORT/v1" > /tmp/botsec-bench-server.log 2>&1 &
 PID=$!
-trap 'kill $PID $UP 2>/dev/null || true' EXIT
+trap 'kill $PID $UP 2>/dev/null || true; wait $PID $UP 2>/dev/null || true' EXIT  # wait: the next run reuses the ports
 for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"messages":[{"role":"user","content":"Is my parcel on its way?"}]}' \
   "http://127.0.0.1:$PORT/v1/chat/completions" || { echo "the chat proxy does not answer"; exit 1; }
@@ -45,7 +45,7 @@ awk -v r="$REQS" -v t="$TICK" -v g=$((GW1 - GW0)) -v u=$((UP1 - UP0)) -v wu="$WU
   printf "   wrk      %7.1f s  %6.0f us/request  %5.1f %%\n", w, w * 1e6 / r, 50 * w / d;
   printf "   all three %6.1f s  %6.0f us/request  (2 cores give %.0f us/request at 1,000 requests/s)\n", all, all * 1e6 / r, 2000 }'
 # guard_cpu DIRECTION SCANS NANOS lines, two snapshots per direction: the measured run's share of the gateway's CPU
-grep -a '^guard_cpu' /tmp/botsec-bench-server.log | tail -4 | awk -v r="$REQS" '
+grep -a -E '^guard_cpu (input|output) [0-9]+ [0-9]+$' /tmp/botsec-bench-server.log | tail -4 | awk -v r="$REQS" '
   { if ($2 in n0) { dn = $3 - n0[$2]; dt = $4 - t0[$2]; all += dt;
       printf "   of which the guard, %-6s %6.0f us/request (%d scans, %.0f us each)\n", $2, dt / 1e3 / r, dn, dn ? dt / 1e3 / dn : 0 }
     else { n0[$2] = $3; t0[$2] = $4 } }

@@ -68,12 +68,13 @@ public final class GatewayBenchMain {
         }
 
         void print() {
+            // one write per line: standard error (the request log) goes to the same file
             for (Direction d : Direction.values()) {
-                long n = calls[d.ordinal()].sum();
-                System.out.printf(Locale.ROOT, "guard_cpu %s %d %d%n", d.name().toLowerCase(Locale.ROOT), n,
-                        nanos[d.ordinal()].sum());
+                String line = String.format(Locale.ROOT, "guard_cpu %s %d %d%n", d.name().toLowerCase(Locale.ROOT),
+                        calls[d.ordinal()].sum(), nanos[d.ordinal()].sum());
+                System.out.print(line);
+                System.out.flush();
             }
-            System.out.flush();
         }
     }
 }
