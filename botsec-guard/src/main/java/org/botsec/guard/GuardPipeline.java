@@ -176,10 +176,27 @@ public final class GuardPipeline implements Guard {
 
     /** E.g. {@code EMAIL redacted by guard.pii.email (rule_match 1.00) at [45, 61)}; names rules and offsets, never text. */
     private static String reason(Finding f, Action action, double score, Optional<Location.TextSpan> span) {
+        // Concatenation instead of String.format: Formatter parsed the pattern with a regular expression on every
+        // call, about 4 % of the default guard's CPU per gateway request; the text is the same (ReasonTextTest).
         String basis = f.score().map(s -> s.basis().label()).orElse("unscored");
-        String where = span.map(sp -> String.format(Locale.ROOT, " at [%d, %d)", sp.start(), sp.end())).orElse(" (no text span)");
-        return String.format(Locale.ROOT, "%s %s by %s (%s %.2f)%s", GuardFindings.entityType(f),
-                action == Action.BLOCK ? "blocked" : "redacted", f.ruleId(), basis, score, where);
+        String where = span.map(sp -> " at [" + sp.start() + ", " + sp.end() + ")").orElse(" (no text span)");
+        return GuardFindings.entityType(f) + " " + (action == Action.BLOCK ? "blocked" : "redacted") + " by " + f.ruleId()
+                + " (" + basis + " " + twoDecimals(score) + ")" + where;
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.2f", v)}: the formatter rounds the shortest decimal form of the double
+     * (the digits of {@link Double#toString}) half up, and so does this, for the scores' range [0, 1]; anything
+     * else goes through the formatter itself.
+     */
+    static String twoDecimals(double v) {
+        if (v == 1.0) {
+            return "1.00";
+        }
+        if (!(v > 0 && v < 1)) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return new java.math.BigDecimal(Double.toString(v)).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     /** Findings in span order; findings without a span last, in the order they were found. */

@@ -264,7 +264,10 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for the upstream's whole answer; default 60 s. */
+        /**
+         * How long to wait for the upstream's status and headers, and the longest silence allowed while its body
+         * (or stream) arrives; default 60 s. A stalled upstream gives a 502, or ends a stream already started.
+         */
         public Builder upstreamTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw BadInputException.of("upstreamTimeout must be positive, got %s", timeout);

@@ -325,8 +325,8 @@ public final class PiiScanner implements Scanner {
         }
         if (types.contains(Type.LOCATION) && Prefilter.containsAny(lower == null ? lower = Prefilter.lowerSameLength(text) : lower,
                 "live in", "from", "located in", "based in", "moved to", "living in", " in ", "flew to", "ing to", "trip to", "visiting")) {
-            String folded = SegmentSearch.foldedLower(lower);
-            LOCATION_SEARCH.find(text, (a, b) -> SegmentSearch.containsAny(folded, a, b, LOCATION_CUES), (m, offset) -> {
+            SegmentSearch.Occurrences cues = new SegmentSearch.Occurrences(SegmentSearch.foldedLower(lower), LOCATION_CUES);
+            LOCATION_SEARCH.find(text, cues::within, (m, offset) -> {
                 if (!text.substring(offset + m.start(1), offset + m.end()).endsWith(":")) {
                     out.add(new Hit(Type.LOCATION, offset + m.start(1), offset + m.end(1), Map.of("method", "context_rule"), Score.ruleMatch()));
                 }

@@ -107,6 +107,40 @@ final class SegmentSearch {
         return false;
     }
 
+    /**
+     * Every occurrence of the {@code words} in a text, found once with {@link String#indexOf(String, int)} (a
+     * vectorised search) instead of word by word and position by position in each stretch: {@link #within} then
+     * answers what {@link #containsAny(String, int, int, String[])} answers, for any stretch, from the list.
+     */
+    static final class Occurrences {
+        private int[] start = new int[8];
+        private int[] end = new int[8];
+        private int size;
+
+        Occurrences(String text, String[] words) {
+            for (String w : words) {
+                for (int i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) {
+                    if (size == start.length) {
+                        start = java.util.Arrays.copyOf(start, 2 * size);
+                        end = java.util.Arrays.copyOf(end, 2 * size);
+                    }
+                    start[size] = i;
+                    end[size++] = i + w.length();
+                }
+            }
+        }
+
+        /** Whether one of the words occurs inside {@code [from, to)} of the text (as {@code containsAny}). */
+        boolean within(int from, int to) {
+            for (int k = 0; k < size; k++) {
+                if (start[k] >= from && end[k] <= to) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Number of occurrences of {@code c} in {@code text[start, end)}. */
     static int count(String text, int start, int end, char c) {
         int k = 0;

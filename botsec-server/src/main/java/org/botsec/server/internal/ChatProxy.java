@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -26,10 +23,7 @@ final class ChatProxy {
     private static final int MAX_UPSTREAM_BYTES = 8 << 20;
     private final GuardScans scans;
     private final OutputScanner output;
-    private final URI upstream;
-    private final String upstreamApiKey;
-    private final Duration upstreamTimeout;
-    private final HttpClient http;
+    private final Upstream upstream;
     private final EventStreamRelay relay;
 
     /**
@@ -41,14 +35,12 @@ final class ChatProxy {
         this.scans = scans;
         this.output = new OutputScanner(scans);
         this.relay = new EventStreamRelay(scans, output, holdBack, context, MAX_UPSTREAM_BYTES);
-        this.upstream = upstream;
-        this.upstreamApiKey = upstreamApiKey;
-        this.upstreamTimeout = upstreamTimeout;
-        this.http = upstream == null ? null : HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.upstream = upstream == null ? null : new Upstream(upstream, upstreamApiKey, upstreamTimeout);
+    }
+
+    /** The client to the upstream, for the handler to start and stop with itself; empty without an upstream. */
+    java.util.Optional<Upstream> upstream() {
+        return java.util.Optional.ofNullable(upstream);
     }
 
     Reply chat(JsonNode body) {
@@ -70,12 +62,12 @@ final class ChatProxy {
         if (upstream == null) {
             throw new HttpError(503, "server_error", "no upstream configured (start the gateway with --upstream URL)");
         }
-        HttpResponse<InputStream> up = forward(body);
-        if (up.statusCode() / 100 != 2) {
-            closeQuietly(up);
-            return Answer.error(502, "upstream_error", "upstream answered HTTP " + up.statusCode());
+        Upstream.Answer up = upstream.post(OpenAiJson.writeBytes(body));
+        if (up.status() / 100 != 2) {
+            Upstream.discard(up);
+            return Answer.error(502, "upstream_error", "upstream answered HTTP " + up.status());
         }
-        String upType = up.headers().firstValue("content-type").orElse("");
+        String upType = up.contentType();
         if (stream && upType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
             // Scanned and relayed as it arrives (EventStreamRelay); nothing is buffered whole.
             return new Reply.Streamed(Map.of("Cache-Control", "no-cache"), sink -> {
@@ -124,33 +116,7 @@ final class ChatProxy {
         return null;
     }
 
-    private HttpResponse<InputStream> forward(JsonNode body) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(upstream)
-                .timeout(upstreamTimeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(OpenAiJson.write(body)));
-        if (upstreamApiKey != null) {
-            rb.header("Authorization", "Bearer " + upstreamApiKey);
-        }
-        try {
-            return http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new HttpError(502, "upstream_error", "upstream unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpError(503, "server_error", "interrupted");
-        }
-    }
-
-    private static void closeQuietly(HttpResponse<InputStream> up) {
-        try {
-            up.body().close();
-        } catch (IOException e) {
-            // nothing was read from it; the connection is dropped
-        }
-    }
-
-    private static byte[] readUpstream(HttpResponse<InputStream> up) {
+    private static byte[] readUpstream(Upstream.Answer up) {
         try (InputStream in = up.body()) {
             byte[] b = in.readNBytes(MAX_UPSTREAM_BYTES + 1);
             if (b.length > MAX_UPSTREAM_BYTES) {
@@ -201,7 +167,9 @@ final class ChatProxy {
             position++;
         }
         OpenAiJson.numbersOnly(root.get("usage")).ifPresent(u -> out.set("usage", u));
-        return Answer.json(200, OpenAiJson.write(out), Map.of("X-Botsec-Verdict", worst.name().toLowerCase(Locale.ROOT)));
+        // written straight to bytes (no intermediate String to encode again)
+        return new Answer(200, "application/json", OpenAiJson.writeBytes(out),
+                Map.of("X-Botsec-Verdict", worst.name().toLowerCase(Locale.ROOT)));
     }
 
     private static Answer refusal(String model, boolean stream, Verdict v) {

@@ -48,8 +48,9 @@ public final class GatewayHandler extends Handler.Abstract {
     public GatewayHandler(Settings s, Metrics metrics) {
         this.metrics = metrics;
         GuardScans scans = new GuardScans(s.guard(), s.auditLog(), metrics);
-        this.router = new Router(metrics, new Admission(s.apiKeys(), s.limiter()), new RequestBodies(s.maxBodyBytes()), scans,
-                new ChatProxy(scans, s.upstream(), s.upstreamApiKey(), s.upstreamTimeout(), s.streamHoldBack(), s.streamContext()));
+        ChatProxy proxy = new ChatProxy(scans, s.upstream(), s.upstreamApiKey(), s.upstreamTimeout(), s.streamHoldBack(), s.streamContext());
+        proxy.upstream().ifPresent(this::addBean); // the upstream client starts and stops with this handler
+        this.router = new Router(metrics, new Admission(s.apiKeys(), s.limiter()), new RequestBodies(s.maxBodyBytes()), scans, proxy);
     }
 
     @Override

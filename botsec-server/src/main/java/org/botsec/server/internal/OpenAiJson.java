@@ -35,6 +35,14 @@ final class OpenAiJson {
         }
     }
 
+    static byte[] writeBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
     /** The value of a textual field when it is identifier-like; empty otherwise. */
     static Optional<String> token(JsonNode node) {
         if (node == null || !node.isTextual() || !TOKEN.matcher(node.asText()).matches()) {
