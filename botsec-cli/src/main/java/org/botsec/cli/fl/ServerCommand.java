@@ -300,14 +300,7 @@ public final class ServerCommand implements Callable<Integer> {
             if (fractionFit < 1) {
                 w.printf("clients per round: %s%n", r.clientSampling());
             }
-            r.privacy().ifPresent(g -> {
-                w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
-                        + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
-                        g.steps(), g.sampleRate(), g.noiseMultiplier());
-                if (!g.noise().secure()) {
-                    w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
-                }
-            });
+            r.privacy().ifPresent(g -> SimulateCommand.printClientDp(w, g));
             if (r.resumedAfterRound() > 0) {
                 err.printf("resumed after round %d from %s%n", r.resumedAfterRound(), checkpoint);
             }

@@ -272,18 +272,21 @@ public final class SimulateCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "final test accuracy %.4f (%d rows)%n", r.metrics().accuracy(), r.metrics().size());
             r.backdoorSuccess().ifPresent(v -> w.printf(Locale.ROOT, "backdoor success %.4f (triggered test rows "
                     + "outside class 0 that the model puts in class 0)%n", v));
-            r.privacy().ifPresent(g -> {
-                w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
-                        + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
-                        g.steps(), g.sampleRate(), g.noiseMultiplier());
-                if (!g.noise().secure()) {
-                    w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
-                }
-            });
+            r.privacy().ifPresent(g -> printClientDp(w, g));
             w.printf("wrote %s%n", out);
             w.flush();
         }
         return ExitCode.OK;
+    }
+
+    /** The text-mode line of a client-level guarantee (fl simulate and fl server print the same). */
+    static void printClientDp(PrintWriter w, PrivacyGuarantee g) {
+        w.printf(Locale.ROOT, "client-level DP: epsilon %.4f at delta %s (%s accountant, %d rounds, client "
+                + "sampling rate %s, noise multiplier %s)%n", g.epsilon(), g.delta(), g.accountant().label(),
+                g.steps(), g.sampleRate(), g.noiseMultiplier());
+        if (!g.noise().secure()) {
+            w.println("WARNING: the DP noise was seeded with --insecure-seed: the model is NOT private");
+        }
     }
 
     private Optional<DpFedAvg> dp() {
