@@ -261,7 +261,7 @@ public final class ServerCommand implements Callable<Integer> {
             throw BadInputException.of("--secagg-neighbours applies to --secure-aggregation, got %d", secAggNeighbours);
         }
         if (secureAggregation) {
-            b.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+            b.secureAggregation(new SecureAggregation(SimulateCommand.secAggNeighbours(secAggNeighbours),
                     SecureAggregation.DEFAULT_FRACTIONAL_BITS, 0));
         }
         if (revoked != null) {

@@ -240,7 +240,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         dp.ifPresent(fb::dp);
         if (secureAggregation) {
-            fb.secureAggregation(new SecureAggregation(secAggNeighbours == null ? 0 : secAggNeighbours,
+            fb.secureAggregation(new SecureAggregation(secAggNeighbours(secAggNeighbours),
                     SecureAggregation.DEFAULT_FRACTIONAL_BITS, secAggDropout == null ? 0 : secAggDropout));
         }
         Federation federation = fb.build();
@@ -277,6 +277,17 @@ public final class SimulateCommand implements Callable<Integer> {
             w.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * {@code --secagg-neighbours} as {@link SecureAggregation} takes it: absent → 0 (its "sized by default"); a given
+     * K must be ≥ 1, since 0 would silently mean the default rather than no neighbours.
+     */
+    static int secAggNeighbours(Integer k) {
+        if (k != null && k < 1) {
+            throw BadInputException.of("--secagg-neighbours must be >= 1, got %d", k);
+        }
+        return k == null ? 0 : k;
     }
 
     /** The text-mode line of a client-level guarantee (fl simulate and fl server print the same). */

@@ -111,6 +111,7 @@ class NetworkCommandsTest {
             {"--dp-clip 1 --dp-noise-multiplier 1 --delta 1e-5 --sampling-seed 3", "sampling seed does not apply to "
                     + "DP-FedAvg (its sampling is secure, or seeded by the DP insecure seed), got 3"},
             {"--secagg-neighbours 4", "--secagg-neighbours applies to --secure-aggregation, got 4"},
+            {"--secure-aggregation --secagg-neighbours 0", "--secagg-neighbours must be >= 1, got 0"},
             {"--secure-aggregation --aggregator median", "secure aggregation over the network needs the fedavg "
                     + "aggregator (the coordinator sees only the sum), got median"},
         };

@@ -116,4 +116,14 @@ class SimulateCommandTest {
         assertEquals(2, r.code(), r::toString);
         assertEquals("botsec: " + message, r.err().strip());
     }
+
+    /** 0 neighbours would silently mean "sized by default" in SecureAggregation: the flag refuses it. */
+    @Test
+    void zeroSecAggNeighboursIsOneLineAndExitTwo() {
+        CliRun r = CliRun.run("fl", "simulate", "--data", "builtin:digits8x8", "--model", "softmax", "--clients",
+                "4", "--rounds", "1", "--out", dir.resolve("x.safetensors").toString(), "-q", "--secure-aggregation",
+                "--secagg-neighbours", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--secagg-neighbours must be >= 1, got 0"), r.err());
+    }
 }
